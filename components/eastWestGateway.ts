@@ -1,0 +1,116 @@
+/**
+ * EastWestGateway — seed 000 steps "Deploy East-West Ingress GW" (gen-eastwest-gateway.sh) and "Expose
+ * Services on Clusters" (samples/multicluster/expose-services.yaml).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { resolveIstioChart } from "./istioCharts";
+import { eastWestGatewayValues, EASTWEST_GATEWAY_NAME, GatewayServiceType, ISTIO_NAMESPACE } from "./model";
+import { MeshCluster } from "./meshCluster";
+
+/** Arguments of {@link EastWestGateway}. */
+export interface EastWestGatewayArgs {
+    /** The cluster to install the gateway in (its provider, network, chart source and istiod are used). */
+    cluster: MeshCluster;
+    /**
+     * Service type of `istio-eastwestgateway`. Use NodePort where no load balancer exists (istio/istio#49045).
+     * @default "LoadBalancer"
+     */
+    serviceType?: GatewayServiceType;
+    /**
+     * Annotations on the gateway Service, e.g. `metallb.universe.tf/address-pool` or cloud LB settings
+     * (keep it an L4 load balancer: TLS termination in front breaks AUTO_PASSTHROUGH).
+     * @default {}
+     */
+    serviceAnnotations?: Record<string, string>;
+    /** Extra values merged over the generated `gateway` chart values. */
+    values?: Record<string, unknown>;
+    /**
+     * Also create the `cross-network-gateway` Gateway (15443, TLS AUTO_PASSTHROUGH, hosts `*.local`).
+     * @default true
+     */
+    exposeServices?: boolean;
+}
+
+/**
+ * The east-west gateway of one network: the `gateway` chart with `networkGateway=<network>` and the
+ * `cross-network-gateway` that passes mTLS traffic for `*.local` services through on port 15443.
+ */
+export class EastWestGateway extends pulumi.ComponentResource {
+    /** The gateway chart. */
+    public readonly chart: k8s.helm.v4.Chart;
+    /** The `cross-network-gateway` Gateway, if created. */
+    public readonly crossNetworkGateway?: k8s.apiextensions.CustomResource;
+    /** The gateway's external address (LoadBalancer IP or hostname) once the cluster reports one. */
+    public readonly address: pulumi.Output<string | undefined>;
+
+    /**
+     * @param name The _unique_ name of this component.
+     * @param args The cluster and Service settings.
+     * @param opts A bag of options that control this component's behavior.
+     */
+    constructor(name: string, args: EastWestGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("istio-multicluster:index:EastWestGateway", name, {}, opts);
+        if (!args.cluster || !MeshCluster.isInstance(args.cluster)) {
+            throw new pulumi.ResourceError("EastWestGateway: args.cluster must be a MeshCluster", this);
+        }
+        const cluster = args.cluster;
+        const child = { parent: this, provider: cluster.provider };
+
+        this.chart = new k8s.helm.v4.Chart(
+            `${name}-chart`,
+            {
+                ...resolveIstioChart(cluster.chartSource, "gateway", cluster.istioVersion),
+                name: EASTWEST_GATEWAY_NAME,
+                namespace: ISTIO_NAMESPACE,
+                values: eastWestGatewayValues({
+                    network: cluster.network,
+                    serviceType: args.serviceType ?? "LoadBalancer",
+                    serviceAnnotations: args.serviceAnnotations ?? {},
+                    overrides: args.values,
+                }),
+            },
+            // Gateway pods are injected by istiod: it must be running first.
+            { ...child, dependsOn: [cluster.istiod] },
+        );
+
+        if (args.exposeServices ?? true) {
+            this.crossNetworkGateway = new k8s.apiextensions.CustomResource(
+                `${name}-cross-network-gateway`,
+                {
+                    apiVersion: "networking.istio.io/v1",
+                    kind: "Gateway",
+                    metadata: { name: "cross-network-gateway", namespace: ISTIO_NAMESPACE },
+                    spec: crossNetworkGatewaySpec(),
+                },
+                // The Gateway CRD comes from the base chart.
+                { ...child, dependsOn: [cluster.base, this.chart] },
+            );
+        }
+
+        this.address = this.chart.resources.apply((rs) => {
+            const svc = (rs ?? []).find((r: unknown) => k8s.core.v1.Service.isInstance(r)) as k8s.core.v1.Service | undefined;
+            if (!svc) return pulumi.output(undefined as string | undefined);
+            return svc.status.apply((s) => {
+                const ing = s?.loadBalancer?.ingress?.[0];
+                return (ing?.ip || ing?.hostname || undefined) as string | undefined;
+            });
+        });
+
+        this.registerOutputs({ address: this.address });
+    }
+}
+
+/** The spec of samples/multicluster/expose-services.yaml. */
+export function crossNetworkGatewaySpec() {
+    return {
+        selector: { istio: "eastwestgateway" },
+        servers: [
+            {
+                port: { number: 15443, name: "tls", protocol: "TLS" },
+                tls: { mode: "AUTO_PASSTHROUGH" },
+                hosts: ["*.local"],
+            },
+        ],
+    };
+}

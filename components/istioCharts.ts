@@ -1,0 +1,51 @@
+/**
+ * Where each Istio chart comes from: the Helm repository (chart version = Istio version) or a local
+ * directory for air-gapped sites — a packaged layout (base/, istiod/, gateway/) or the source tree's
+ * manifests/charts layout (base/, istio-control/istio-discovery/, gateway/).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ChartSourceModel } from "./model";
+
+/** The three Istio charts this project installs. */
+export type IstioChartName = "base" | "istiod" | "gateway";
+
+const LOCAL_LAYOUTS: Record<IstioChartName, string[]> = {
+    base: ["base"],
+    istiod: ["istiod", path.join("istio-control", "istio-discovery")],
+    gateway: ["gateway"],
+};
+
+/** The `chart`/`version`/`repositoryOpts` arguments of a helm.v4.Chart. */
+export interface ResolvedChart {
+    /** Chart name (repo) or directory (local). */
+    chart: string;
+    /** Chart version (repo only). */
+    version?: string;
+    /** Repository (repo only). */
+    repositoryOpts?: { repo: string };
+}
+
+/**
+ * Resolves one chart. For a local directory, the chart must exist there (its Chart.yaml is looked up);
+ * a missing chart throws an error naming the directories tried.
+ */
+export function resolveIstioChart(
+    source: ChartSourceModel,
+    chart: IstioChartName,
+    version: string,
+    exists: (p: string) => boolean = (p) => fs.existsSync(p),
+): ResolvedChart {
+    if (source.kind === "repo") {
+        return { chart, version, repositoryOpts: { repo: source.repo } };
+    }
+    const tried = LOCAL_LAYOUTS[chart].map((rel) => path.resolve(source.path, rel));
+    const found = tried.find((dir) => exists(path.join(dir, "Chart.yaml")));
+    if (!found) {
+        throw new Error(
+            `istio.chartPath: no ${chart} chart under ${source.path} (looked for Chart.yaml in ${tried.join(", ")}); ` +
+                `point chartPath at a directory of Istio ${version} charts`,
+        );
+    }
+    return { chart: found };
+}

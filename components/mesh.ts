@@ -1,0 +1,201 @@
+/**
+ * IstioMesh — the whole of seed 000's "We follow the below steps" for N clusters as one component: one
+ * SharedRootCA, a MeshCluster and EastWestGateway per cluster, and the full N×(N−1) set of RemoteSecretLinks.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterAccess } from "./clusterAccess";
+import { EastWestGateway } from "./eastWestGateway";
+import { MeshCluster, MeshClusterIstioArgs } from "./meshCluster";
+import { checkTopology, GatewayServiceType, MeshConfigError, MeshModel, NodeTopology } from "./model";
+import { RemoteSecretLink } from "./remoteSecretLink";
+import { ExistingRootCA, SharedRootCA, SharedRootCAArgs } from "./sharedRootCA";
+import { TokenWaitOptions } from "./serviceAccountToken";
+
+/** One cluster of an {@link IstioMesh}. */
+export interface IstioMeshClusterArgs {
+    /** Istio cluster name; a DNS-1123 label unique in the mesh. */
+    name: string;
+    /** Istio network name. Clusters on different networks talk through their east-west gateways. */
+    network: string;
+    /** Kubeconfig and context for this cluster (ignored when `provider` is set). */
+    access?: ClusterAccess;
+    /** An existing Kubernetes provider for this cluster. */
+    provider?: k8s.Provider;
+    /** API server URL as reachable from the other clusters' istiod. Required unless `remoteKubeconfig` is set. */
+    apiServerUrl?: string;
+    /** `tls-server-name` for that API server, when it differs from the URL host. */
+    tlsServerName?: string;
+    /**
+     * Kubeconfig the other clusters use to reach this one, instead of a reader token (seed 003: Rancher token).
+     * Pass a secret.
+     */
+    remoteKubeconfig?: pulumi.Input<string>;
+    /** Node region/zone labels. @default [] */
+    nodes?: NodeTopology[];
+    /**
+     * East-west gateway settings.
+     * @default { enabled: true, serviceType: "LoadBalancer", serviceAnnotations: {} }
+     */
+    eastWestGateway?: { enabled?: boolean; serviceType?: GatewayServiceType; serviceAnnotations?: Record<string, string> };
+    /** Extra labels/annotations for `istio-system`. */
+    namespaceMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+}
+
+/** Arguments of {@link IstioMesh}. */
+export interface IstioMeshArgs {
+    /** Mesh identifier (`global.meshID`). */
+    meshID: string;
+    /** The clusters; every ordered pair is linked. */
+    clusters: IstioMeshClusterArgs[];
+    /** Istio settings shared by every cluster, plus gateway chart value overrides. */
+    istio: MeshClusterIstioArgs & { gatewayValues?: Record<string, unknown> };
+    /** CA settings (see {@link SharedRootCAArgs}); a new root is generated unless `existingRoot` is set. */
+    ca?: Omit<SharedRootCAArgs, "clusterNames"> & { existingRoot?: ExistingRootCA };
+    /**
+     * Changing this value issues new reader tokens for every link.
+     * @default "1"
+     */
+    tokenRotationEpoch?: pulumi.Input<string>;
+    /**
+     * Accept loopback API server URLs in remote secrets (single-host test setups only).
+     * @default false
+     */
+    allowLoopbackApiServer?: boolean;
+    /** Bounds of the reader-token read-back. */
+    tokenWait?: TokenWaitOptions;
+}
+
+/** A multi-primary, multi-network Istio mesh across N clusters. */
+export class IstioMesh extends pulumi.ComponentResource {
+    /** The shared CA. */
+    public readonly ca: SharedRootCA;
+    /** Clusters by name. */
+    public readonly clusters: Record<string, MeshCluster>;
+    /** East-west gateways by cluster name (only where enabled). */
+    public readonly gateways: Record<string, EastWestGateway>;
+    /** Links keyed `<reader>-><target>`. */
+    public readonly links: Record<string, RemoteSecretLink>;
+
+    /**
+     * @param name The _unique_ name of this component.
+     * @param args Mesh, clusters, Istio and CA settings.
+     * @param opts A bag of options that control this component's behavior.
+     */
+    constructor(name: string, args: IstioMeshArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("istio-multicluster:index:IstioMesh", name, {}, opts);
+        const issues = checkTopology(
+            (args.clusters ?? []).map((c) => ({ ...c, usesReaderToken: !c.remoteKubeconfig })),
+            args.allowLoopbackApiServer ?? false,
+        );
+        if (!args.clusters?.length) issues.push({ path: "clusters", message: "list at least one cluster" });
+        if (issues.length) {
+            throw new pulumi.ResourceError(new MeshConfigError(issues, "IstioMesh: invalid args").message, this);
+        }
+
+        this.ca = new SharedRootCA(`${name}-ca`, { ...args.ca, clusterNames: args.clusters.map((c) => c.name) }, { parent: this });
+
+        this.clusters = {};
+        this.gateways = {};
+        for (const c of args.clusters) {
+            const cluster = new MeshCluster(
+                `${name}-${c.name}`,
+                {
+                    clusterName: c.name,
+                    network: c.network,
+                    meshID: args.meshID,
+                    provider: c.provider,
+                    access: c.access,
+                    nodes: c.nodes,
+                    caCerts: this.ca.caCerts[c.name],
+                    istio: args.istio,
+                    namespaceMetadata: c.namespaceMetadata,
+                },
+                { parent: this },
+            );
+            this.clusters[c.name] = cluster;
+            if (c.eastWestGateway?.enabled ?? true) {
+                this.gateways[c.name] = new EastWestGateway(
+                    `${name}-${c.name}-eastwest`,
+                    {
+                        cluster,
+                        serviceType: c.eastWestGateway?.serviceType,
+                        serviceAnnotations: c.eastWestGateway?.serviceAnnotations,
+                        values: args.istio.gatewayValues,
+                    },
+                    { parent: this },
+                );
+            }
+        }
+
+        this.links = {};
+        for (const reader of args.clusters) {
+            for (const target of args.clusters) {
+                if (reader.name === target.name) continue;
+                this.links[`${reader.name}->${target.name}`] = new RemoteSecretLink(
+                    `${name}-${reader.name}-reads-${target.name}`,
+                    {
+                        reader: this.clusters[reader.name],
+                        target: this.clusters[target.name],
+                        apiServerUrl: target.apiServerUrl,
+                        tlsServerName: target.tlsServerName,
+                        kubeconfig: target.remoteKubeconfig,
+                        rotationEpoch: args.tokenRotationEpoch,
+                        tokenWait: args.tokenWait,
+                    },
+                    { parent: this },
+                );
+            }
+        }
+
+        this.registerOutputs({ rootCertPem: this.ca.rootCertPem });
+    }
+}
+
+/** Secret material the model only names (config keys), resolved by the caller. */
+export interface MeshSecrets {
+    /** Existing root CA, when `ca.existingRoot*Secret` is configured. */
+    existingRoot?: ExistingRootCA;
+    /** Supplied kubeconfigs by target cluster name. */
+    remoteKubeconfigs?: Record<string, pulumi.Input<string>>;
+}
+
+/** Maps the validated model (plus resolved secrets) onto {@link IstioMeshArgs}. Pure apart from the secrets passed in. */
+export function meshArgsFromModel(model: MeshModel, secrets: MeshSecrets = {}): IstioMeshArgs {
+    return {
+        meshID: model.meshID,
+        allowLoopbackApiServer: model.allowLoopbackApiServer,
+        tokenRotationEpoch: model.tokenRotationEpoch,
+        clusters: model.clusters.map((c) => ({
+            name: c.name,
+            network: c.network,
+            access: { kubeconfig: c.kubeconfig, context: c.context },
+            apiServerUrl: c.apiServerUrl,
+            tlsServerName: c.tlsServerName,
+            remoteKubeconfig: secrets.remoteKubeconfigs?.[c.name],
+            nodes: c.nodes,
+            eastWestGateway: c.eastWestGateway,
+        })),
+        istio: {
+            version: model.istio.version,
+            chart: model.istio.chart,
+            hub: model.istio.hub,
+            tag: model.istio.tag,
+            dnsCapture: model.istio.dnsCapture,
+            dnsAutoAllocate: model.istio.dnsAutoAllocate,
+            baseValues: model.istio.values.base,
+            istiodValues: model.istio.values.istiod,
+            gatewayValues: model.istio.values.gateway,
+        },
+        ca: {
+            keyAlgorithm: model.ca.keyAlgorithm,
+            rsaBits: model.ca.rsaBits,
+            ecdsaCurve: model.ca.ecdsaCurve,
+            rootValidityHours: model.ca.rootValidityHours,
+            intermediateValidityHours: model.ca.intermediateValidityHours,
+            earlyRenewalHours: model.ca.earlyRenewalHours,
+            rotationEpoch: model.ca.rotationEpoch,
+            existingRoot: secrets.existingRoot,
+        },
+    };
+}

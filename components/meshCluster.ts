@@ -1,0 +1,228 @@
+/**
+ * MeshCluster — one cluster of the mesh: seed 000 steps "Label Nodes", the `cacerts` part of "Generate
+ * Common CA", and "Deploy Istiod" (as Helm charts base + istiod instead of the Istio operator).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterAccess } from "./clusterAccess";
+import { resolveIstioChart } from "./istioCharts";
+import {
+    baseValues,
+    CACERTS_SECRET,
+    ChartSourceModel,
+    isDns1123Label,
+    isDns1123Subdomain,
+    isLabelValue,
+    istiodValues,
+    ISTIO_NAMESPACE,
+    Labels,
+    NodeTopology,
+    parseIstioVersion,
+} from "./model";
+import { CaCertsBundle } from "./sharedRootCA";
+
+/** Istio installation settings for a {@link MeshCluster}. */
+export interface MeshClusterIstioArgs {
+    /** Istio release, e.g. `"1.30.3"`; also the chart version when charts come from a repository. */
+    version: string;
+    /**
+     * Chart source.
+     * @default { kind: "repo", repo: "https://istio-release.storage.googleapis.com/charts" }
+     */
+    chart?: ChartSourceModel;
+    /** Image registry override (`global.hub`), e.g. a mirror such as `mtr.devops.telekom.de/istio`. */
+    hub?: string;
+    /** Image tag override (`global.tag`). */
+    tag?: string;
+    /**
+     * Sidecar DNS proxying (`ISTIO_META_DNS_CAPTURE`).
+     * @default true
+     */
+    dnsCapture?: boolean;
+    /**
+     * ServiceEntry address auto-allocation (istiod's controller from 1.25, the sidecar's before).
+     * @default true
+     */
+    dnsAutoAllocate?: boolean;
+    /** Extra values merged over the generated `base` chart values. */
+    baseValues?: Record<string, unknown>;
+    /** Extra values merged over the generated `istiod` chart values. */
+    istiodValues?: Record<string, unknown>;
+}
+
+/** Arguments of {@link MeshCluster}. */
+export interface MeshClusterArgs {
+    /** Istio cluster name (CLUSTER_ID); a DNS-1123 label unique in the mesh. */
+    clusterName: string;
+    /** Istio network of this cluster; labels `istio-system` and sets `global.network`. */
+    network: string;
+    /** Mesh identifier (`global.meshID`), the same on every cluster. */
+    meshID: string;
+    /**
+     * Kubernetes provider for this cluster. When unset, one is created from `access`.
+     * Passing your own provider works, but then token Secrets cannot be read back beyond the provider's own wait.
+     */
+    provider?: k8s.Provider;
+    /** Kubeconfig and context used to create the provider (ignored when `provider` is set). */
+    access?: ClusterAccess;
+    /**
+     * Region/zone labels to apply to existing nodes (removed again on destroy).
+     * @default []
+     */
+    nodes?: NodeTopology[];
+    /** The four `cacerts` entries for this cluster, normally `SharedRootCA.caCerts[clusterName]`. */
+    caCerts: CaCertsBundle;
+    /** Istio settings. */
+    istio: MeshClusterIstioArgs;
+    /** Extra labels and annotations on `istio-system` (e.g. Rancher project annotations, seed 003). */
+    namespaceMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+}
+
+/**
+ * A Kubernetes cluster joined to the mesh: its provider, node topology labels, the network-labelled
+ * `istio-system` namespace, the plugged-in CA and Istio (base, then istiod once the CA is in place).
+ */
+export class MeshCluster extends pulumi.ComponentResource {
+    /** Istio cluster name. */
+    public readonly clusterName: string;
+    /** Istio network. */
+    public readonly network: string;
+    /** Istio release installed. */
+    public readonly istioVersion: string;
+    /** Chart source used (the east-west gateway chart comes from the same place). */
+    public readonly chartSource: ChartSourceModel;
+    /** How the cluster is reached (undefined when a provider was passed in). */
+    public readonly access?: ClusterAccess;
+    /** The cluster's Kubernetes provider; every child uses it. */
+    public readonly provider: k8s.Provider;
+    /** The `istio-system` namespace. */
+    public readonly namespace: k8s.core.v1.Namespace;
+    /** The `cacerts` Secret istiod loads its signing CA from. */
+    public readonly cacerts: k8s.core.v1.Secret;
+    /** Node label patches. */
+    public readonly nodePatches: k8s.core.v1.NodePatch[];
+    /** The `base` chart (CRDs, istio-reader-service-account). */
+    public readonly base: k8s.helm.v4.Chart;
+    /** The `istiod` chart. */
+    public readonly istiod: k8s.helm.v4.Chart;
+
+    /**
+     * @param name The _unique_ name of this component.
+     * @param args Cluster identity, access, CA material and Istio settings.
+     * @param opts A bag of options that control this component's behavior.
+     */
+    constructor(name: string, args: MeshClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("istio-multicluster:index:MeshCluster", name, {}, opts);
+        const semver = validateArgs(this, args);
+
+        this.clusterName = args.clusterName;
+        this.network = args.network;
+        this.istioVersion = args.istio.version;
+        this.chartSource = args.istio.chart ?? { kind: "repo", repo: "https://istio-release.storage.googleapis.com/charts" };
+        this.access = args.provider ? undefined : args.access ?? {};
+        this.provider =
+            args.provider ??
+            new k8s.Provider(
+                `${name}-k8s`,
+                { kubeconfig: this.access?.kubeconfig, context: this.access?.context },
+                { parent: this },
+            );
+        const child = { parent: this, provider: this.provider };
+
+        this.nodePatches = (args.nodes ?? []).map(
+            (n) =>
+                new k8s.core.v1.NodePatch(
+                    `${name}-node-${n.name}`,
+                    {
+                        metadata: {
+                            name: n.name,
+                            // The seed labels with --overwrite: take ownership of labels another manager set.
+                            annotations: { "pulumi.com/patchForce": "true" },
+                            labels: {
+                                [Labels.region]: n.region,
+                                [Labels.zone]: n.zone,
+                                ...(n.subzone ? { [Labels.subzone]: n.subzone } : {}),
+                            },
+                        },
+                    },
+                    child,
+                ),
+        );
+
+        this.namespace = new k8s.core.v1.Namespace(
+            `${name}-istio-system`,
+            {
+                metadata: {
+                    name: ISTIO_NAMESPACE,
+                    labels: { ...(args.namespaceMetadata?.labels ?? {}), [Labels.network]: args.network },
+                    annotations: args.namespaceMetadata?.annotations,
+                },
+            },
+            child,
+        );
+
+        const data = pulumi
+            .all(args.caCerts as unknown as Record<string, pulumi.Output<string>>)
+            .apply((b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, Buffer.from(v).toString("base64")])));
+        this.cacerts = new k8s.core.v1.Secret(
+            `${name}-cacerts`,
+            {
+                metadata: { name: CACERTS_SECRET, namespace: ISTIO_NAMESPACE },
+                type: "Opaque",
+                data: pulumi.secret(data),
+            },
+            { ...child, dependsOn: [this.namespace] },
+        );
+
+        const chart = (c: "base" | "istiod") => resolveIstioChart(this.chartSource, c, args.istio.version);
+        this.base = new k8s.helm.v4.Chart(
+            `${name}-base`,
+            { ...chart("base"), name: "istio-base", namespace: ISTIO_NAMESPACE, values: baseValues(args.istio.baseValues) },
+            { ...child, dependsOn: [this.namespace] },
+        );
+
+        this.istiod = new k8s.helm.v4.Chart(
+            `${name}-istiod`,
+            {
+                ...chart("istiod"),
+                name: "istiod",
+                namespace: ISTIO_NAMESPACE,
+                values: istiodValues({
+                    meshID: args.meshID,
+                    clusterName: args.clusterName,
+                    network: args.network,
+                    semver,
+                    hub: args.istio.hub,
+                    tag: args.istio.tag,
+                    dnsCapture: args.istio.dnsCapture ?? true,
+                    dnsAutoAllocate: args.istio.dnsAutoAllocate ?? true,
+                    overrides: args.istio.istiodValues,
+                }),
+            },
+            // istiod picks its CA at start-up: the plugged-in cacerts must exist first.
+            { ...child, dependsOn: [this.namespace, this.cacerts, this.base] },
+        );
+
+        this.registerOutputs({});
+    }
+}
+
+function validateArgs(parent: pulumi.Resource, args: MeshClusterArgs): { major: number; minor: number; patch: number } {
+    const fail = (field: string, msg: string): never => {
+        throw new pulumi.ResourceError(`MeshCluster: args.${field} ${msg}`, parent);
+    };
+    if (!isDns1123Label(args.clusterName ?? "")) fail("clusterName", `${JSON.stringify(args.clusterName)} is not a DNS-1123 label`);
+    if (!isDns1123Label(args.network ?? "")) fail("network", `${JSON.stringify(args.network)} is not a DNS-1123 label`);
+    if (!args.meshID) fail("meshID", "is required");
+    if (!args.caCerts) fail("caCerts", "is required (use SharedRootCA.caCerts[clusterName])");
+    (args.nodes ?? []).forEach((n, i) => {
+        if (!isDns1123Subdomain(n.name ?? "")) fail(`nodes[${i}].name`, `${JSON.stringify(n.name)} is not a valid node name`);
+        for (const f of ["region", "zone"] as const) {
+            if (!isLabelValue(n[f] ?? "")) fail(`nodes[${i}].${f}`, `${JSON.stringify(n[f])} is not a valid label value`);
+        }
+        if (n.subzone !== undefined && !isLabelValue(n.subzone)) fail(`nodes[${i}].subzone`, "is not a valid label value");
+    });
+    const semver = parseIstioVersion(args.istio?.version ?? "");
+    if (!semver) return fail("istio.version", `${JSON.stringify(args.istio?.version)} is not an Istio release (MAJOR.MINOR.PATCH)`);
+    return semver;
+}

@@ -1,0 +1,278 @@
+/**
+ * Stack config → validated {@link MeshModel}. Pure: no Pulumi calls, no file access (the caller injects
+ * what it learned from kubeconfig files), so it is unit-testable and reusable by the policy pack.
+ */
+import { z } from "zod";
+import { ConfigIssue, MeshConfigError, formatPath } from "./errors";
+import { isDns1123Label, isDns1123Subdomain, isLabelValue } from "./names";
+import { ClusterModel, LinkModel, MeshModel } from "./types";
+import { checkTopology } from "./topology";
+import { parseIstioVersion, MIN_ISTIO_MINOR } from "./versions";
+
+/** Istio release used when `istio.version` is not set. */
+export const DEFAULT_ISTIO_VERSION = "1.30.3";
+/** The official Istio Helm repository. */
+export const OFFICIAL_CHART_REPO = "https://istio-release.storage.googleapis.com/charts";
+
+const dnsLabel = (what: string) =>
+    z.string({ error: `${what} must be a string` }).refine(isDns1123Label, {
+        error: (iss) =>
+            `${what} ${JSON.stringify(iss.input)} is not a DNS-1123 label: use at most 63 lowercase letters, digits ` +
+            `and '-', starting and ending with a letter or digit`,
+    });
+
+const labelValue = (what: string) =>
+    z.string({ error: `${what} must be a string` }).refine(isLabelValue, {
+        error: (iss) =>
+            `${what} ${JSON.stringify(iss.input)} is not a valid Kubernetes label value: use 1-63 letters, digits, ` +
+            `'-', '_' or '.', starting and ending with a letter or digit`,
+    });
+
+const httpsUrl = z.string().refine(
+    (s) => {
+        try {
+            const u = new URL(s);
+            return u.protocol === "https:" && u.hostname !== "";
+        } catch {
+            return false;
+        }
+    },
+    { error: (iss) => `${JSON.stringify(iss.input)} is not an https:// URL with a host (e.g. https://10.0.0.1:6443)` },
+);
+
+const stringMap = z.record(z.string(), z.string({ error: "values must be strings (quote numbers and booleans)" }));
+const valuesMap = z.record(z.string(), z.unknown());
+const secretKeyName = z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]+$/, { error: "must be a Pulumi config key name (letters, digits, '_', '.', ':', '-')" });
+
+const nodeSchema = z.strictObject({
+    name: z.string().refine(isDns1123Subdomain, {
+        error: (iss) => `node name ${JSON.stringify(iss.input)} is not a valid Kubernetes node name (DNS-1123 subdomain)`,
+    }),
+    region: labelValue("region"),
+    zone: labelValue("zone"),
+    subzone: labelValue("subzone").optional(),
+});
+
+const gatewaySchema = z.strictObject({
+    enabled: z.boolean().default(true),
+    serviceType: z
+        .enum(["LoadBalancer", "NodePort", "ClusterIP"], {
+            error: "must be LoadBalancer (default), NodePort (sites without a load balancer) or ClusterIP",
+        })
+        .default("LoadBalancer"),
+    serviceAnnotations: stringMap.default({}),
+});
+
+const clusterSchema = z.strictObject({
+    name: dnsLabel("cluster name"),
+    network: dnsLabel("network name"),
+    context: z.string().min(1, { error: "must not be empty" }).optional(),
+    kubeconfig: z.string().min(1, { error: "must not be empty" }).optional(),
+    apiServerUrl: httpsUrl.optional(),
+    tlsServerName: z.string().min(1).optional(),
+    nodes: z.array(nodeSchema).default([]),
+    eastWestGateway: gatewaySchema.default({ enabled: true, serviceType: "LoadBalancer", serviceAnnotations: {} }),
+    remoteKubeconfigSecret: secretKeyName.optional(),
+});
+
+const istioSchema = z.strictObject({
+    version: z.string().default(DEFAULT_ISTIO_VERSION),
+    hub: z
+        .string()
+        .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*$/, {
+            error: "must be an image registry path such as gcr.io/istio-release or registry.example.com/istio",
+        })
+        .optional(),
+    tag: z
+        .string()
+        .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "must be a valid image tag" })
+        .optional(),
+    chartRepo: z
+        .string()
+        .refine((s) => /^(https?|oci):\/\/[^\s]+$/.test(s), { error: "must be an http(s):// or oci:// URL" })
+        .optional(),
+    chartPath: z.string().min(1, { error: "must not be empty" }).optional(),
+    dnsCapture: z.boolean().default(true),
+    dnsAutoAllocate: z.boolean().default(true),
+    values: z
+        .strictObject({ base: valuesMap.default({}), istiod: valuesMap.default({}), gateway: valuesMap.default({}) })
+        .default({ base: {}, istiod: {}, gateway: {} }),
+});
+
+const positiveHours = z.number().int({ error: "must be a whole number of hours" }).positive({ error: "must be > 0" });
+
+const caSchema = z.strictObject({
+    keyAlgorithm: z.enum(["RSA", "ECDSA"], { error: "must be RSA (default) or ECDSA" }).default("RSA"),
+    rsaBits: z
+        .union([z.literal(2048), z.literal(3072), z.literal(4096)], { error: "must be 2048, 3072 or 4096" })
+        .default(4096),
+    ecdsaCurve: z.enum(["P256", "P384", "P521"], { error: "must be P256, P384 or P521" }).default("P256"),
+    rootValidityHours: positiveHours.default(87600),
+    intermediateValidityHours: positiveHours.default(8760),
+    earlyRenewalHours: z.number().int().nonnegative({ error: "must be >= 0" }).default(720),
+    rotationEpoch: z.string().default("1"),
+    existingRootCertSecret: secretKeyName.optional(),
+    existingRootKeySecret: secretKeyName.optional(),
+});
+
+/** Shape of the stack config this project reads (namespace `istio-multicluster`). */
+export const meshConfigSchema = z.strictObject({
+    meshID: dnsLabel("meshID"),
+    clusters: z.array(clusterSchema, { error: "must be a list of clusters" }).min(1, { error: "list at least one cluster" }),
+    istio: istioSchema.default(istioSchema.parse({})),
+    ca: caSchema.default(caSchema.parse({})),
+    allowLoopbackApiServer: z.boolean().default(false),
+    tokenRotationEpoch: z.string().default("1"),
+});
+
+/** Raw config as users write it in Pulumi.<stack>.yaml (before defaults). */
+export type MeshConfigInput = z.input<typeof meshConfigSchema>;
+
+/** What the impure caller learned from kubeconfig files; injected so that parsing stays pure. */
+export interface ParseEnvironment {
+    /** The API server URL the kubeconfig gives for a cluster (its context, or current-context), if known. */
+    kubeconfigServer?: (cluster: { name: string; context?: string; kubeconfig?: string }) => string | undefined;
+}
+
+/**
+ * Validates raw stack config and returns the mesh model. Collects every problem and throws one
+ * {@link MeshConfigError} listing them all (each naming its config path and the fix).
+ */
+export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshModel {
+    const parsed = meshConfigSchema.safeParse(raw ?? {});
+    if (!parsed.success) {
+        throw new MeshConfigError(parsed.error.issues.map(zodIssueToConfigIssue));
+    }
+    const cfg = parsed.data;
+    const issues: ConfigIssue[] = [];
+
+    const semver = parseIstioVersion(cfg.istio.version);
+    if (!semver) {
+        issues.push({
+            path: "istio.version",
+            message: `${JSON.stringify(cfg.istio.version)} is not an Istio release: use MAJOR.MINOR.PATCH such as ${DEFAULT_ISTIO_VERSION}`,
+        });
+    } else if (semver.major !== 1 || semver.minor < MIN_ISTIO_MINOR) {
+        issues.push({
+            path: "istio.version",
+            message: `Istio ${cfg.istio.version} is not supported: use 1.${MIN_ISTIO_MINOR}.0 or newer (e.g. ${DEFAULT_ISTIO_VERSION})`,
+        });
+    }
+    if (cfg.istio.chartRepo && cfg.istio.chartPath) {
+        issues.push({ path: "istio.chartPath", message: "set either istio.chartRepo or istio.chartPath, not both" });
+    }
+    if (!!cfg.ca.existingRootCertSecret !== !!cfg.ca.existingRootKeySecret) {
+        issues.push({
+            path: cfg.ca.existingRootCertSecret ? "ca.existingRootKeySecret" : "ca.existingRootCertSecret",
+            message: "an existing root needs both existingRootCertSecret and existingRootKeySecret",
+        });
+    }
+
+    const clusters: ClusterModel[] = cfg.clusters.map((c, i) => {
+        const at = `clusters[${i}]`;
+        if (!c.context && !c.kubeconfig) {
+            issues.push({
+                path: `${at}.context`,
+                message: `cluster ${JSON.stringify(c.name)} is unreachable: set context (a kubeconfig context such as c1-admin) and/or kubeconfig (a file path)`,
+            });
+        }
+        const nodeSeen = new Set<string>();
+        c.nodes.forEach((n, j) => {
+            if (nodeSeen.has(n.name)) {
+                issues.push({ path: `${at}.nodes[${j}].name`, message: `duplicate node ${JSON.stringify(n.name)} in cluster ${c.name}` });
+            }
+            nodeSeen.add(n.name);
+        });
+        let apiServerUrl = c.apiServerUrl;
+        let apiServerUrlSource: ClusterModel["apiServerUrlSource"] = apiServerUrl ? "config" : "unknown";
+        if (!apiServerUrl && !c.remoteKubeconfigSecret) {
+            const fromKubeconfig = env.kubeconfigServer?.({ name: c.name, context: c.context, kubeconfig: c.kubeconfig });
+            if (fromKubeconfig) {
+                apiServerUrl = fromKubeconfig;
+                apiServerUrlSource = "kubeconfig";
+            }
+        }
+        return {
+            name: c.name,
+            network: c.network,
+            context: c.context,
+            kubeconfig: c.kubeconfig,
+            apiServerUrl,
+            apiServerUrlSource,
+            tlsServerName: c.tlsServerName,
+            nodes: c.nodes,
+            eastWestGateway: c.eastWestGateway,
+            remoteCredential: c.remoteKubeconfigSecret
+                ? { kind: "kubeconfig", secretConfigKey: c.remoteKubeconfigSecret }
+                : { kind: "readerToken" },
+        };
+    });
+
+    const links: LinkModel[] = [];
+    for (const reader of clusters) {
+        for (const target of clusters) {
+            if (reader.name !== target.name) links.push({ reader: reader.name, target: target.name });
+        }
+    }
+
+    // Unique names, and every link target reachable from the other clusters.
+    issues.push(
+        ...checkTopology(
+            clusters.map((c) => ({ ...c, usesReaderToken: c.remoteCredential.kind === "readerToken" })),
+            cfg.allowLoopbackApiServer,
+        ),
+    );
+
+    if (issues.length) throw new MeshConfigError(issues);
+
+    return {
+        meshID: cfg.meshID,
+        clusters,
+        istio: {
+            version: cfg.istio.version,
+            semver: semver!,
+            hub: cfg.istio.hub,
+            tag: cfg.istio.tag,
+            chart: cfg.istio.chartPath
+                ? { kind: "path", path: cfg.istio.chartPath }
+                : { kind: "repo", repo: cfg.istio.chartRepo ?? OFFICIAL_CHART_REPO },
+            dnsCapture: cfg.istio.dnsCapture,
+            dnsAutoAllocate: cfg.istio.dnsAutoAllocate,
+            values: cfg.istio.values,
+        },
+        ca: {
+            keyAlgorithm: cfg.ca.keyAlgorithm,
+            rsaBits: cfg.ca.rsaBits,
+            ecdsaCurve: cfg.ca.ecdsaCurve,
+            rootValidityHours: cfg.ca.rootValidityHours,
+            intermediateValidityHours: cfg.ca.intermediateValidityHours,
+            earlyRenewalHours: cfg.ca.earlyRenewalHours,
+            rotationEpoch: cfg.ca.rotationEpoch,
+            existingRoot:
+                cfg.ca.existingRootCertSecret && cfg.ca.existingRootKeySecret
+                    ? { certConfigKey: cfg.ca.existingRootCertSecret, keyConfigKey: cfg.ca.existingRootKeySecret }
+                    : undefined,
+        },
+        links,
+        allowLoopbackApiServer: cfg.allowLoopbackApiServer,
+        tokenRotationEpoch: cfg.tokenRotationEpoch,
+    };
+}
+
+function zodIssueToConfigIssue(issue: z.core.$ZodIssue): ConfigIssue {
+    const path = formatPath(issue.path);
+    switch (issue.code) {
+        case "unrecognized_keys":
+            return {
+                path,
+                message: `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}: check the spelling against the config reference in README.md`,
+            };
+        case "invalid_type":
+            if (issue.input === undefined) return { path, message: `is required (expected ${issue.expected})` };
+            return { path, message: issue.message.startsWith("Invalid input") ? `expected ${issue.expected}` : issue.message };
+        default:
+            return { path, message: issue.message };
+    }
+}

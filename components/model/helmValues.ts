@@ -1,0 +1,107 @@
+/**
+ * Helm values for the Istio charts, per cluster. Pure functions so unit tests and the policy pack can
+ * check exactly what the components pass to the charts.
+ */
+import { Labels } from "./names";
+import { autoAllocateMode } from "./versions";
+
+/** Settings the istiod values depend on. */
+export interface IstiodValuesInput {
+    /** `global.meshID`. */
+    meshID: string;
+    /** `global.multiCluster.clusterName` (becomes istiod's CLUSTER_ID). */
+    clusterName: string;
+    /** `global.network`. */
+    network: string;
+    /** Parsed Istio version (selects the DNS auto-allocation mechanism). */
+    semver: { minor: number };
+    /** `global.hub` override. */
+    hub?: string;
+    /** `global.tag` override. */
+    tag?: string;
+    /** Sidecar DNS proxy on/off. */
+    dnsCapture: boolean;
+    /** ServiceEntry address auto-allocation on/off. */
+    dnsAutoAllocate: boolean;
+    /** User values merged last. */
+    overrides?: Record<string, unknown>;
+}
+
+/** Values for the `istiod` chart (what seed 000's IstioOperator `values`/`meshConfig` set). */
+export function istiodValues(i: IstiodValuesInput): Record<string, unknown> {
+    const proxyMetadata: Record<string, string> = {};
+    const pilotEnv: Record<string, string> = {};
+    if (i.dnsCapture) proxyMetadata.ISTIO_META_DNS_CAPTURE = "true";
+    if (autoAllocateMode(i.semver) === "controller") {
+        pilotEnv.PILOT_ENABLE_IP_AUTOALLOCATE = String(i.dnsAutoAllocate);
+    } else if (i.dnsAutoAllocate) {
+        proxyMetadata.ISTIO_META_DNS_AUTO_ALLOCATE = "true";
+    }
+    const base: Record<string, unknown> = {
+        global: {
+            meshID: i.meshID,
+            multiCluster: { clusterName: i.clusterName },
+            network: i.network,
+            ...imageValues(i.hub, i.tag),
+        },
+        meshConfig: { defaultConfig: { proxyMetadata } },
+    };
+    if (Object.keys(pilotEnv).length) base.pilot = { env: pilotEnv };
+    return deepMerge(base, i.overrides ?? {});
+}
+
+/** Values for the `base` chart. */
+export function baseValues(overrides?: Record<string, unknown>): Record<string, unknown> {
+    return deepMerge({}, overrides ?? {});
+}
+
+/** The east-west gateway's fixed name (the chart derives the `istio: eastwestgateway` selector label from it). */
+export const EASTWEST_GATEWAY_NAME = "istio-eastwestgateway";
+
+/** Settings the east-west gateway values depend on. */
+export interface GatewayValuesInput {
+    /** Network this gateway serves (`networkGateway`). */
+    network: string;
+    /** Service type. */
+    serviceType: string;
+    /** Service annotations. */
+    serviceAnnotations: Record<string, string>;
+    /** User values merged last. */
+    overrides?: Record<string, unknown>;
+}
+
+/**
+ * Values for the `gateway` chart as `gen-eastwest-gateway.sh` configures it: with `networkGateway` the chart
+ * exposes 15021/15443/15012/15017 and sets ISTIO_META_REQUESTED_NETWORK_VIEW; the labels match the
+ * `cross-network-gateway` selector and carry the network on every chart version.
+ */
+export function eastWestGatewayValues(i: GatewayValuesInput): Record<string, unknown> {
+    return deepMerge(
+        {
+            name: EASTWEST_GATEWAY_NAME,
+            networkGateway: i.network,
+            labels: { istio: "eastwestgateway", app: EASTWEST_GATEWAY_NAME, [Labels.network]: i.network },
+            env: { ISTIO_META_REQUESTED_NETWORK_VIEW: i.network },
+            service: { type: i.serviceType, ...(Object.keys(i.serviceAnnotations).length ? { annotations: i.serviceAnnotations } : {}) },
+        },
+        i.overrides ?? {},
+    );
+}
+
+function imageValues(hub?: string, tag?: string): Record<string, string> {
+    return { ...(hub ? { hub } : {}), ...(tag ? { tag } : {}) };
+}
+
+/** Recursively merges plain objects; arrays and scalars in `over` replace those in `base`. Inputs are not mutated. */
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) {
+        const b = out[k];
+        out[k] = isPlainObject(b) && isPlainObject(v) ? deepMerge(b, v) : v;
+    }
+    return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}

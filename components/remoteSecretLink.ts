@@ -1,0 +1,134 @@
+/**
+ * RemoteSecretLink — seed 000 step "Deploy Remote Secret for Endpoint Discovery": what
+ * `istioctl create-remote-secret --context=<target> --name=<target> | kubectl apply --context=<reader> -f -`
+ * does, as resources, for one ordered pair of clusters.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import {
+    checkRemoteKubeconfig,
+    ISTIO_NAMESPACE,
+    Labels,
+    READER_SERVICE_ACCOUNT,
+    REMOTE_SECRET_PREFIX,
+    renderRemoteKubeconfig,
+} from "./model";
+import { MeshCluster } from "./meshCluster";
+import { serviceAccountCredential, TokenWaitOptions } from "./serviceAccountToken";
+
+/** Arguments of {@link RemoteSecretLink}. */
+export interface RemoteSecretLinkArgs {
+    /** The cluster whose istiod watches `target`; the remote secret is written here. */
+    reader: MeshCluster;
+    /** The cluster being watched. */
+    target: MeshCluster;
+    /**
+     * The target's API server URL as reachable from the reader's istiod (istioctl's `--server`). Required
+     * unless `kubeconfig` is given.
+     */
+    apiServerUrl?: pulumi.Input<string>;
+    /** `tls-server-name` for the target's API server certificate, when it differs from the URL host. */
+    tlsServerName?: pulumi.Input<string>;
+    /**
+     * A complete kubeconfig for reaching the target (e.g. a Rancher API token, seed 003) used instead of an
+     * istio-reader-service-account token. Treated as a secret.
+     */
+    kubeconfig?: pulumi.Input<string>;
+    /**
+     * Changing this value issues a new reader token (a new token Secret with a new random suffix) and
+     * updates the remote secret before the old token Secret is deleted.
+     * @default "1"
+     */
+    rotationEpoch?: pulumi.Input<string>;
+    /** Bounds of the token read-back. */
+    tokenWait?: TokenWaitOptions;
+}
+
+/**
+ * Gives `reader`'s istiod read access to `target`: a reader token in the target and an
+ * `istio-remote-secret-<target>` in the reader, exactly in istioctl's shape.
+ */
+export class RemoteSecretLink extends pulumi.ComponentResource {
+    /** The token Secret in the target cluster (absent when a kubeconfig was supplied). */
+    public readonly tokenSecret?: k8s.core.v1.Secret;
+    /** The `istio-remote-secret-<target>` Secret in the reader cluster. */
+    public readonly remoteSecret: k8s.core.v1.Secret;
+    /** The kubeconfig stored in the remote secret (a Pulumi secret). */
+    public readonly kubeconfig: pulumi.Output<string>;
+
+    /**
+     * @param name The _unique_ name of this component.
+     * @param args Reader, target and how to authenticate.
+     * @param opts A bag of options that control this component's behavior.
+     */
+    constructor(name: string, args: RemoteSecretLinkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("istio-multicluster:index:RemoteSecretLink", name, {}, opts);
+        const { reader, target } = args;
+        const fail = (field: string, msg: string): never => {
+            throw new pulumi.ResourceError(`RemoteSecretLink: args.${field} ${msg}`, this);
+        };
+        if (!reader || !MeshCluster.isInstance(reader)) fail("reader", "must be a MeshCluster");
+        if (!target || !MeshCluster.isInstance(target)) fail("target", "must be a MeshCluster");
+        if (reader.clusterName === target.clusterName) fail("target", `must differ from the reader (${reader.clusterName})`);
+        if (!args.kubeconfig && !args.apiServerUrl) {
+            fail("apiServerUrl", `is required to link ${reader.clusterName} -> ${target.clusterName} (or pass args.kubeconfig)`);
+        }
+        const what = `remote secret ${target.clusterName} in ${reader.clusterName}`;
+
+        if (args.kubeconfig) {
+            this.kubeconfig = pulumi.secret(
+                pulumi.output(args.kubeconfig).apply((text) => {
+                    const check = checkRemoteKubeconfig(text);
+                    if (check.errors.length) throw new Error(`${what}: supplied kubeconfig rejected: ${check.errors.join("; ")}`);
+                    return text;
+                }),
+            );
+        } else {
+            const suffix = new random.RandomId(
+                `${name}-token-suffix`,
+                { byteLength: 3, keepers: { epoch: pulumi.output(args.rotationEpoch ?? "1") } },
+                { parent: this },
+            );
+            this.tokenSecret = new k8s.core.v1.Secret(
+                `${name}-token`,
+                {
+                    metadata: {
+                        name: pulumi.interpolate`${READER_SERVICE_ACCOUNT}-${reader.clusterName}-${suffix.hex}`,
+                        namespace: ISTIO_NAMESPACE,
+                        annotations: { "kubernetes.io/service-account.name": READER_SERVICE_ACCOUNT },
+                        labels: { "app.kubernetes.io/managed-by": "pulumi", "istio-multicluster/reader": reader.clusterName },
+                    },
+                    type: "kubernetes.io/service-account-token",
+                },
+                // The ServiceAccount comes from the base chart, its read-only ClusterRole from istiod's.
+                { parent: this, provider: target.provider, dependsOn: [target.base, target.istiod], deleteBeforeReplace: false },
+            );
+            const cred = serviceAccountCredential(this.tokenSecret, target.access, what, args.tokenWait);
+            this.kubeconfig = pulumi.secret(
+                pulumi.all([cred, args.apiServerUrl!, args.tlsServerName]).apply(([c, server, tlsServerName]) =>
+                    renderRemoteKubeconfig({ clusterName: target.clusterName, server, caData: c.caData, token: c.token, tlsServerName }),
+                ),
+            );
+        }
+
+        this.remoteSecret = new k8s.core.v1.Secret(
+            `${name}-remote-secret`,
+            {
+                metadata: {
+                    name: `${REMOTE_SECRET_PREFIX}${target.clusterName}`,
+                    namespace: ISTIO_NAMESPACE,
+                    labels: { [Labels.multiCluster]: "true" },
+                    annotations: { [Labels.clusterAnnotation]: target.clusterName },
+                },
+                type: "Opaque",
+                data: pulumi.secret(
+                    this.kubeconfig.apply((kc) => ({ [target.clusterName]: Buffer.from(kc).toString("base64") })),
+                ),
+            },
+            { parent: this, provider: reader.provider, dependsOn: [reader.namespace] },
+        );
+
+        this.registerOutputs({});
+    }
+}

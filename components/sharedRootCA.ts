@@ -1,0 +1,193 @@
+/**
+ * SharedRootCA — seed 000 step "Generate Common CA for all clusters": one root CA and one intermediate per
+ * cluster signed by it, shaped like Istio's tools/certs Makefile.selfsigned.mk output (`root-ca`, `<c>-cacerts`).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import { isDns1123Label, ISTIO_NAMESPACE } from "./model";
+
+/** Key usages of both root and intermediates (Makefile: digitalSignature, nonRepudiation, keyEncipherment, keyCertSign). */
+const CA_KEY_USAGES = ["digital_signature", "content_commitment", "key_encipherment", "cert_signing"];
+
+/** The four entries of a `cacerts` Secret, as istiod reads them from /etc/cacerts. */
+export interface CaCertsBundle {
+    /** Intermediate (signing) certificate, PEM. */
+    "ca-cert.pem": pulumi.Output<string>;
+    /** Intermediate private key, PEM. Secret. */
+    "ca-key.pem": pulumi.Output<string>;
+    /** Shared root certificate, PEM. */
+    "root-cert.pem": pulumi.Output<string>;
+    /** Intermediate followed by root, PEM. */
+    "cert-chain.pem": pulumi.Output<string>;
+}
+
+/** An existing root CA to sign the intermediates with, instead of generating one. */
+export interface ExistingRootCA {
+    /** Root certificate, PEM. */
+    certPem: pulumi.Input<string>;
+    /** Root private key, PEM. Pass a secret (e.g. `config.requireSecret(...)`); it is treated as one either way. */
+    keyPem: pulumi.Input<string>;
+}
+
+/** Arguments of {@link SharedRootCA}. */
+export interface SharedRootCAArgs {
+    /** Clusters to issue an intermediate CA for; each name becomes the intermediate's `L=` and its output key. */
+    clusterNames: string[];
+    /**
+     * Key algorithm for the root and the intermediates.
+     * @default "RSA"
+     */
+    keyAlgorithm?: "RSA" | "ECDSA";
+    /**
+     * RSA key size in bits (Istio's Makefiles use 4096).
+     * @default 4096
+     */
+    rsaBits?: number;
+    /**
+     * ECDSA curve when `keyAlgorithm` is `"ECDSA"`.
+     * @default "P256"
+     */
+    ecdsaCurve?: "P256" | "P384" | "P521";
+    /**
+     * Validity of a generated root, in hours.
+     * @default 87600 (10 years, as ROOTCA_DAYS=3650)
+     */
+    rootValidityHours?: number;
+    /**
+     * Validity of each intermediate, in hours. Must be shorter than the root's.
+     * @default 8760 (1 year)
+     */
+    intermediateValidityHours?: number;
+    /**
+     * An intermediate is re-issued on the first `pulumi up` within this many hours of its expiry.
+     * @default 720 (30 days)
+     */
+    earlyRenewalHours?: number;
+    /**
+     * Changing this value re-issues every intermediate (new key and certificate) on the next `pulumi up`;
+     * istiod reloads plugged-in certs from the mounted Secret. The root is unaffected.
+     * @default "1"
+     */
+    rotationEpoch?: pulumi.Input<string>;
+    /** Sign the intermediates with this existing root instead of generating one. */
+    existingRoot?: ExistingRootCA;
+    /**
+     * DNS SAN of the intermediates (Makefile INTERMEDIATE_SAN_DNS).
+     * @default "istiod.istio-system.svc"
+     */
+    intermediateSanDns?: string;
+}
+
+/**
+ * A root CA shared by every cluster and one intermediate CA per cluster signed by it, so workloads in
+ * different clusters trust each other without federation. Outputs per cluster the four `cacerts` entries.
+ */
+export class SharedRootCA extends pulumi.ComponentResource {
+    /** Root certificate, PEM (plain: it is public). */
+    public readonly rootCertPem: pulumi.Output<string>;
+    /** Per-cluster `cacerts` entries; `ca-key.pem` is a secret. */
+    public readonly caCerts: Record<string, CaCertsBundle>;
+
+    /**
+     * @param name The _unique_ name of this component.
+     * @param args Clusters and key/validity settings.
+     * @param opts A bag of options that control this component's behavior.
+     */
+    constructor(name: string, args: SharedRootCAArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("istio-multicluster:index:SharedRootCA", name, {}, opts);
+        validateArgs(this, args);
+
+        const keyArgs = {
+            algorithm: args.keyAlgorithm ?? "RSA",
+            rsaBits: (args.keyAlgorithm ?? "RSA") === "RSA" ? args.rsaBits ?? 4096 : undefined,
+            ecdsaCurve: args.keyAlgorithm === "ECDSA" ? args.ecdsaCurve ?? "P256" : undefined,
+        };
+        const child = { parent: this };
+
+        let rootCertPem: pulumi.Output<string>;
+        let rootKeyPem: pulumi.Output<string>;
+        if (args.existingRoot) {
+            rootCertPem = pulumi.output(args.existingRoot.certPem);
+            rootKeyPem = pulumi.secret(args.existingRoot.keyPem);
+        } else {
+            const rootKey = new tls.PrivateKey(`${name}-root`, keyArgs, child);
+            const rootCert = new tls.SelfSignedCert(
+                `${name}-root`,
+                {
+                    privateKeyPem: rootKey.privateKeyPem,
+                    subject: { organization: "Istio", commonName: "Root CA" },
+                    isCaCertificate: true,
+                    setSubjectKeyId: true,
+                    allowedUses: CA_KEY_USAGES,
+                    validityPeriodHours: args.rootValidityHours ?? 87600,
+                },
+                child,
+            );
+            rootCertPem = rootCert.certPem;
+            rootKeyPem = rootKey.privateKeyPem;
+        }
+        this.rootCertPem = rootCertPem;
+
+        const epoch = args.rotationEpoch ?? "1";
+        this.caCerts = {};
+        for (const cluster of args.clusterNames) {
+            const rotate = { parent: this, replacementTrigger: epoch };
+            const key = new tls.PrivateKey(`${name}-${cluster}`, keyArgs, rotate);
+            const csr = new tls.CertRequest(
+                `${name}-${cluster}`,
+                {
+                    privateKeyPem: key.privateKeyPem,
+                    subject: { organization: "Istio", commonName: "Intermediate CA", locality: cluster },
+                    dnsNames: [args.intermediateSanDns ?? `istiod.${ISTIO_NAMESPACE}.svc`],
+                },
+                child,
+            );
+            const cert = new tls.LocallySignedCert(
+                `${name}-${cluster}`,
+                {
+                    certRequestPem: csr.certRequestPem,
+                    caCertPem: rootCertPem,
+                    caPrivateKeyPem: rootKeyPem,
+                    isCaCertificate: true,
+                    maxPathLength: 0,
+                    setSubjectKeyId: true,
+                    allowedUses: CA_KEY_USAGES,
+                    validityPeriodHours: args.intermediateValidityHours ?? 8760,
+                    earlyRenewalHours: args.earlyRenewalHours ?? 720,
+                },
+                rotate,
+            );
+            this.caCerts[cluster] = {
+                "ca-cert.pem": cert.certPem,
+                "ca-key.pem": pulumi.secret(key.privateKeyPem),
+                "root-cert.pem": rootCertPem,
+                "cert-chain.pem": pulumi.interpolate`${cert.certPem}${rootCertPem}`,
+            };
+        }
+
+        this.registerOutputs({ rootCertPem: this.rootCertPem });
+    }
+}
+
+function validateArgs(parent: pulumi.Resource, args: SharedRootCAArgs): void {
+    const fail = (field: string, msg: string) => {
+        throw new pulumi.ResourceError(`SharedRootCA: args.${field} ${msg}`, parent);
+    };
+    if (!args.clusterNames?.length) fail("clusterNames", "must list at least one cluster");
+    const seen = new Set<string>();
+    for (const c of args.clusterNames) {
+        if (!isDns1123Label(c)) fail("clusterNames", `contains ${JSON.stringify(c)}, which is not a DNS-1123 label`);
+        if (seen.has(c)) fail("clusterNames", `contains ${JSON.stringify(c)} twice`);
+        seen.add(c);
+    }
+    if (args.keyAlgorithm && !["RSA", "ECDSA"].includes(args.keyAlgorithm)) fail("keyAlgorithm", "must be RSA or ECDSA");
+    if (args.rsaBits !== undefined && ![2048, 3072, 4096].includes(args.rsaBits)) fail("rsaBits", "must be 2048, 3072 or 4096");
+    const root = args.rootValidityHours ?? 87600;
+    const inter = args.intermediateValidityHours ?? 8760;
+    if (!(inter > 0)) fail("intermediateValidityHours", "must be > 0");
+    if (!args.existingRoot && !(inter < root)) {
+        fail("intermediateValidityHours", `(${inter}) must be shorter than rootValidityHours (${root})`);
+    }
+    const early = args.earlyRenewalHours ?? 720;
+    if (!(early >= 0 && early < inter)) fail("earlyRenewalHours", `(${early}) must be >= 0 and below intermediateValidityHours (${inter})`);
+}
