@@ -1,0 +1,116 @@
+# Pulumi CLI, nodejs language host and resource providers (sourced by scripts/toolchain.sh).
+# Versions come from node_modules/@pulumi/*/package.json so the engine, SDK and plugins agree.
+
+pkgver() { sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$REPO/node_modules/@pulumi/$1/package.json" | head -1; }
+
+pulumi_versions() {
+  if [ ! -f "$REPO/node_modules/@pulumi/pulumi/package.json" ]; then
+    log "node_modules missing: running npm ci"; (cd "$REPO" && npm ci --no-audit --no-fund >&2)
+  fi
+  PULUMI_VERSION="$(pkgver pulumi)"; K8S_PROVIDER_VERSION="$(pkgver kubernetes)"
+  TLS_PROVIDER_VERSION="$(pkgver tls)"; RANDOM_PROVIDER_VERSION="$(pkgver random)"
+  [ -n "$PULUMI_VERSION" ] && [ -n "$K8S_PROVIDER_VERSION" ] && [ -n "$TLS_PROVIDER_VERSION" ] && [ -n "$RANDOM_PROVIDER_VERSION" ] \
+    || die "cannot read @pulumi/{pulumi,kubernetes,tls,random} versions from node_modules"
+}
+
+# commit_of REPO_PATH SDK_MAJOR VERSION : commit of the sdk/vX.Y.Z tag (the provider/ sub-modules have no tags)
+commit_of() {
+  local h; h="$(proxy_hash "github.com/pulumi/$1/sdk/$2" "v$3")"
+  [ -n "$h" ] || die "cannot resolve the commit of github.com/pulumi/$1 sdk/v$3 via the module proxy"
+  echo "$h"
+}
+
+# CLI + language host in one wrapper module. pkg/v3 carries replace directives (so `go install` fails); the wrapper
+# copies the one that matters (clipboard fork). The upstream nodejs language host is an untagged module that the
+# module proxy here does not serve, so we build our own minimal host (scripts/toolchain/langhost-nodejs/main.go).
+build_pulumi() {
+  local v="$PULUMI_VERSION" dir="$BUILD/pulumi-$PULUMI_VERSION"
+  if [ ! -x "$dir/bin/pulumi" ] || [ ! -x "$dir/bin/pulumi-language-nodejs" ] \
+     || ! cmp -s "$REPO/scripts/toolchain/langhost-nodejs/main.go" "$dir/langhost/main.go"; then
+    log "building pulumi $v + pulumi-language-nodejs"
+    [ -x "$dir/bin/pulumi" ] && mv "$dir/bin/pulumi" "$BUILD/.pulumi-keep"
+    new_wrapper "$dir" 1.25.11
+    mkdir -p "$dir/langhost" "$dir/bin"
+    [ -x "$BUILD/.pulumi-keep" ] && mv "$BUILD/.pulumi-keep" "$dir/bin/pulumi"
+    cp "$REPO/scripts/toolchain/langhost-nodejs/main.go" "$dir/langhost/main.go"
+    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"\n' > "$dir/tools.go"
+    (cd "$dir" \
+      && "$GO" mod edit -replace github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e \
+      && "$GO" get "github.com/pulumi/pulumi/pkg/v3@v$v" "github.com/pulumi/pulumi/sdk/v3@v$v" \
+      && "$GO" get github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "github.com/pulumi/pulumi/sdk/v3@v$v" \
+      && "$GO" mod tidy) || die "pulumi wrapper setup failed"
+    local ld="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$v"
+    if [ ! -x "$dir/bin/pulumi" ]; then
+      (cd "$dir" && timed "pulumi $v" "$GO" build -p "$GOPAR" -trimpath -tags osusergo,grpcnotrace -ldflags "$ld" \
+        -o bin/pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) || die "build of pulumi failed"
+    fi
+    (cd "$dir" && timed "pulumi-language-nodejs (local) $v" "$GO" build -p "$GOPAR" -trimpath -tags osusergo,grpcnotrace \
+      -ldflags "$ld" -o bin/pulumi-language-nodejs ./langhost) || die "build of pulumi-language-nodejs failed"
+  fi
+  install_bin "$dir/bin/pulumi" pulumi
+  install_bin "$dir/bin/pulumi-language-nodejs" pulumi-language-nodejs
+}
+
+# set_schema_version IN OUT VERSION : copy a schema json, setting its top-level "version"
+set_schema_version() {
+  node -e 'const fs=require("fs");const s=JSON.parse(fs.readFileSync(process.argv[1]));s.version=process.argv[3];fs.writeFileSync(process.argv[2],JSON.stringify(s))' "$1" "$2" "$3"
+}
+
+# pulumi-kubernetes: provider/v4 is untagged, and its go:embed'ed *-embed.json files are generated (gitignored),
+# so build from a writable copy of the module with the files generated.
+build_provider_kubernetes() {
+  local v="$K8S_PROVIDER_VERSION" dir="$BUILD/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION"
+  if [ ! -x "$dir/bin/pulumi-resource-kubernetes" ]; then
+    log "building pulumi-resource-kubernetes $v"
+    local h src; h="$(commit_of pulumi-kubernetes v4 "$v")"
+    src="$("$GO" mod download -json "github.com/pulumi/pulumi-kubernetes/provider/v4@$h" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+    [ -n "$src" ] || die "cannot download pulumi-kubernetes provider/v4@$h"
+    rm -rf "$dir"; mkdir -p "$dir/bin"; cp -r "$src" "$dir/src"; chmod -R u+w "$dir/src"
+    local c="$dir/src/cmd/pulumi-resource-kubernetes"
+    set_schema_version "$c/schema.json" "$c/schema-embed.json" "$v"
+    node -e 'const fs=require("fs");fs.writeFileSync(process.argv[2],JSON.stringify(JSON.parse(fs.readFileSync(process.argv[1]))))' \
+      "$c/terraform-mapping.json" "$c/terraform-mapping-embed.json"
+    (cd "$dir/src" && "$GO" mod edit -dropreplace github.com/pulumi/pulumi-kubernetes/sdk/v4 \
+      && GOFLAGS="$GOFLAGS -mod=mod" timed "pulumi-resource-kubernetes $v" "$GO" build -p "$GOPAR" -trimpath \
+         -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$v" \
+         -o "$dir/bin/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes) || die "build of pulumi-resource-kubernetes failed"
+  fi
+  install_bin "$dir/bin/pulumi-resource-kubernetes" pulumi-resource-kubernetes
+}
+
+# Bridged providers (tls, random): wrapper module replacing the provider module with a writable copy;
+# the nested ./shim module is recreated from the pulumi repo's provider/shim sub-directory (same commit).
+build_provider_bridged() {
+  local name="$1" major="$2" v="$3" upstream="$4"   # upstream = module path the shim declares
+  local dir="$BUILD/pulumi-resource-$name-$v" mod="github.com/pulumi/pulumi-$name/provider/$major"
+  if [ ! -x "$dir/bin/pulumi-resource-$name" ]; then
+    log "building pulumi-resource-$name $v"
+    local h src; h="$(commit_of "pulumi-$name" "$major" "$v")"
+    src="$("$GO" mod download -json "$mod@$h" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+    [ -n "$src" ] || die "cannot download $mod@$h"
+    rm -rf "$dir"; mkdir -p "$dir/bin"; cp -r "$src" "$dir/src"; chmod -R u+w "$dir/src"
+    local c="$dir/src/cmd/pulumi-resource-$name"
+    set_schema_version "$c/schema.json" "$c/schema-embed.json" "$v"
+    # the shim: a nested module, excluded from the provider zip; fetch it as its own (pseudo-)module
+    local shimsrc; shimsrc="$("$GO" mod download -json "github.com/pulumi/pulumi-$name/provider/shim@$h" 2>/dev/null | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')" || true
+    if [ -n "$shimsrc" ]; then cp -r "$shimsrc" "$dir/src/shim"; chmod -R u+w "$dir/src/shim"
+    else die "cannot fetch github.com/pulumi/pulumi-$name/provider/shim@$h"; fi
+    (cd "$dir/src" && GOFLAGS="$GOFLAGS -mod=mod" timed "pulumi-resource-$name $v" "$GO" build -p "$GOPAR" -trimpath \
+       -ldflags "-s -w -X $mod/pkg/version.Version=$v" -o "$dir/bin/pulumi-resource-$name" "./cmd/pulumi-resource-$name") \
+      || die "build of pulumi-resource-$name failed"
+  fi
+  install_bin "$dir/bin/pulumi-resource-$name" "pulumi-resource-$name"
+}
+
+# The provider modules (provider/vN of pulumi-kubernetes, -tls, -random) are untagged; the public proxy serves their
+# pseudo-versions, but a restricted mirror may not. A provider that cannot be built is reported, not fatal.
+build_pulumi_all() {
+  { on_path pulumi >/dev/null && on_path pulumi-language-nodejs >/dev/null; } || build_pulumi
+  on_path pulumi-resource-kubernetes >/dev/null || ( build_provider_kubernetes ) \
+    || log "WARNING: pulumi-resource-kubernetes $K8S_PROVIDER_VERSION could not be built (see above)"
+  on_path pulumi-resource-tls >/dev/null || ( build_provider_bridged tls v5 "$TLS_PROVIDER_VERSION" ) \
+    || log "WARNING: pulumi-resource-tls $TLS_PROVIDER_VERSION could not be built (see above)"
+  on_path pulumi-resource-random >/dev/null || ( build_provider_bridged random v4 "$RANDOM_PROVIDER_VERSION" ) \
+    || log "WARNING: pulumi-resource-random $RANDOM_PROVIDER_VERSION could not be built (see above)"
+  return 0
+}
