@@ -129,6 +129,7 @@ if want kube; then
     on_path "$b" >/dev/null || { build_kube; break; }
   done
   on_path kwok >/dev/null || build_kwok
+  kwok_stages
 fi
 if want pulumi; then build_pulumi_all; fi
 if want istio; then build_istio; fi

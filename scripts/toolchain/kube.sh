@@ -61,3 +61,18 @@ build_kwok() {
   fi
   install_bin "$dir/bin/kwok" kwok
 }
+
+# kwok needs Stage objects to drive node/pod lifecycles. kwokctl feeds it its embedded defaults (node-initialize,
+# node-heartbeat-with-lease, pod-ready, pod-complete, pod-delete); we concatenate the same files from the kwok
+# module into $CACHE/kwok-stages.yaml (read from the module cache, nothing copied into the repo).
+kwok_stages() {
+  local src s out="$CACHE/kwok-stages.yaml"
+  src="$("$GO" mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+  [ -n "$src" ] || die "cannot download sigs.k8s.io/kwok@$KWOK_VERSION"
+  : > "$out.tmp"
+  for s in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+           pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    { echo "---"; cat "$src/kustomize/stage/$s"; } >> "$out.tmp"
+  done
+  mv "$out.tmp" "$out"
+}

@@ -1,0 +1,163 @@
+# Shared definitions for scripts/local/*.sh (sourced, not run).
+# Three fake-node Kubernetes control planes on loopback addresses; state under $CACHE/local.
+
+CACHE="${ISTIO_MC_CACHE:-$HOME/.cache/istio-multicluster}"
+STATE="$CACHE/local"
+KUBECONFIG_OUT="$STATE/kubeconfig"
+CLUSTERS="c1 c2 c3"
+COMPONENTS="etcd kube-apiserver kube-controller-manager kube-scheduler kwok lb"
+
+# per-cluster facts
+ip_of()    { echo "127.0.${1#c}.1"; }                  # c2 -> 127.0.2.1 (API server and all other ports)
+pool_of()  { echo "127.0.${1#c}.100-127.0.${1#c}.150"; } # LoadBalancer pool
+nodes_of() { case "$1" in c1) echo c1n1 c1n2 c1n3 ;; c2) echo c2n1 c2n2 c2n3 c2n4 c2n5 ;; c3) echo c3n1 c3n2 c3n3 ;; esac; }
+port_of()  { case "$1" in etcd) echo 2379 ;; etcd-peer) echo 2380 ;; kube-apiserver) echo 6443 ;;
+             kube-controller-manager) echo 10257 ;; kube-scheduler) echo 10259 ;; kwok) echo 10247 ;; *) echo "" ;; esac; }
+SERVICE_CIDR=10.96.0.0/16      # fake; no traffic ever goes there
+SERVICE_IP=10.96.0.1
+
+log() { printf '[local] %s\n' "$*" >&2; }
+die() { printf '[local] ERROR: %s\n' "$*" >&2; exit 1; }
+
+use_toolchain() {
+  # shellcheck disable=SC1091
+  [ -f "$CACHE/env.sh" ] && . "$CACHE/env.sh"
+  local b
+  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok openssl; do
+    command -v "$b" >/dev/null || die "$b not found: run scripts/toolchain.sh --only kube"
+  done
+  [ -s "$CACHE/kwok-stages.yaml" ] || die "$CACHE/kwok-stages.yaml missing: run scripts/toolchain.sh --only kube"
+}
+
+# pid bookkeeping: $STATE/<c>/run/<component>.pid ; alive = the pid exists and runs our command
+pidfile() { echo "$STATE/$1/run/$2.pid"; }
+is_running() {
+  local f; f="$(pidfile "$1" "$2")"
+  [ -s "$f" ] || return 1
+  local pid; pid="$(cat "$f")"
+  if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$STATE/$1"; then
+    return 0
+  fi
+  rm -f "$f"   # stale: the process died or the pid was reused
+  return 1
+}
+
+# port_busy IP PORT : something listens there
+port_busy() { ss -Hltn "src $1:$2" 2>/dev/null | grep -q .; }
+
+# spawn C NAME CMD... : start detached, log to $STATE/<c>/logs/<name>.log
+spawn() {
+  local c="$1" name="$2"; shift 2
+  mkdir -p "$STATE/$c/run" "$STATE/$c/logs"
+  setsid "$@" >>"$STATE/$c/logs/$name.log" 2>&1 < /dev/null &
+  echo $! > "$(pidfile "$c" "$name")"
+}
+
+stop_component() {
+  local c="$1" name="$2" f pid i
+  f="$(pidfile "$c" "$name")"
+  is_running "$c" "$name" || return 0
+  pid="$(cat "$f")"
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$f"
+}
+
+kc() { local c="$1"; shift; kubectl --kubeconfig "$KUBECONFIG_OUT" --context "$c-admin" "$@"; }
+
+# ---------- certificates (one CA per cluster) ----------
+gen_pki() {
+  local c="$1" ip d; ip="$(ip_of "$c")"; d="$STATE/$c/pki"
+  [ -s "$d/admin.crt" ] && return 0
+  mkdir -p "$d"
+  (
+    cd "$d"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 3650 -subj "/CN=$c-ca" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout apiserver.key -out apiserver.csr -subj "/CN=kube-apiserver" 2>/dev/null
+    printf 'subjectAltName=IP:%s,IP:%s,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n' \
+      "$ip" "$SERVICE_IP" > apiserver.ext
+    openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out apiserver.crt -days 3650 -extfile apiserver.ext 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout admin.key -out admin.csr -subj "/O=system:masters/CN=$c-admin" 2>/dev/null
+    printf 'extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n' > admin.ext
+    openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out admin.crt -days 3650 -extfile admin.ext 2>/dev/null
+    openssl genrsa -out sa.key 2048 2>/dev/null
+    openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+    rm -f ./*.csr ./*.ext ca.srl
+  )
+}
+
+# admin kubeconfig for one cluster (used by the components) and the merged one for users
+gen_kubeconfigs() {
+  local c ip tmp
+  rm -f "$KUBECONFIG_OUT"
+  for c in $CLUSTERS; do
+    ip="$(ip_of "$c")"
+    for tmp in "$STATE/$c/admin.kubeconfig" "$KUBECONFIG_OUT"; do
+      KUBECONFIG="$tmp" kubectl config set-cluster "$c" --server "https://$ip:6443" \
+        --certificate-authority "$STATE/$c/pki/ca.crt" --embed-certs >/dev/null
+      KUBECONFIG="$tmp" kubectl config set-credentials "$c-admin" --client-certificate "$STATE/$c/pki/admin.crt" \
+        --client-key "$STATE/$c/pki/admin.key" --embed-certs >/dev/null
+      KUBECONFIG="$tmp" kubectl config set-context "$c-admin" --cluster "$c" --user "$c-admin" >/dev/null
+    done
+    KUBECONFIG="$STATE/$c/admin.kubeconfig" kubectl config use-context "$c-admin" >/dev/null
+  done
+  KUBECONFIG="$KUBECONFIG_OUT" kubectl config use-context c1-admin >/dev/null
+  chmod 600 "$KUBECONFIG_OUT" "$STATE"/c*/admin.kubeconfig
+}
+
+# ---------- components ----------
+start_component() {
+  local c="$1" name="$2" ip d kcfg; ip="$(ip_of "$c")"; d="$STATE/$c"; kcfg="$d/admin.kubeconfig"
+  if is_running "$c" "$name"; then return 0; fi
+  local port; port="$(port_of "$name")"
+  if [ -n "$port" ] && port_busy "$ip" "$port"; then
+    die "$c: $ip:$port is already in use by another process (needed by $name); free it or run scripts/local/down.sh"
+  fi
+  case "$name" in
+    etcd)
+      port_busy "$ip" 2380 && die "$c: $ip:2380 is already in use (etcd peer port)"
+      spawn "$c" etcd etcd --name "$c" --data-dir "$d/etcd" \
+        --listen-client-urls "http://$ip:2379" --advertise-client-urls "http://$ip:2379" \
+        --listen-peer-urls "http://$ip:2380" --initial-advertise-peer-urls "http://$ip:2380" \
+        --initial-cluster "$c=http://$ip:2380" --listen-metrics-urls "" \
+        --quota-backend-bytes 1073741824 --snapshot-count 10000 --log-level warn ;;
+    kube-apiserver)
+      spawn "$c" kube-apiserver kube-apiserver \
+        --etcd-servers "http://$ip:2379" --bind-address "$ip" --advertise-address "$ip" --secure-port 6443 \
+        --tls-cert-file "$d/pki/apiserver.crt" --tls-private-key-file "$d/pki/apiserver.key" \
+        --client-ca-file "$d/pki/ca.crt" \
+        --service-account-key-file "$d/pki/sa.pub" --service-account-signing-key-file "$d/pki/sa.key" \
+        --service-account-issuer https://kubernetes.default.svc.cluster.local \
+        --service-cluster-ip-range "$SERVICE_CIDR" --endpoint-reconciler-type none \
+        --authorization-mode Node,RBAC --allow-privileged=true \
+        --enable-priority-and-fairness=false --profiling=false --v=1 ;;
+    kube-controller-manager)
+      spawn "$c" kube-controller-manager kube-controller-manager \
+        --kubeconfig "$kcfg" --authentication-kubeconfig "$kcfg" --authorization-kubeconfig "$kcfg" \
+        --bind-address "$ip" --secure-port 10257 --leader-elect=false --cluster-name "$c" \
+        --service-account-private-key-file "$d/pki/sa.key" --root-ca-file "$d/pki/ca.crt" \
+        --service-cluster-ip-range "$SERVICE_CIDR" --controllers '*' --profiling=false --v=1 ;;
+    kube-scheduler)
+      spawn "$c" kube-scheduler kube-scheduler \
+        --kubeconfig "$kcfg" --authentication-kubeconfig "$kcfg" --authorization-kubeconfig "$kcfg" \
+        --bind-address "$ip" --secure-port 10259 --leader-elect=false --profiling=false --v=1 ;;
+    kwok)
+      spawn "$c" kwok kwok --kubeconfig "$kcfg" --config "$CACHE/kwok-stages.yaml" --manage-all-nodes=true \
+        --server-address "$ip:10247" --node-ip "$ip" --node-lease-duration-seconds 40 \
+        --cidr "10.${c#c}.0.1/16" ;;
+    lb)
+      spawn "$c" lb bash "$(dirname "${BASH_SOURCE[0]}")/lb-controller.sh" "$c" "$d" ;;
+  esac
+}
+
+wait_apiserver() {
+  local c="$1" i
+  for i in $(seq 120); do
+    kc "$c" get --raw /readyz >/dev/null 2>&1 && return 0
+    is_running "$c" kube-apiserver || die "$c: kube-apiserver exited; see $STATE/$c/logs/kube-apiserver.log"
+    sleep 0.5
+  done
+  die "$c: kube-apiserver not ready after 60s; see $STATE/$c/logs/kube-apiserver.log"
+}

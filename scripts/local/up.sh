@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Start three local Kubernetes control planes (c1, c2, c3) with kwok fake nodes.
+#   c1 https://127.0.1.1:6443 (nodes c1n1..c1n3), c2 https://127.0.2.1:6443 (c2n1..c2n5), c3 https://127.0.3.1:6443 (c3n1..c3n3)
+# Each: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok, and a LoadBalancer address loop.
+# Usage: scripts/local/up.sh            (idempotent: running components are left alone, dead ones restarted)
+# Needs: scripts/toolchain.sh --only kube   State: ${ISTIO_MC_CACHE:-~/.cache/istio-multicluster}/local
+# Prints the kubeconfig path (contexts c1-admin, c2-admin, c3-admin). Stop with scripts/local/down.sh.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+use_toolchain
+t0=$(date +%s.%N)
+mkdir -p "$STATE"
+
+all_running=1
+for c in $CLUSTERS; do for x in $COMPONENTS; do is_running "$c" "$x" || all_running=0; done; done
+
+for c in $CLUSTERS; do gen_pki "$c"; done
+gen_kubeconfigs
+
+# etcd first (all three), then the API servers, then the rest
+for c in $CLUSTERS; do start_component "$c" etcd; done
+for c in $CLUSTERS; do start_component "$c" kube-apiserver; done
+for c in $CLUSTERS; do wait_apiserver "$c"; done
+for c in $CLUSTERS; do
+  for x in kube-controller-manager kube-scheduler kwok lb; do start_component "$c" "$x"; done
+done
+
+# fake nodes (no topology labels: the Pulumi program sets region/zone)
+node_yaml() {
+  cat <<YAML
+apiVersion: v1
+kind: Node
+metadata:
+  name: $1
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+  labels:
+    kubernetes.io/arch: amd64
+    kubernetes.io/hostname: $1
+    kubernetes.io/os: linux
+    type: kwok
+status:
+  allocatable: {cpu: "32", memory: 64Gi, pods: "110", ephemeral-storage: 200Gi}
+  capacity: {cpu: "32", memory: 64Gi, pods: "110", ephemeral-storage: 200Gi}
+  nodeInfo: {architecture: amd64, operatingSystem: linux, kubeletVersion: fake}
+---
+YAML
+}
+for c in $CLUSTERS; do
+  for n in $(nodes_of "$c"); do
+    kc "$c" get node "$n" >/dev/null 2>&1 || node_yaml "$n"
+  done | { y="$(cat)"; [ -z "$y" ] || printf '%s\n' "$y" | kc "$c" create -f - >/dev/null; }
+done
+
+# wait for Ready nodes and the default ServiceAccount (created by the controller manager)
+for c in $CLUSTERS; do
+  want="$(nodes_of "$c" | wc -w)"
+  for i in $(seq 120); do
+    ready="$(kc "$c" get nodes --no-headers 2>/dev/null | awk '$2=="Ready"' | wc -l)"
+    [ "$ready" -ge "$want" ] && kc "$c" -n default get sa default >/dev/null 2>&1 && break
+    [ "$i" = 120 ] && die "$c: only $ready/$want nodes Ready after 60s; see $STATE/$c/logs/"
+    sleep 0.5
+  done
+done
+
+if [ "$all_running" = 1 ]; then log "already running"; else
+  log "up in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s"; fi
+for c in $CLUSTERS; do log "$c-admin https://$(ip_of "$c"):6443 nodes: $(kc "$c" get nodes --no-headers | awk '$2=="Ready"' | wc -l) Ready"; done
+echo "$KUBECONFIG_OUT"
