@@ -119,14 +119,10 @@ export class MeshCluster extends pulumi.ComponentResource {
         this.network = args.network;
         this.istioVersion = args.istio.version;
         this.chartSource = args.istio.chart ?? { kind: "repo", repo: "https://istio-release.storage.googleapis.com/charts" };
-        this.access = args.provider ? undefined : args.access ?? {};
+        this.access = args.provider ? undefined : (args.access ?? {});
         this.provider =
             args.provider ??
-            new k8s.Provider(
-                `${name}-k8s`,
-                { kubeconfig: this.access?.kubeconfig, context: this.access?.context },
-                { parent: this },
-            );
+            new k8s.Provider(`${name}-k8s`, { kubeconfig: this.access?.kubeconfig, context: this.access?.context }, { parent: this });
         const child = { parent: this, provider: this.provider };
 
         this.nodePatches = (args.nodes ?? []).map(

@@ -106,9 +106,17 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
             );
             const cred = serviceAccountCredential(this.tokenSecret, target.access, what, args.tokenWait);
             this.kubeconfig = pulumi.secret(
-                pulumi.all([cred, args.apiServerUrl!, args.tlsServerName]).apply(([c, server, tlsServerName]) =>
-                    renderRemoteKubeconfig({ clusterName: target.clusterName, server, caData: c.caData, token: c.token, tlsServerName }),
-                ),
+                pulumi
+                    .all([cred, args.apiServerUrl!, args.tlsServerName])
+                    .apply(([c, server, tlsServerName]) =>
+                        renderRemoteKubeconfig({
+                            clusterName: target.clusterName,
+                            server,
+                            caData: c.caData,
+                            token: c.token,
+                            tlsServerName,
+                        }),
+                    ),
             );
         }
 
@@ -122,9 +130,7 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
                     annotations: { [Labels.clusterAnnotation]: target.clusterName },
                 },
                 type: "Opaque",
-                data: pulumi.secret(
-                    this.kubeconfig.apply((kc) => ({ [target.clusterName]: Buffer.from(kc).toString("base64") })),
-                ),
+                data: pulumi.secret(this.kubeconfig.apply((kc) => ({ [target.clusterName]: Buffer.from(kc).toString("base64") }))),
             },
             { parent: this, provider: reader.provider, dependsOn: [reader.namespace] },
         );

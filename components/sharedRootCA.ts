@@ -99,8 +99,8 @@ export class SharedRootCA extends pulumi.ComponentResource {
 
         const keyArgs = {
             algorithm: args.keyAlgorithm ?? "RSA",
-            rsaBits: (args.keyAlgorithm ?? "RSA") === "RSA" ? args.rsaBits ?? 4096 : undefined,
-            ecdsaCurve: args.keyAlgorithm === "ECDSA" ? args.ecdsaCurve ?? "P256" : undefined,
+            rsaBits: (args.keyAlgorithm ?? "RSA") === "RSA" ? (args.rsaBits ?? 4096) : undefined,
+            ecdsaCurve: args.keyAlgorithm === "ECDSA" ? (args.ecdsaCurve ?? "P256") : undefined,
         };
         const child = { parent: this };
 

@@ -105,9 +105,7 @@ const positiveHours = z.number().int({ error: "must be a whole number of hours" 
 
 const caSchema = z.strictObject({
     keyAlgorithm: z.enum(["RSA", "ECDSA"], { error: "must be RSA (default) or ECDSA" }).default("RSA"),
-    rsaBits: z
-        .union([z.literal(2048), z.literal(3072), z.literal(4096)], { error: "must be 2048, 3072 or 4096" })
-        .default(4096),
+    rsaBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)], { error: "must be 2048, 3072 or 4096" }).default(4096),
     ecdsaCurve: z.enum(["P256", "P384", "P521"], { error: "must be P256, P384 or P521" }).default("P256"),
     rootValidityHours: positiveHours.default(87600),
     intermediateValidityHours: positiveHours.default(8760),
@@ -141,7 +139,7 @@ export interface ParseEnvironment {
  * {@link MeshConfigError} listing them all (each naming its config path and the fix).
  */
 export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshModel {
-    const parsed = meshConfigSchema.safeParse(raw ?? {});
+    const parsed = meshConfigSchema.safeParse(raw ?? {}, { reportInput: true });
     if (!parsed.success) {
         throw new MeshConfigError(parsed.error.issues.map(zodIssueToConfigIssue));
     }

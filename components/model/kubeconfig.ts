@@ -20,7 +20,11 @@ export interface RemoteKubeconfigInput {
 
 /** Renders the kubeconfig exactly in istioctl's shape. Throws if any credential part is empty. */
 export function renderRemoteKubeconfig(i: RemoteKubeconfigInput): string {
-    for (const [field, v] of [["server", i.server], ["caData", i.caData], ["token", i.token]] as const) {
+    for (const [field, v] of [
+        ["server", i.server],
+        ["caData", i.caData],
+        ["token", i.token],
+    ] as const) {
         if (!v || !v.trim()) {
             throw new Error(`refusing to write a remote kubeconfig for cluster ${i.clusterName} with an empty ${field}`);
         }
@@ -79,7 +83,8 @@ export function checkRemoteKubeconfig(text: string, allowedInsecure: readonly st
         if (user["auth-provider"] && user["auth-provider"].name !== "oidc" && !allowedInsecure.includes("auth-provider")) {
             errors.push(`${who} uses auth-provider ${JSON.stringify(user["auth-provider"].name)}; istiod accepts only oidc`);
         }
-        if (user.tokenFile && !allowedInsecure.includes("tokenFile")) errors.push(`${who} uses tokenFile, which istiod rejects; inline the token`);
+        if (user.tokenFile && !allowedInsecure.includes("tokenFile"))
+            errors.push(`${who} uses tokenFile, which istiod rejects; inline the token`);
         for (const f of ["client-key", "client-certificate"] as const) {
             if (user[f] && !allowedInsecure.includes(f)) errors.push(`${who} uses ${f} (a file path), which istiod rejects; use ${f}-data`);
         }

@@ -28,14 +28,14 @@
  * (Istio `LocalityLoadBalancerSetting`), with YAML (camelCase) field names.
  */
 export interface LocalityLbSetting {
-  /** Turns locality load balancing on or off. A value set here overrides the mesh-wide setting. */
-  enabled?: boolean;
-  /** Explicit traffic weights: for clients in `from`, how to split traffic across the `to` localities. */
-  distribute?: { from?: string; to?: Record<string, number> }[];
-  /** Region-to-region failover order. Only regions are allowed, with no `/` and no `*`. */
-  failover?: { from?: string; to?: string }[];
-  /** Ordered label keys (or `key=value`) that control failover priority. */
-  failoverPriority?: string[];
+    /** Turns locality load balancing on or off. A value set here overrides the mesh-wide setting. */
+    enabled?: boolean;
+    /** Explicit traffic weights: for clients in `from`, how to split traffic across the `to` localities. */
+    distribute?: { from?: string; to?: Record<string, number> }[];
+    /** Region-to-region failover order. Only regions are allowed, with no `/` and no `*`. */
+    failover?: { from?: string; to?: string }[];
+    /** Ordered label keys (or `key=value`) that control failover priority. */
+    failoverPriority?: string[];
 }
 
 /**
@@ -43,16 +43,16 @@ export interface LocalityLbSetting {
  * whether it is present. Any object counts, even an empty one, as in Istio.
  */
 export interface OutlierDetection {
-  /** Number of 5xx errors before a host is ejected. */
-  consecutive5xxErrors?: number;
-  /** Number of gateway errors (502/503/504) before a host is ejected. */
-  consecutiveGatewayErrors?: number;
-  /** Time between ejection sweeps, e.g. `"10s"`. */
-  interval?: string;
-  /** Minimum ejection duration, e.g. `"30s"`. */
-  baseEjectionTime?: string;
-  /** Any other OutlierDetection field; these are not checked here. */
-  [k: string]: unknown;
+    /** Number of 5xx errors before a host is ejected. */
+    consecutive5xxErrors?: number;
+    /** Number of gateway errors (502/503/504) before a host is ejected. */
+    consecutiveGatewayErrors?: number;
+    /** Time between ejection sweeps, e.g. `"10s"`. */
+    interval?: string;
+    /** Minimum ejection duration, e.g. `"30s"`. */
+    baseEjectionTime?: string;
+    /** Any other OutlierDetection field; these are not checked here. */
+    [k: string]: unknown;
 }
 
 /**
@@ -61,10 +61,10 @@ export interface OutlierDetection {
  * (for example, failover without outlierDetection, which then has no effect).
  */
 export interface ValidationResult {
-  /** Messages that would make Istio reject the resource, each prefixed with a field path. */
-  errors: string[];
-  /** Messages Istio would accept with a warning, each prefixed with a field path. */
-  warnings: string[];
+    /** Messages that would make Istio reject the resource, each prefixed with a field path. */
+    errors: string[];
+    /** Messages Istio would accept with a warning, each prefixed with a field path. */
+    warnings: string[];
 }
 
 // pilot/pkg/serviceregistry/util/label/label.go
@@ -80,54 +80,52 @@ const SUBZONE_INDEX = 2;
 
 /** A locality problem found by validateLocalities: the index of the bad entry and Istio's message. */
 interface LocalityError {
-  index: number;
-  message: string;
+    index: number;
+    message: string;
 }
 
 /** Well-typed copy of the input, with Go's zero values ("" for a missing string). */
 interface NormalizedSetting {
-  distribute: { from: string; to: [string, number][] }[];
-  failover: { from: string; to: string }[];
-  failoverPriority: string[];
+    distribute: { from: string; to: [string, number][] }[];
+    failover: { from: string; to: string }[];
+    failoverPriority: string[];
 }
 
 function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "string") return `string ${JSON.stringify(v)}`;
-  if (typeof v === "number") return `number ${String(v)}`;
-  return typeof v;
+    if (v === null) return "null";
+    if (Array.isArray(v)) return "array";
+    if (typeof v === "string") return `string ${JSON.stringify(v)}`;
+    if (typeof v === "number") return `number ${String(v)}`;
+    return typeof v;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+    return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function isAbsent(v: unknown): v is null | undefined {
-  return v === undefined || v === null;
+    return v === undefined || v === null;
 }
 
 /** Same as Go's `strings.SplitN(s, sep, n)` for n > 0. */
 function splitN(s: string, sep: string, n: number): string[] {
-  const out: string[] = [];
-  let rest = s;
-  while (out.length < n - 1) {
-    const i = rest.indexOf(sep);
-    if (i < 0) break;
-    out.push(rest.slice(0, i));
-    rest = rest.slice(i + sep.length);
-  }
-  out.push(rest);
-  return out;
+    const out: string[] = [];
+    let rest = s;
+    while (out.length < n - 1) {
+        const i = rest.indexOf(sep);
+        if (i < 0) break;
+        out.push(rest.slice(0, i));
+        rest = rest.slice(i + sep.length);
+    }
+    out.push(rest);
+    return out;
 }
 
 /** Port of Go `getLocalityParam`. Returns undefined where Go returns an error (an empty segment). */
-function getLocalityParam(
-  locality: string,
-): { region: string; zone: string; subZone: string; index: number } | undefined {
-  const items = splitN(locality, "/", 3);
-  if (items.some((item) => item === "")) return undefined;
-  return { region: items[0] ?? "", zone: items[1] ?? "", subZone: items[2] ?? "", index: items.length - 1 };
+function getLocalityParam(locality: string): { region: string; zone: string; subZone: string; index: number } | undefined {
+    const items = splitN(locality, "/", 3);
+    if (items.some((item) => item === "")) return undefined;
+    return { region: items[0] ?? "", zone: items[1] ?? "", subZone: items[2] ?? "", index: items.length - 1 };
 }
 
 /**
@@ -136,64 +134,64 @@ function getLocalityParam(
  * plays the same role as in Go.
  */
 function validateLocalities(localities: readonly string[]): LocalityError | undefined {
-  const rzs = new Map<string, Map<string, Map<string, boolean>>>();
-  const overlap = (index: number, locality: string): LocalityError => ({
-    index,
-    message: `locality ${locality} overlap with previous specified ones`,
-  });
-  for (let index = 0; index < localities.length; index++) {
-    const locality = localities[index] as string;
-    const n = locality.split("*").length - 1;
-    if (n > 0 && (n > 1 || !locality.endsWith("*"))) {
-      return {
+    const rzs = new Map<string, Map<string, Map<string, boolean>>>();
+    const overlap = (index: number, locality: string): LocalityError => ({
         index,
-        message: `locality ${locality} wildcard '*' number can not exceed 1 and must be in the end`,
-      };
-    }
-    if (rzs.has("*")) return overlap(index, locality);
+        message: `locality ${locality} overlap with previous specified ones`,
+    });
+    for (let index = 0; index < localities.length; index++) {
+        const locality = localities[index] as string;
+        const n = locality.split("*").length - 1;
+        if (n > 0 && (n > 1 || !locality.endsWith("*"))) {
+            return {
+                index,
+                message: `locality ${locality} wildcard '*' number can not exceed 1 and must be in the end`,
+            };
+        }
+        if (rzs.has("*")) return overlap(index, locality);
 
-    const p = getLocalityParam(locality);
-    if (p === undefined) {
-      return { index, message: `locality ${locality} must not contain empty region/zone/subzone info` };
-    }
-    const { region, zone, subZone } = p;
-    switch (p.index) {
-      case REGION_INDEX: {
-        if (rzs.has(region)) return overlap(index, locality);
-        rzs.set(region, new Map([["*", new Map([["*", true]])]]));
-        break;
-      }
-      case ZONE_INDEX: {
-        const r = rzs.get(region);
-        if (r !== undefined) {
-          if (r.has("*")) return overlap(index, locality);
-          if (r.has(zone)) return overlap(index, locality);
-          r.set(zone, new Map([["*", true]]));
-        } else {
-          rzs.set(region, new Map([[zone, new Map([["*", true]])]]));
+        const p = getLocalityParam(locality);
+        if (p === undefined) {
+            return { index, message: `locality ${locality} must not contain empty region/zone/subzone info` };
         }
-        break;
-      }
-      case SUBZONE_INDEX: {
-        const r = rzs.get(region);
-        if (r !== undefined) {
-          if (r.has("*")) return overlap(index, locality);
-          const z = r.get(zone);
-          if (z !== undefined) {
-            if (z.get("*") === true) return overlap(index, locality);
-            if (z.get(subZone) === true) return overlap(index, locality);
-            z.set(subZone, true);
-          } else {
-            r.set(zone, new Map([[subZone, true]]));
-          }
-        } else {
-          rzs.set(region, new Map([[zone, new Map([[subZone, true]])]]));
+        const { region, zone, subZone } = p;
+        switch (p.index) {
+            case REGION_INDEX: {
+                if (rzs.has(region)) return overlap(index, locality);
+                rzs.set(region, new Map([["*", new Map([["*", true]])]]));
+                break;
+            }
+            case ZONE_INDEX: {
+                const r = rzs.get(region);
+                if (r !== undefined) {
+                    if (r.has("*")) return overlap(index, locality);
+                    if (r.has(zone)) return overlap(index, locality);
+                    r.set(zone, new Map([["*", true]]));
+                } else {
+                    rzs.set(region, new Map([[zone, new Map([["*", true]])]]));
+                }
+                break;
+            }
+            case SUBZONE_INDEX: {
+                const r = rzs.get(region);
+                if (r !== undefined) {
+                    if (r.has("*")) return overlap(index, locality);
+                    const z = r.get(zone);
+                    if (z !== undefined) {
+                        if (z.get("*") === true) return overlap(index, locality);
+                        if (z.get(subZone) === true) return overlap(index, locality);
+                        z.set(subZone, true);
+                    } else {
+                        r.set(zone, new Map([[subZone, true]]));
+                    }
+                } else {
+                    rzs.set(region, new Map([[zone, new Map([[subZone, true]])]]));
+                }
+                break;
+            }
         }
-        break;
-      }
     }
-  }
-  return undefined;
+    return undefined;
 }
 
 /**
@@ -203,15 +201,15 @@ function validateLocalities(localities: readonly string[]): LocalityError | unde
  * every rejection that any Go iteration order could produce.
  */
 function validateDestLocalities(keys: readonly string[]): LocalityError | undefined {
-  const first = validateLocalities(keys);
-  if (first !== undefined) return first;
-  for (let later = 1; later < keys.length; later++) {
-    for (let earlier = 0; earlier < later; earlier++) {
-      const e = validateLocalities([keys[later] as string, keys[earlier] as string]);
-      if (e !== undefined) return { index: e.index === 0 ? later : earlier, message: e.message };
+    const first = validateLocalities(keys);
+    if (first !== undefined) return first;
+    for (let later = 1; later < keys.length; later++) {
+        for (let earlier = 0; earlier < later; earlier++) {
+            const e = validateLocalities([keys[later] as string, keys[earlier] as string]);
+            if (e !== undefined) return { index: e.index === 0 ? later : earlier, message: e.message };
+        }
     }
-  }
-  return undefined;
+    return undefined;
 }
 
 /**
@@ -219,82 +217,82 @@ function validateDestLocalities(keys: readonly string[]): LocalityError | undefi
  * errors, or a well-typed copy with Go zero values filled in.
  */
 function normalize(lb: Record<string, unknown>): { errors: string[]; value?: NormalizedSetting } {
-  const errors: string[] = [];
-  const value: NormalizedSetting = { distribute: [], failover: [], failoverPriority: [] };
+    const errors: string[] = [];
+    const value: NormalizedSetting = { distribute: [], failover: [], failoverPriority: [] };
 
-  if (!isAbsent(lb.enabled) && typeof lb.enabled !== "boolean") {
-    errors.push(`enabled: expected a boolean, got ${describe(lb.enabled)}`);
-  }
-
-  const optString = (v: unknown, path: string): string => {
-    if (isAbsent(v)) return "";
-    if (typeof v !== "string") {
-      errors.push(`${path}: expected a string, got ${describe(v)}`);
-      return "";
+    if (!isAbsent(lb.enabled) && typeof lb.enabled !== "boolean") {
+        errors.push(`enabled: expected a boolean, got ${describe(lb.enabled)}`);
     }
-    return v;
-  };
 
-  const list = (v: unknown, path: string): unknown[] => {
-    if (isAbsent(v)) return [];
-    if (!Array.isArray(v)) {
-      errors.push(`${path}: expected an array, got ${describe(v)}`);
-      return [];
-    }
-    return v;
-  };
-
-  const distribute = list(lb.distribute, "distribute");
-  for (let i = 0; i < distribute.length; i++) {
-    const d = distribute[i];
-    const path = `distribute[${i}]`;
-    if (!isPlainObject(d)) {
-      errors.push(`${path}: expected an object, got ${describe(d)}`);
-      continue;
-    }
-    const from = optString(d.from, `${path}.from`);
-    const to: [string, number][] = [];
-    if (!isAbsent(d.to)) {
-      if (!isPlainObject(d.to)) {
-        errors.push(`${path}.to: expected an object mapping locality to weight, got ${describe(d.to)}`);
-      } else {
-        for (const key of Object.keys(d.to)) {
-          const w = d.to[key];
-          if (typeof w !== "number" || !Number.isInteger(w) || w < 0 || w > UINT32_MAX) {
-            errors.push(
-              `${path}.to[${JSON.stringify(key)}]: locality weight must be an unsigned 32-bit integer, got ${describe(w)}`,
-            );
-            continue;
-          }
-          to.push([key, w]);
+    const optString = (v: unknown, path: string): string => {
+        if (isAbsent(v)) return "";
+        if (typeof v !== "string") {
+            errors.push(`${path}: expected a string, got ${describe(v)}`);
+            return "";
         }
-      }
-    }
-    value.distribute.push({ from, to });
-  }
+        return v;
+    };
 
-  const failover = list(lb.failover, "failover");
-  for (let i = 0; i < failover.length; i++) {
-    const f = failover[i];
-    const path = `failover[${i}]`;
-    if (!isPlainObject(f)) {
-      errors.push(`${path}: expected an object, got ${describe(f)}`);
-      continue;
-    }
-    value.failover.push({ from: optString(f.from, `${path}.from`), to: optString(f.to, `${path}.to`) });
-  }
+    const list = (v: unknown, path: string): unknown[] => {
+        if (isAbsent(v)) return [];
+        if (!Array.isArray(v)) {
+            errors.push(`${path}: expected an array, got ${describe(v)}`);
+            return [];
+        }
+        return v;
+    };
 
-  const priority = list(lb.failoverPriority, "failoverPriority");
-  for (let i = 0; i < priority.length; i++) {
-    const p = priority[i];
-    if (typeof p !== "string") {
-      errors.push(`failoverPriority[${i}]: expected a string, got ${describe(p)}`);
-      continue;
+    const distribute = list(lb.distribute, "distribute");
+    for (let i = 0; i < distribute.length; i++) {
+        const d = distribute[i];
+        const path = `distribute[${i}]`;
+        if (!isPlainObject(d)) {
+            errors.push(`${path}: expected an object, got ${describe(d)}`);
+            continue;
+        }
+        const from = optString(d.from, `${path}.from`);
+        const to: [string, number][] = [];
+        if (!isAbsent(d.to)) {
+            if (!isPlainObject(d.to)) {
+                errors.push(`${path}.to: expected an object mapping locality to weight, got ${describe(d.to)}`);
+            } else {
+                for (const key of Object.keys(d.to)) {
+                    const w = d.to[key];
+                    if (typeof w !== "number" || !Number.isInteger(w) || w < 0 || w > UINT32_MAX) {
+                        errors.push(
+                            `${path}.to[${JSON.stringify(key)}]: locality weight must be an unsigned 32-bit integer, got ${describe(w)}`,
+                        );
+                        continue;
+                    }
+                    to.push([key, w]);
+                }
+            }
+        }
+        value.distribute.push({ from, to });
     }
-    value.failoverPriority.push(p);
-  }
 
-  return errors.length > 0 ? { errors } : { errors, value };
+    const failover = list(lb.failover, "failover");
+    for (let i = 0; i < failover.length; i++) {
+        const f = failover[i];
+        const path = `failover[${i}]`;
+        if (!isPlainObject(f)) {
+            errors.push(`${path}: expected an object, got ${describe(f)}`);
+            continue;
+        }
+        value.failover.push({ from: optString(f.from, `${path}.from`), to: optString(f.to, `${path}.to`) });
+    }
+
+    const priority = list(lb.failoverPriority, "failoverPriority");
+    for (let i = 0; i < priority.length; i++) {
+        const p = priority[i];
+        if (typeof p !== "string") {
+            errors.push(`failoverPriority[${i}]: expected a string, got ${describe(p)}`);
+            continue;
+        }
+        value.failoverPriority.push(p);
+    }
+
+    return errors.length > 0 ? { errors } : { errors, value };
 }
 
 /**
@@ -329,97 +327,97 @@ function normalize(lb: Record<string, unknown>): { errors: string[]; value?: Nor
  * @returns errors and warnings, each prefixed with its field path relative to `localityLbSetting`.
  */
 export function validateLocalityLbSetting(
-  localityLbSetting: LocalityLbSetting | undefined,
-  outlierDetection?: OutlierDetection,
+    localityLbSetting: LocalityLbSetting | undefined,
+    outlierDetection?: OutlierDetection,
 ): ValidationResult {
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  const raw: unknown = localityLbSetting;
-  const rawOutlier: unknown = outlierDetection;
+    const errors: string[] = [];
+    const warnings: string[] = [];
+    const raw: unknown = localityLbSetting;
+    const rawOutlier: unknown = outlierDetection;
 
-  if (!isAbsent(rawOutlier) && !isPlainObject(rawOutlier)) {
-    errors.push(`outlierDetection: expected an object, got ${describe(rawOutlier)}`);
-  }
-  if (isAbsent(raw)) return { errors, warnings };
-  if (!isPlainObject(raw)) {
-    errors.push(`localityLbSetting: expected an object, got ${describe(raw)}`);
-    return { errors, warnings };
-  }
-
-  const normalized = normalize(raw);
-  if (normalized.value === undefined || errors.length > 0) {
-    return { errors: [...errors, ...normalized.errors], warnings };
-  }
-  const lb = normalized.value;
-
-  // 1. distribute and failover together.
-  if (lb.distribute.length > 0 && lb.failover.length > 0) {
-    errors.push(`failover: can not simultaneously specify 'distribute' and 'failover'`);
-    return { errors, warnings };
-  }
-
-  // 2. failover together with region/zone/subzone topology labels in failoverPriority.
-  if (lb.failover.length > 0 && lb.failoverPriority.length > 0) {
-    for (let i = 0; i < lb.failoverPriority.length; i++) {
-      const priorityLabel = lb.failoverPriority[i] as string;
-      switch (priorityLabel) {
-        case LABEL_TOPOLOGY_REGION:
-        case LABEL_TOPOLOGY_ZONE:
-        case LABEL_TOPOLOGY_SUBZONE:
-          errors.push(
-            `failoverPriority[${i}]: can not simultaneously set 'failover' and topology label '${priorityLabel}' in 'failover_priority'`,
-          );
-          return { errors, warnings };
-      }
+    if (!isAbsent(rawOutlier) && !isPlainObject(rawOutlier)) {
+        errors.push(`outlierDetection: expected an object, got ${describe(rawOutlier)}`);
     }
-  }
-
-  // 3. distribute weights and destination localities.
-  const srcLocalities: string[] = [];
-  for (let i = 0; i < lb.distribute.length; i++) {
-    const entry = lb.distribute[i] as NormalizedSetting["distribute"][number];
-    srcLocalities.push(entry.from);
-    let totalWeight = 0;
-    const destLocalities: string[] = [];
-    for (const [loc, weight] of entry.to) {
-      destLocalities.push(loc);
-      if (weight <= 0 || weight > 100) {
-        errors.push(`distribute[${i}].to[${JSON.stringify(loc)}]: locality weight must be in range [1, 100]`);
+    if (isAbsent(raw)) return { errors, warnings };
+    if (!isPlainObject(raw)) {
+        errors.push(`localityLbSetting: expected an object, got ${describe(raw)}`);
         return { errors, warnings };
-      }
-      totalWeight += weight;
     }
-    if (totalWeight !== 100) {
-      errors.push(`distribute[${i}].to: total locality weight ${totalWeight} != 100`);
-      return { errors, warnings };
-    }
-    const destErr = validateDestLocalities(destLocalities);
-    if (destErr !== undefined) errors.push(`distribute[${i}].to: ${destErr.message}`);
-  }
 
-  // 4. source localities, in list order.
-  const srcErr = validateLocalities(srcLocalities);
-  if (srcErr !== undefined) errors.push(`distribute[${srcErr.index}].from: ${srcErr.message}`);
-
-  // 5. failover without outlier detection: warning only.
-  if ((lb.failover.length !== 0 || lb.failoverPriority.length !== 0) && isAbsent(rawOutlier)) {
-    const path = lb.failover.length !== 0 ? "failover" : "failoverPriority";
-    warnings.push(`${path}: outlier detection policy must be provided for failover`);
-  }
-
-  // 6. failover entries.
-  for (let i = 0; i < lb.failover.length; i++) {
-    const f = lb.failover[i] as NormalizedSetting["failover"][number];
-    if (f.from === f.to) {
-      errors.push(`failover[${i}]: locality lb failover settings must specify different regions`);
+    const normalized = normalize(raw);
+    if (normalized.value === undefined || errors.length > 0) {
+        return { errors: [...errors, ...normalized.errors], warnings };
     }
-    if (f.from.includes("/") || f.to.includes("/")) {
-      errors.push(`failover[${i}]: locality lb failover only specify region`);
-    }
-    if (f.to.includes("*") || f.from.includes("*")) {
-      errors.push(`failover[${i}]: locality lb failover region should not contain '*' wildcard`);
-    }
-  }
+    const lb = normalized.value;
 
-  return { errors, warnings };
+    // 1. distribute and failover together.
+    if (lb.distribute.length > 0 && lb.failover.length > 0) {
+        errors.push(`failover: can not simultaneously specify 'distribute' and 'failover'`);
+        return { errors, warnings };
+    }
+
+    // 2. failover together with region/zone/subzone topology labels in failoverPriority.
+    if (lb.failover.length > 0 && lb.failoverPriority.length > 0) {
+        for (let i = 0; i < lb.failoverPriority.length; i++) {
+            const priorityLabel = lb.failoverPriority[i] as string;
+            switch (priorityLabel) {
+                case LABEL_TOPOLOGY_REGION:
+                case LABEL_TOPOLOGY_ZONE:
+                case LABEL_TOPOLOGY_SUBZONE:
+                    errors.push(
+                        `failoverPriority[${i}]: can not simultaneously set 'failover' and topology label '${priorityLabel}' in 'failover_priority'`,
+                    );
+                    return { errors, warnings };
+            }
+        }
+    }
+
+    // 3. distribute weights and destination localities.
+    const srcLocalities: string[] = [];
+    for (let i = 0; i < lb.distribute.length; i++) {
+        const entry = lb.distribute[i] as NormalizedSetting["distribute"][number];
+        srcLocalities.push(entry.from);
+        let totalWeight = 0;
+        const destLocalities: string[] = [];
+        for (const [loc, weight] of entry.to) {
+            destLocalities.push(loc);
+            if (weight <= 0 || weight > 100) {
+                errors.push(`distribute[${i}].to[${JSON.stringify(loc)}]: locality weight must be in range [1, 100]`);
+                return { errors, warnings };
+            }
+            totalWeight += weight;
+        }
+        if (totalWeight !== 100) {
+            errors.push(`distribute[${i}].to: total locality weight ${totalWeight} != 100`);
+            return { errors, warnings };
+        }
+        const destErr = validateDestLocalities(destLocalities);
+        if (destErr !== undefined) errors.push(`distribute[${i}].to: ${destErr.message}`);
+    }
+
+    // 4. source localities, in list order.
+    const srcErr = validateLocalities(srcLocalities);
+    if (srcErr !== undefined) errors.push(`distribute[${srcErr.index}].from: ${srcErr.message}`);
+
+    // 5. failover without outlier detection: warning only.
+    if ((lb.failover.length !== 0 || lb.failoverPriority.length !== 0) && isAbsent(rawOutlier)) {
+        const path = lb.failover.length !== 0 ? "failover" : "failoverPriority";
+        warnings.push(`${path}: outlier detection policy must be provided for failover`);
+    }
+
+    // 6. failover entries.
+    for (let i = 0; i < lb.failover.length; i++) {
+        const f = lb.failover[i] as NormalizedSetting["failover"][number];
+        if (f.from === f.to) {
+            errors.push(`failover[${i}]: locality lb failover settings must specify different regions`);
+        }
+        if (f.from.includes("/") || f.to.includes("/")) {
+            errors.push(`failover[${i}]: locality lb failover only specify region`);
+        }
+        if (f.to.includes("*") || f.from.includes("*")) {
+            errors.push(`failover[${i}]: locality lb failover region should not contain '*' wildcard`);
+        }
+    }
+
+    return { errors, warnings };
 }

@@ -1,7 +1,7 @@
 # Pulumi CLI, nodejs language host and resource providers (sourced by scripts/toolchain.sh).
 # Versions come from node_modules/@pulumi/*/package.json so the engine, SDK and plugins agree.
 
-pkgver() { sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$REPO/node_modules/@pulumi/$1/package.json" | head -1; }
+pkgver() { node -p "require(process.argv[1]).version" "$REPO/node_modules/@pulumi/$1/package.json" 2>/dev/null; }
 
 pulumi_versions() {
   if [ ! -f "$REPO/node_modules/@pulumi/pulumi/package.json" ]; then

@@ -1,0 +1,43 @@
+/**
+ * The program body, callable (index.ts runs it once; tests and benchmarks run it under mocks).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { IstioMesh, meshArgsFromModel, MeshConfigError } from "../components";
+import { loadStack } from "./stackConfig";
+
+/** Stack outputs. */
+export interface ProgramOutputs {
+    /** The shared root certificate (public). */
+    rootCertPem: pulumi.Output<string>;
+    /** East-west gateway address per cluster, once the cluster reports one. */
+    eastWestGatewayAddresses: Record<string, pulumi.Output<string | undefined>>;
+    /** Remote secret names per reader cluster. */
+    remoteSecrets: Record<string, string[]>;
+}
+
+/** Reads stack config, validates it, and declares the mesh. `opts` is passed to the top-level component. */
+export function main(opts?: pulumi.ComponentResourceOptions): { mesh: IstioMesh; outputs: ProgramOutputs } {
+    let loaded: ReturnType<typeof loadStack>;
+    try {
+        loaded = loadStack();
+    } catch (e) {
+        // A config error is the user's to fix: show the message, not a stack trace.
+        if (e instanceof MeshConfigError) throw new pulumi.RunError(e.message);
+        throw e;
+    }
+    const { model, secrets } = loaded;
+    const mesh = new IstioMesh("mesh", meshArgsFromModel(model, secrets), opts);
+    return {
+        mesh,
+        outputs: {
+            rootCertPem: mesh.ca.rootCertPem,
+            eastWestGatewayAddresses: Object.fromEntries(Object.entries(mesh.gateways).map(([k, g]) => [k, g.address])),
+            remoteSecrets: Object.fromEntries(
+                model.clusters.map((c) => [
+                    c.name,
+                    model.links.filter((l) => l.reader === c.name).map((l) => `istio-remote-secret-${l.target}`),
+                ]),
+            ),
+        },
+    };
+}

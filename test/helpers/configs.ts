@@ -1,0 +1,33 @@
+/**
+ * Stack configs for tests: N clusters with seed-like topology and test-net API servers.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+
+/** A valid config with `n` clusters (cluster1..n on network1..n, two nodes each). */
+export function clustersConfig(n: number): Record<string, unknown> {
+    return {
+        meshID: "mesh1",
+        clusters: Array.from({ length: n }, (_, i) => ({
+            name: `cluster${i + 1}`,
+            context: `c${i + 1}-admin`,
+            network: `network${i + 1}`,
+            apiServerUrl: `https://192.0.2.${i + 1}:6443`,
+            nodes: [
+                { name: `c${i + 1}n1`, region: `region${i + 1}`, zone: "zone1" },
+                { name: `c${i + 1}n2`, region: `region${i + 1}`, zone: "zone2" },
+            ],
+        })),
+    };
+}
+
+/** The config of a stack file (Pulumi.<stack>.yaml), keys stripped of the project namespace. */
+export function stackFileConfig(stack: string): Record<string, unknown> {
+    const file = path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`);
+    const doc = YAML.parse(fs.readFileSync(file, "utf8")).config as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k.replace(/^istio-multicluster:/, ""), v]));
+}
+
+/** Path of the test kubeconfig whose c1-admin..c3-admin contexts point at test-net addresses. */
+export const TEST_KUBECONFIG = path.join(__dirname, "..", "fixtures", "kubeconfig.yaml");

@@ -1,0 +1,152 @@
+/**
+ * A recording Pulumi mock: every registered resource (type, name, inputs, provider) and, through a
+ * transformation on the top-level component, every child's parent and dependsOn, so tests can assert
+ * shapes, counts, placement and dependency edges without an engine.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** One registered resource as the mock saw it. */
+export interface Recorded {
+    type: string;
+    name: string;
+    inputs: any;
+    /** Provider reference (`<urn>::<id>`), for custom resources that have one. */
+    provider?: string;
+    custom: boolean;
+    /** Input property paths that arrived as Pulumi secrets (e.g. `data`). */
+    secretPaths: string[];
+}
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Strips the secret wrappers the mock monitor passes inputs in, noting where they were. */
+function unwrapSecrets(v: any, path: string, found: string[]): any {
+    if (Array.isArray(v)) return v.map((x, i) => unwrapSecrets(x, `${path}[${i}]`, found));
+    if (v && typeof v === "object") {
+        if (v[SIG_KEY] === SECRET_SIG) {
+            found.push(path);
+            return unwrapSecrets(v.value, path, found);
+        }
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x, path ? `${path}.${k}` : k, found)]));
+    }
+    return v;
+}
+
+const pem = (kind: string, body: string) => `-----BEGIN ${kind}-----\n${Buffer.from(body).toString("base64")}\n-----END ${kind}-----\n`;
+const b64 = (s: string) => Buffer.from(s).toString("base64");
+
+/** Deterministic outputs for the resource types this project creates. */
+function fakeState(type: string, name: string, inputs: any): Record<string, any> {
+    switch (type) {
+        case "tls:index/privateKey:PrivateKey":
+            return { ...inputs, privateKeyPem: pem("RSA PRIVATE KEY", `key:${name}`), publicKeyPem: pem("PUBLIC KEY", `pub:${name}`) };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { ...inputs, certPem: pem("CERTIFICATE", `cert:${name}`) };
+        case "tls:index/certRequest:CertRequest":
+            return { ...inputs, certRequestPem: pem("CERTIFICATE REQUEST", `csr:${name}`) };
+        case "random:index/randomId:RandomId":
+            return { ...inputs, hex: Buffer.from(name).toString("hex").slice(-6), b64Std: b64(name) };
+        case "kubernetes:core/v1:Secret":
+            if (inputs.type === "kubernetes.io/service-account-token") {
+                return { ...inputs, data: { token: b64(`token-of-${name}`), "ca.crt": b64(`ca-of-${name}`) } };
+            }
+            return { ...inputs };
+        case "kubernetes:helm.sh/v4:Chart":
+            return { ...inputs, resources: [] };
+        default:
+            return { ...inputs };
+    }
+}
+
+/** The mocks plus what they recorded. */
+export class RecordingMocks implements pulumi.runtime.Mocks {
+    public resources: Recorded[] = [];
+    /** Lets a test blank a token Secret's data to exercise the empty-token path. */
+    public tokenOverride?: (name: string) => Record<string, string> | undefined;
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+        const secretPaths: string[] = [];
+        const inputs = unwrapSecrets(args.inputs, "", secretPaths);
+        this.resources.push({
+            type: args.type,
+            name: args.name,
+            inputs,
+            provider: args.provider,
+            custom: args.custom ?? true,
+            secretPaths,
+        });
+        const state = fakeState(args.type, args.name, inputs);
+        if (args.type === "kubernetes:core/v1:Secret" && this.tokenOverride && inputs.type === "kubernetes.io/service-account-token") {
+            state.data = this.tokenOverride(args.name);
+        }
+        return { id: `${args.name}-id`, state };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        return args.inputs;
+    }
+
+    reset(): void {
+        this.resources = [];
+        this.tokenOverride = undefined;
+    }
+
+    ofType(type: string): Recorded[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+
+    named(name: string): Recorded {
+        const r = this.resources.find((x) => x.name === name);
+        if (!r) throw new Error(`no resource named ${name}; have: ${this.resources.map((x) => x.name).join(", ")}`);
+        return r;
+    }
+
+    /** Logical name of the provider resource a recorded resource uses. */
+    providerName(r: Recorded): string | undefined {
+        return r.provider?.split("::")[3];
+    }
+}
+
+/** Edges `child -> dependsOn` (by logical name) captured by {@link dependencyRecorder}. */
+export type Edges = Map<string, Promise<string[]>>;
+
+/** A transformation that records each resource's explicit dependsOn (as logical names). */
+export function dependencyRecorder(edges: Edges): pulumi.ResourceTransformation {
+    return (args) => {
+        const deps = (args.opts.dependsOn ?? []) as pulumi.Resource | pulumi.Resource[];
+        const list = Array.isArray(deps) ? deps : [deps];
+        edges.set(args.name, Promise.all(list.map((d) => promiseOf(d.urn).then((urn) => urn.split("::").pop()!))));
+        return undefined;
+    };
+}
+
+/** Resolves an Output in a test (mocks resolve everything). */
+export function promiseOf<T>(o: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(o).apply((v) => resolve(v as T)));
+}
+
+/** Sets the stack config the program reads (keys without namespace get `istio-multicluster:`). */
+export function setStackConfig(values: Record<string, unknown>): void {
+    const all: Record<string, string> = {};
+    for (const [k, v] of Object.entries(values)) {
+        all[k.includes(":") ? k : `istio-multicluster:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    pulumi.runtime.setAllConfig(all);
+}
+
+/** Waits until no new resource has been registered for a few event-loop turns. */
+export async function settle(mocks: RecordingMocks, quietMs = 60): Promise<void> {
+    let last = -1;
+    let stableSince = Date.now();
+    for (;;) {
+        await new Promise((r) => setTimeout(r, 10));
+        if (mocks.resources.length !== last) {
+            last = mocks.resources.length;
+            stableSince = Date.now();
+        } else if (Date.now() - stableSince >= quietMs) {
+            return;
+        }
+    }
+}
