@@ -1,0 +1,45 @@
+/**
+ * `npm run bench`: evaluates the program under mocks at 3, 10 and 50 clusters, and beside each a bare
+ * program registering the same number of trivial resources (the SDK floor). Prints resources, seconds,
+ * peak RSS and the ratio to the floor. Each run is a fresh process; the median of `--runs` (default 3) is shown.
+ */
+import { execFileSync } from "child_process";
+import * as path from "path";
+
+interface Run {
+    mode: string;
+    n: number;
+    resources: number;
+    seconds: number;
+    peakRssBytes: number;
+}
+
+const sizes = (process.env.BENCH_SIZES ?? "3,10,50").split(",").map(Number);
+const runs = Number(process.argv.find((a) => a.startsWith("--runs="))?.split("=")[1] ?? 3);
+
+function once(mode: string, n: number): Run {
+    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "mockWorker.ts"), mode, String(n)], {
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+    });
+    return JSON.parse(out.trim().split("\n").pop()!);
+}
+
+function median(rs: Run[]): Run {
+    const sorted = [...rs].sort((a, b) => a.seconds - b.seconds);
+    return { ...sorted[Math.floor(sorted.length / 2)], peakRssBytes: Math.max(...rs.map((r) => r.peakRssBytes)) };
+}
+
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+const rows: string[] = [];
+rows.push("| clusters | resources | program s | floor s | ratio | program peak RSS | floor peak RSS |");
+rows.push("|---:|---:|---:|---:|---:|---:|---:|");
+for (const n of sizes) {
+    const mesh = median(Array.from({ length: runs }, () => once("mesh", n)));
+    const floor = median(Array.from({ length: runs }, () => once("floor", mesh.resources)));
+    rows.push(
+        `| ${n} | ${mesh.resources} | ${mesh.seconds.toFixed(2)} | ${floor.seconds.toFixed(2)} | ${(mesh.seconds / floor.seconds).toFixed(2)} | ${mb(mesh.peakRssBytes)} | ${mb(floor.peakRssBytes)} |`,
+    );
+    console.error(rows[rows.length - 1]);
+}
+console.log(rows.join("\n"));

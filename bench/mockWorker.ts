@@ -1,0 +1,46 @@
+/**
+ * One benchmark run in a fresh process: `mesh N` evaluates the program for N clusters under mocks;
+ * `floor K` registers K trivial resources under the same mocks (the SDK's own cost). Prints one JSON line.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { clustersConfig } from "../test/helpers/configs";
+import { RecordingMocks, setStackConfig, settle } from "../test/helpers/mocks";
+
+async function run(): Promise<void> {
+    const [mode, arg] = process.argv.slice(2);
+    const n = Number(arg);
+    const mocks = new RecordingMocks();
+    let lastAt = 0;
+    const record = mocks.newResource.bind(mocks);
+    mocks.newResource = (a) => {
+        lastAt = performance.now();
+        return record(a);
+    };
+    await pulumi.runtime.setMocks(mocks, "istio-multicluster", "bench", false);
+    const { main } = await import("../program/main");
+    warmModules();
+    const start = performance.now();
+    if (mode === "mesh") {
+        setStackConfig(clustersConfig(n));
+        main();
+    } else {
+        for (let i = 0; i < n; i++) new random.RandomId(`r${i}`, { byteLength: 4 });
+    }
+    await settle(mocks, 300);
+    const rss = process.resourceUsage().maxRSS * 1024;
+    console.log(JSON.stringify({ mode, n, resources: mocks.resources.length, seconds: (lastAt - start) / 1000, peakRssBytes: rss }));
+}
+
+/** Loads the SDK modules both modes touch, so the timer measures evaluation, not `require`. */
+function warmModules(): void {
+    const k8s = require("@pulumi/kubernetes");
+    const tls = require("@pulumi/tls");
+    void [k8s.Provider, k8s.core.v1.Secret, k8s.core.v1.Namespace, k8s.core.v1.NodePatch, k8s.helm.v4.Chart, k8s.apiextensions.CustomResource];
+    void [tls.PrivateKey, tls.SelfSignedCert, tls.CertRequest, tls.LocallySignedCert, random.RandomId];
+}
+
+run().catch((e) => {
+    console.error(e);
+    process.exit(1);
+});
