@@ -15,6 +15,11 @@ export interface ClusterAccess {
     context?: string;
 }
 
+/** Expands a leading `~/` to the home directory (stack config may use it for kubeconfig and chart paths). */
+export function expandHome(p: string): string {
+    return p === "~" || p.startsWith("~/") ? path.join(os.homedir(), p.slice(1)) : p;
+}
+
 /** Returns the kubeconfig text for `access` (reading the file when a path is given), or undefined if none exists. */
 export function loadKubeconfigText(access: ClusterAccess): string | undefined {
     const k = access.kubeconfig;
@@ -22,7 +27,7 @@ export function loadKubeconfigText(access: ClusterAccess): string | undefined {
     const file = k ?? defaultKubeconfigPath();
     if (!file) return undefined;
     try {
-        return fs.readFileSync(file.startsWith("~") ? path.join(os.homedir(), file.slice(1)) : file, "utf8");
+        return fs.readFileSync(expandHome(file), "utf8");
     } catch {
         return undefined;
     }

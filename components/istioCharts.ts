@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { expandHome } from "./clusterAccess";
 import { ChartSourceModel } from "./model";
 
 /** The three Istio charts this project installs. */
@@ -39,7 +40,7 @@ export function resolveIstioChart(
     if (source.kind === "repo") {
         return { chart, version, repositoryOpts: { repo: source.repo } };
     }
-    const tried = LOCAL_LAYOUTS[chart].map((rel) => path.resolve(source.path, rel));
+    const tried = LOCAL_LAYOUTS[chart].map((rel) => path.resolve(expandHome(source.path), rel));
     const found = tried.find((dir) => exists(path.join(dir, "Chart.yaml")));
     if (!found) {
         throw new Error(

@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAccess } from "./clusterAccess";
+import { ClusterAccess, expandHome } from "./clusterAccess";
 import { resolveIstioChart } from "./istioCharts";
 import {
     baseValues,
@@ -122,7 +122,7 @@ export class MeshCluster extends pulumi.ComponentResource {
         this.access = args.provider ? undefined : (args.access ?? {});
         this.provider =
             args.provider ??
-            new k8s.Provider(`${name}-k8s`, { kubeconfig: this.access?.kubeconfig, context: this.access?.context }, { parent: this });
+            new k8s.Provider(`${name}-k8s`, { kubeconfig: this.access?.kubeconfig && expandHome(this.access.kubeconfig), context: this.access?.context }, { parent: this });
         const child = { parent: this, provider: this.provider };
 
         this.nodePatches = (args.nodes ?? []).map(
