@@ -1,0 +1,110 @@
+/**
+ * The proving ground for end-to-end tests: the offline toolchain (scripts/toolchain.sh), three local
+ * control planes (scripts/local/up.sh), a Pulumi file backend in a temp dir, and API clients per cluster.
+ */
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+
+export const REPO = path.resolve(__dirname, "..", "..");
+export const CACHE = process.env.ISTIO_MC_CACHE ?? path.join(os.homedir(), ".cache", "istio-multicluster");
+export const KUBECONFIG = path.join(CACHE, "local", "kubeconfig");
+export const CONTEXTS = { cluster1: "c1-admin", cluster2: "c2-admin", cluster3: "c3-admin" } as const;
+export type ClusterName = keyof typeof CONTEXTS;
+export const CLUSTERS = Object.keys(CONTEXTS) as ClusterName[];
+
+/** Builds/validates the toolchain and returns the environment its env.sh sets up. */
+export function toolchainEnv(): NodeJS.ProcessEnv {
+    run("bash", [path.join(REPO, "scripts", "toolchain.sh")], { stdio: "inherit" });
+    const out = execFileSync("bash", ["-c", `. "${CACHE}/env.sh" && env -0`], { encoding: "utf8" });
+    const env: NodeJS.ProcessEnv = {};
+    for (const kv of out.split("\0")) {
+        const i = kv.indexOf("=");
+        if (i > 0) env[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+    // Charts are read in place; Pulumi.local.yaml points at this link.
+    const chartsDir = fs.readFileSync(path.join(CACHE, "istio-charts-dir"), "utf8").trim();
+    const link = path.join(CACHE, "istio-charts");
+    if (!fs.existsSync(link) || fs.realpathSync(link) !== fs.realpathSync(chartsDir)) {
+        fs.rmSync(link, { force: true });
+        fs.symlinkSync(chartsDir, link);
+    }
+    return env;
+}
+
+/** Starts (or keeps) the three local clusters. */
+export function localUp(env: NodeJS.ProcessEnv): void {
+    run("bash", [path.join(REPO, "scripts", "local", "up.sh")], { env, stdio: "inherit" });
+}
+
+/** Stops or starts one cluster's API server (fault injection). */
+export function apiserver(action: "stop" | "start", cluster: "c1" | "c2" | "c3", env: NodeJS.ProcessEnv): void {
+    run("bash", [path.join(REPO, "scripts", "local", "apiserver.sh"), action, cluster], { env, stdio: "inherit" });
+}
+
+/** A Pulumi workspace on the `local` stack with a throw-away file backend. */
+export async function localStack(env: NodeJS.ProcessEnv): Promise<{ stack: Stack; backend: string }> {
+    const backend = fs.mkdtempSync(path.join(os.tmpdir(), "istio-mc-backend-"));
+    const envVars: Record<string, string> = {
+        ...(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>),
+        PULUMI_BACKEND_URL: `file://${backend}`,
+        PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        KUBECONFIG,
+    };
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName: "local", workDir: REPO }, { envVars });
+    return { stack, backend };
+}
+
+/** Typed API clients for one cluster, from a context of the local kubeconfig or from a kubeconfig text. */
+export async function clients(source: { context: string } | { kubeconfig: string }) {
+    const k = await import("@kubernetes/client-node");
+    const kc = new k.KubeConfig();
+    if ("context" in source) {
+        kc.loadFromFile(KUBECONFIG);
+        kc.setCurrentContext(source.context);
+    } else {
+        kc.loadFromString(source.kubeconfig);
+    }
+    return {
+        kc,
+        core: kc.makeApiClient(k.CoreV1Api),
+        apps: kc.makeApiClient(k.AppsV1Api),
+        discovery: kc.makeApiClient(k.DiscoveryV1Api),
+        custom: kc.makeApiClient(k.CustomObjectsApi),
+        admission: kc.makeApiClient(k.AdmissionregistrationV1Api),
+    };
+}
+export type Clients = Awaited<ReturnType<typeof clients>>;
+
+/** HTTP status of a failed client-node call (undefined if it did not fail with one). */
+export function statusOf(e: unknown): number | undefined {
+    const err = e as { code?: number; statusCode?: number; response?: { statusCode?: number } };
+    return err?.code ?? err?.statusCode ?? err?.response?.statusCode;
+}
+
+/** A snapshot of what a stack could have touched in a cluster, to compare before/after. */
+export async function clusterSnapshot(c: Clients): Promise<Record<string, unknown>> {
+    const nodes = await c.core.listNode();
+    const namespaces = await c.core.listNamespace();
+    const crds = await c.kc.makeApiClient((await import("@kubernetes/client-node")).ApiextensionsV1Api).listCustomResourceDefinition();
+    const webhooks = await c.admission.listMutatingWebhookConfiguration();
+    const vwebhooks = await c.admission.listValidatingWebhookConfiguration();
+    const clusterRoles = await c.kc.makeApiClient((await import("@kubernetes/client-node")).RbacAuthorizationV1Api).listClusterRole();
+    return {
+        nodeLabels: Object.fromEntries(nodes.items.map((n) => [n.metadata!.name, n.metadata!.labels])),
+        namespaces: namespaces.items.map((n) => n.metadata!.name).sort(),
+        crds: crds.items.map((x) => x.metadata!.name).sort(),
+        mutatingWebhooks: webhooks.items.map((x) => x.metadata!.name).sort(),
+        validatingWebhooks: vwebhooks.items.map((x) => x.metadata!.name).sort(),
+        clusterRoles: clusterRoles.items.map((x) => x.metadata!.name).filter((n) => !n!.startsWith("system:")).sort(),
+    };
+}
+
+function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; stdio?: "inherit" | "pipe" }): void {
+    const r = spawnSync(cmd, args, { env: opts.env ?? process.env, stdio: opts.stdio ?? "pipe", encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}${r.stderr ? `: ${r.stderr}` : ""}`);
+}
