@@ -8,6 +8,7 @@ import { isDns1123Label, isDns1123Subdomain, isLabelValue } from "./names";
 import { ClusterModel, LinkModel, MeshModel } from "./types";
 import { checkTopology } from "./topology";
 import { parseIstioVersion, MIN_ISTIO_MINOR } from "./versions";
+import { resolveScenarios, scenarioListSchema, scenarioSettingsSchema } from "./scenarios";
 
 /** Istio release used when `istio.version` is not set. */
 export const DEFAULT_ISTIO_VERSION = "1.30.3";
@@ -75,6 +76,7 @@ const clusterSchema = z.strictObject({
     nodes: z.array(nodeSchema).default([]),
     eastWestGateway: gatewaySchema.default({ enabled: true, serviceType: "LoadBalancer", serviceAnnotations: {} }),
     remoteKubeconfigSecret: secretKeyName.optional(),
+    namespaceMetadata: z.strictObject({ labels: stringMap.default({}), annotations: stringMap.default({}) }).optional(),
 });
 
 const istioSchema = z.strictObject({
@@ -123,6 +125,8 @@ export const meshConfigSchema = z.strictObject({
     ca: caSchema.default(caSchema.parse({})),
     allowLoopbackApiServer: z.boolean().default(false),
     tokenRotationEpoch: z.string().default("1"),
+    scenarios: scenarioListSchema.default([]),
+    scenarioSettings: scenarioSettingsSchema.default({}),
 });
 
 /** Raw config as users write it in Pulumi.<stack>.yaml (before defaults). */
@@ -205,6 +209,7 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
             remoteCredential: c.remoteKubeconfigSecret
                 ? { kind: "kubeconfig", secretConfigKey: c.remoteKubeconfigSecret }
                 : { kind: "readerToken" },
+            ...(c.namespaceMetadata ? { namespaceMetadata: c.namespaceMetadata } : {}),
         };
     });
 
@@ -222,6 +227,9 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
             cfg.allowLoopbackApiServer,
         ),
     );
+
+    const scenarios = resolveScenarios(cfg.scenarios, cfg.scenarioSettings, clusters);
+    issues.push(...scenarios.issues);
 
     if (issues.length) throw new MeshConfigError(issues);
 
@@ -256,6 +264,7 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
         links,
         allowLoopbackApiServer: cfg.allowLoopbackApiServer,
         tokenRotationEpoch: cfg.tokenRotationEpoch,
+        scenarios: scenarios.model,
     };
 }
 

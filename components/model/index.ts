@@ -10,3 +10,4 @@ export * from "./helmValues";
 export * from "./kubeconfig";
 export * from "./locality";
 export * from "./topology";
+export * from "./scenarios";

@@ -2,6 +2,7 @@
  * The validated mesh model: plain data, no Pulumi types. Produced by {@link parseMeshConfig} from stack
  * config and consumed by the components (through their typed args) and by the policy pack.
  */
+import type { ScenariosModel } from "./scenarios";
 
 /** Region/zone (and optional subzone) of one Kubernetes node, as seed 000's `kubectl label` commands set them. */
 export interface NodeTopology {
@@ -57,6 +58,8 @@ export interface ClusterModel {
     eastWestGateway: EastWestGatewayModel;
     /** How remote secrets that point at this cluster authenticate. */
     remoteCredential: RemoteCredentialModel;
+    /** Extra labels/annotations on `istio-system` (seed 003: Rancher project annotations). */
+    namespaceMetadata?: { labels: Record<string, string>; annotations: Record<string, string> };
 }
 
 /** Where the Istio Helm charts come from. */
@@ -130,4 +133,6 @@ export interface MeshModel {
     allowLoopbackApiServer: boolean;
     /** Changing this value issues new reader tokens for every link (token rotation). */
     tokenRotationEpoch: string;
+    /** The selected seed scenarios, resolved (see `scenarios.ts`); absent in models built by hand. */
+    scenarios?: ScenariosModel;
 }
