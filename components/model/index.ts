@@ -11,3 +11,5 @@ export * from "./kubeconfig";
 export * from "./locality";
 export * from "./topology";
 export * from "./scenarios";
+export * from "./policyChecks";
+export * from "./meshInventory";
