@@ -106,13 +106,14 @@ verify() {
     for b in $(bins_of "$g"); do
       case "$b" in
         pulumi) out="$(PATH="$BIN:$PATH" pulumi version 2>&1)" ;;
-        pulumi-language-nodejs|pulumi-resource-*) out="$(PATH="$BIN:$PATH" "$b" -version 2>&1 </dev/null | head -1)" ;;
+        pulumi-language-nodejs|pulumi-resource-*) out="$(PATH="$BIN:$PATH" "$b" -version 2>&1 </dev/null)" ;;
         kube-apiserver|kube-controller-manager|kube-scheduler) out="$(PATH="$BIN:$PATH" "$b" --version 2>&1)" ;;
-        kubectl) out="$(PATH="$BIN:$PATH" kubectl version --client 2>&1 | head -1)" ;;
-        etcd) out="$(PATH="$BIN:$PATH" etcd --version 2>&1 | head -1)" ;;
-        kwok) out="$(PATH="$BIN:$PATH" kwok --version 2>&1 | head -1)" ;;
-        istioctl) out="$(PATH="$BIN:$PATH" istioctl version --remote=false 2>&1 | head -1)" ;;
+        kubectl) out="$(PATH="$BIN:$PATH" kubectl version --client 2>&1)" ;;
+        etcd) out="$(PATH="$BIN:$PATH" etcd --version 2>&1)" ;;
+        kwok) out="$(PATH="$BIN:$PATH" kwok --version 2>&1)" ;;
+        istioctl) out="$(PATH="$BIN:$PATH" istioctl version --remote=false 2>&1)" ;;
       esac || { out="FAILED: $out"; rc=1; }
+      out="${out%%$'\n'*}"
       printf '  %-28s %s\n' "$b" "$out" >&2
     done
   done

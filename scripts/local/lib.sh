@@ -53,13 +53,14 @@ spawn() {
   echo $! > "$(pidfile "$c" "$name")"
 }
 
+# stop_component C NAME [GRACE_SECONDS=10] : SIGTERM, then SIGKILL after the grace period
 stop_component() {
-  local c="$1" name="$2" f pid i
+  local c="$1" name="$2" grace="${3:-10}" f pid i
   f="$(pidfile "$c" "$name")"
   is_running "$c" "$name" || return 0
   pid="$(cat "$f")"
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  for i in $(seq $((grace * 5))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
   rm -f "$f"
 }

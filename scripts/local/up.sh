@@ -25,6 +25,7 @@ for c in $CLUSTERS; do
   for x in kube-controller-manager kube-scheduler kwok lb; do start_component "$c" "$x"; done
 done
 
+KUBE_VERSION="$(kc c1 version -o json | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1)"
 # fake nodes (no topology labels: the Pulumi program sets region/zone)
 node_yaml() {
   cat <<YAML
@@ -43,7 +44,7 @@ metadata:
 status:
   allocatable: {cpu: "32", memory: 64Gi, pods: "110", ephemeral-storage: 200Gi}
   capacity: {cpu: "32", memory: 64Gi, pods: "110", ephemeral-storage: 200Gi}
-  nodeInfo: {architecture: amd64, operatingSystem: linux, kubeletVersion: fake}
+  nodeInfo: {architecture: amd64, operatingSystem: linux, kubeletVersion: $KUBE_VERSION}
 ---
 YAML
 }
