@@ -1,0 +1,15 @@
+/**
+ * The istio-multicluster policy pack: `pulumi preview --policy-pack policy` (see docs/policy.md).
+ * Constructing the PolicyPack starts serving, so tests import the factories, never this file.
+ */
+import { PolicyPack } from "@pulumi/policy";
+import { installSecretTracking } from "./props";
+import { resourcePolicies } from "./resourcePolicies";
+import { stackPolicies } from "./stackPolicies";
+
+// Keep secret markers on props so the secret-ness checks can see them (falls back to additionalSecretOutputs).
+installSecretTracking();
+
+new PolicyPack("istio-multicluster", {
+    policies: [...resourcePolicies(), ...stackPolicies()],
+});
