@@ -10,3 +10,4 @@ export * from "./clusterAccess";
 export * from "./istioCharts";
 export * from "./serviceAccountToken";
 export * from "./model";
+export * from "./scenarios";

@@ -2,7 +2,7 @@
  * The program body, callable (index.ts runs it once; tests and benchmarks run it under mocks).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { IstioMesh, meshArgsFromModel, MeshConfigError } from "../components";
+import { IstioMesh, meshArgsFromModel, MeshConfigError, Scenarios } from "../components";
 import { loadStack } from "./stackConfig";
 
 /** Stack outputs. */
@@ -13,10 +13,14 @@ export interface ProgramOutputs {
     eastWestGatewayAddresses: Record<string, pulumi.Output<string | undefined>>;
     /** Remote secret names per reader cluster. */
     remoteSecrets: Record<string, string[]>;
+    /** Selected scenarios (stack config `scenarios`). */
+    scenarios: string[];
+    /** Ingress gateway address per cluster (scenarios shifting / tls-frontend). */
+    ingressGatewayAddresses: Record<string, pulumi.Output<string | undefined>>;
 }
 
 /** Reads stack config, validates it, and declares the mesh. `opts` is passed to the top-level component. */
-export function main(opts?: pulumi.ComponentResourceOptions): { mesh: IstioMesh; outputs: ProgramOutputs } {
+export function main(opts?: pulumi.ComponentResourceOptions): { mesh: IstioMesh; scenarios?: Scenarios; outputs: ProgramOutputs } {
     let loaded: ReturnType<typeof loadStack>;
     try {
         loaded = loadStack();
@@ -26,9 +30,15 @@ export function main(opts?: pulumi.ComponentResourceOptions): { mesh: IstioMesh;
         throw e;
     }
     const { model, secrets } = loaded;
-    const mesh = new IstioMesh("mesh", meshArgsFromModel(model, secrets), opts);
+    const args = meshArgsFromModel(model, secrets);
+    for (const c of args.clusters) c.namespaceMetadata = model.clusters.find((m) => m.name === c.name)?.namespaceMetadata;
+    const mesh = new IstioMesh("mesh", args, opts);
+    const scenarios = model.scenarios?.selected.length
+        ? new Scenarios("scenarios", { clusters: mesh.clusters, model: model.scenarios }, opts)
+        : undefined;
     return {
         mesh,
+        scenarios,
         outputs: {
             rootCertPem: mesh.ca.rootCertPem,
             eastWestGatewayAddresses: Object.fromEntries(Object.entries(mesh.gateways).map(([k, g]) => [k, g.address])),
@@ -38,6 +48,8 @@ export function main(opts?: pulumi.ComponentResourceOptions): { mesh: IstioMesh;
                     model.links.filter((l) => l.reader === c.name).map((l) => `istio-remote-secret-${l.target}`),
                 ]),
             ),
+            scenarios: model.scenarios?.selected ?? [],
+            ingressGatewayAddresses: Object.fromEntries(Object.entries(scenarios?.ingressGateways ?? {}).map(([k, g]) => [k, g.address])),
         },
     };
 }

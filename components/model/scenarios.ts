@@ -215,6 +215,32 @@ export interface SampleZone {
     version: string;
 }
 
+/** CC2's DestinationRule traffic policy: outlierDetection only (turns on locality-prioritised routing). */
+export function localityFailoverPolicy(outlierDetection: OutlierDetection): Record<string, unknown> {
+    return { outlierDetection };
+}
+
+/** CC3's DestinationRule traffic policy. */
+export function weightedDistributionPolicy(
+    distribute: { from: string; to: Record<string, number> }[],
+    outlierDetection: OutlierDetection,
+): Record<string, unknown> {
+    return { loadBalancer: { localityLbSetting: { enabled: true, distribute } }, outlierDetection };
+}
+
+/** CC4's DestinationRule traffic policy. */
+export function regionFailoverPolicy(
+    failover: { from: string; to: string }[],
+    outlierDetection: OutlierDetection,
+    maxRequestsPerConnection: number,
+): Record<string, unknown> {
+    return {
+        connectionPool: { http: { maxRequestsPerConnection } },
+        loadBalancer: { simple: "ROUND_ROBIN", localityLbSetting: { enabled: true, failover } },
+        outlierDetection,
+    };
+}
+
 /** A DestinationRule + VirtualService pair for helloworld2 (CC2–CC4). */
 export interface LocalityRuleModel {
     /** Cluster it is applied to. */
@@ -223,8 +249,16 @@ export interface LocalityRuleModel {
     name: string;
     /** DestinationRule host, as the seed writes it. */
     host: string;
-    /** `spec.trafficPolicy` of the DestinationRule. */
+    /** `spec.trafficPolicy` of the DestinationRule (built by the `*Policy` functions above). */
     trafficPolicy: Record<string, unknown>;
+    /** Outlier detection. */
+    outlierDetection: OutlierDetection;
+    /** CC3: distribute rules. */
+    distribute?: { from: string; to: Record<string, number> }[];
+    /** CC4: failover rules. */
+    failover?: { from: string; to: string }[];
+    /** CC4: connectionPool.http.maxRequestsPerConnection. */
+    maxRequestsPerConnection?: number;
 }
 
 /** A ServiceEntry (DNSP1/2). */
@@ -233,6 +267,22 @@ export interface ServiceEntryModel {
     name: string;
     /** `spec`. */
     spec: Record<string, unknown>;
+}
+
+/** DNSP1's ServiceEntry `istio-io`: external hosts over TLS 443, resolved by DNS. */
+export function externalTlsEntry(hosts: string[] = ["istio.io"]): ServiceEntryModel {
+    return {
+        name: "istio-io",
+        spec: { hosts, location: "MESH_EXTERNAL", ports: [{ number: 443, name: "https", protocol: "TLS" }], resolution: "DNS" },
+    };
+}
+
+/** DNSP2's ServiceEntries: one TCP host each, all on the same port. */
+export function tcpEntries(dbs: { name: string; host: string }[], port = 3306): ServiceEntryModel[] {
+    return dbs.map((d) => ({
+        name: d.name,
+        spec: { hosts: [d.host], ports: [{ number: port, name: "tcp", protocol: "TCP" }], resolution: "DNS" },
+    }));
 }
 
 /** The resolved selection: every setting filled in from the seeds, validated against the clusters. */
@@ -511,35 +561,40 @@ export function resolveScenarios(
             cluster: pick("cc2", s.cluster, 0),
             name: "helloworld2-loc1",
             host: "helloworld2",
-            trafficPolicy: { outlierDetection: s.outlierDetection ?? CC2_OUTLIER },
+            trafficPolicy: localityFailoverPolicy(s.outlierDetection ?? CC2_OUTLIER),
+            outlierDetection: s.outlierDetection ?? CC2_OUTLIER,
         };
     }
     if (selectedSet.has("cc3")) {
         const s = settings.cc3 ?? {};
-        const lb: LocalityLbSetting = { enabled: true, distribute: s.distribute ?? CC3_DISTRIBUTE };
+        const distribute = s.distribute ?? CC3_DISTRIBUTE;
+        const lb: LocalityLbSetting = { enabled: true, distribute };
         const od = s.outlierDetection ?? CC3_OUTLIER;
         checkLocality("cc3", lb, od, issues, warnings);
         model.cc3 = {
             cluster: pick("cc3", s.cluster, 1),
             name: "helloworld2-loc2",
             host: "helloworld2.sample.svc.cluster.local",
-            trafficPolicy: { loadBalancer: { localityLbSetting: lb }, outlierDetection: od },
+            trafficPolicy: weightedDistributionPolicy(distribute, od),
+            outlierDetection: od,
+            distribute,
         };
     }
     if (selectedSet.has("cc4")) {
         const s = settings.cc4 ?? {};
-        const lb: LocalityLbSetting = { enabled: true, failover: s.failover ?? CC4_FAILOVER };
+        const failover = s.failover ?? CC4_FAILOVER;
+        const lb: LocalityLbSetting = { enabled: true, failover };
         const od = s.outlierDetection ?? CC4_OUTLIER;
+        const maxRequestsPerConnection = s.maxRequestsPerConnection ?? 1;
         checkLocality("cc4", lb, od, issues, warnings);
         model.cc4 = {
             cluster: pick("cc4", s.cluster, 1),
             name: "helloworld2-loc-failover",
             host: "helloworld2.sample.svc.cluster.local",
-            trafficPolicy: {
-                connectionPool: { http: { maxRequestsPerConnection: s.maxRequestsPerConnection ?? 1 } },
-                loadBalancer: { simple: "ROUND_ROBIN", localityLbSetting: lb },
-                outlierDetection: od,
-            },
+            trafficPolicy: regionFailoverPolicy(failover, od, maxRequestsPerConnection),
+            outlierDetection: od,
+            failover,
+            maxRequestsPerConnection,
         };
     }
     for (const [id, rule] of [
@@ -552,17 +607,7 @@ export function resolveScenarios(
         const s = settings.dnsp1 ?? {};
         model.dnsp1 = {
             cluster: pick("dnsp1", s.cluster, 0),
-            entries: [
-                {
-                    name: "istio-io",
-                    spec: {
-                        hosts: s.hosts ?? ["istio.io"],
-                        location: "MESH_EXTERNAL",
-                        ports: [{ number: 443, name: "https", protocol: "TLS" }],
-                        resolution: "DNS",
-                    },
-                },
-            ],
+            entries: [externalTlsEntry(s.hosts)],
         };
     }
     if (selectedSet.has("dnsp2")) {
@@ -571,10 +616,7 @@ export function resolveScenarios(
             s.databases ?? [1, 2].map((i) => ({ name: `mysql-db-${i}`, host: `database-${i}.wecve5t321.eu-central-1.rds.amazonaws.com` }));
         model.dnsp2 = {
             cluster: pick("dnsp2", s.cluster, 0),
-            entries: dbs.map((d) => ({
-                name: d.name,
-                spec: { hosts: [d.host], ports: [{ number: s.port ?? 3306, name: "tcp", protocol: "TCP" }], resolution: "DNS" },
-            })),
+            entries: tcpEntries(dbs, s.port),
         };
     }
     if (selectedSet.has("helloworld")) {

@@ -1,0 +1,78 @@
+/**
+ * NetworkPolicies — seed 003 "Adjust NetworkPolicy" (Rancher project network isolation): np-istio and
+ * np-istio-ports in istio-system, np-helloworld in sample, exactly as the seed writes them.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { MeshCluster } from "../meshCluster";
+import { ISTIO_NAMESPACE, SAMPLE_NAMESPACE } from "../model";
+import { onCluster, portRules, requireCluster } from "./resources";
+
+/** Arguments of {@link NetworkPolicies}. */
+export interface NetworkPoliciesArgs {
+    /** The cluster. */
+    cluster: MeshCluster;
+    /** Resources np-helloworld waits for (the `sample` namespace). @default [] */
+    dependsOn?: pulumi.Resource[];
+}
+
+const INJECTED = { namespaceSelector: { matchLabels: { "istio-injection": "enabled" } } };
+
+/** np-istio: all traffic from and to namespaces with sidecar injection. */
+export function npIstioSpec(): k8s.types.input.networking.v1.NetworkPolicySpec {
+    return { egress: [{ to: [INJECTED] }], ingress: [{ from: [INJECTED] }], podSelector: {}, policyTypes: ["Egress", "Ingress"] };
+}
+
+/** np-istio-ports: Istio's service ports, the Kubernetes API, HTTP and DNS. */
+export function npIstioPortsSpec(): k8s.types.input.networking.v1.NetworkPolicySpec {
+    const istio: [number, "TCP"][] = [15010, 15012, 15014, 15017, 15443].map((p) => [p, "TCP"]);
+    return {
+        egress: portRules([...istio, [6443, "TCP"], [80, "TCP"], [53, "TCP"], [53, "UDP"]]),
+        ingress: portRules([[80, "TCP"], ...istio]),
+        podSelector: {},
+        policyTypes: ["Egress", "Ingress"],
+    };
+}
+
+/** np-helloworld: the app port, istiod's XDS port and DNS for `app: helloworld`. */
+export function npHelloworldSpec(): k8s.types.input.networking.v1.NetworkPolicySpec {
+    return {
+        egress: portRules([
+            [5000, "TCP"],
+            [15012, "TCP"],
+            [53, "UDP"],
+        ]),
+        ingress: portRules([
+            [5000, "TCP"],
+            [15012, "TCP"],
+        ]),
+        podSelector: { matchLabels: { app: "helloworld" } },
+        policyTypes: ["Egress", "Ingress"],
+    };
+}
+
+/** Seed 003's three NetworkPolicies on one cluster. */
+export class NetworkPolicies extends pulumi.ComponentResource {
+    /** Policies by name. */
+    public readonly policies: Record<string, k8s.networking.v1.NetworkPolicy> = {};
+
+    /**
+     * @param name The _unique_ name of this component.
+     * @param args The cluster.
+     * @param opts A bag of options that control this component's behavior.
+     */
+    constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("istio-multicluster:index:NetworkPolicies", name, {}, opts);
+        const cluster = requireCluster("NetworkPolicies", this, args.cluster);
+        const make = (n: string, namespace: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec, deps: pulumi.Resource[]) =>
+            (this.policies[n] = new k8s.networking.v1.NetworkPolicy(
+                `${name}-${n}`,
+                { metadata: { name: n, namespace }, spec },
+                onCluster(this, cluster, deps),
+            ));
+        make("np-istio", ISTIO_NAMESPACE, npIstioSpec(), [cluster.namespace]);
+        make("np-istio-ports", ISTIO_NAMESPACE, npIstioPortsSpec(), [cluster.namespace]);
+        make("np-helloworld", SAMPLE_NAMESPACE, npHelloworldSpec(), args.dependsOn ?? []);
+        this.registerOutputs({});
+    }
+}

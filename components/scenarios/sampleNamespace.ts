@@ -1,0 +1,43 @@
+/**
+ * SampleNamespace — seed 000 `helloworld2-ns.yaml` / seed 003 `kubectl create namespace sample` +
+ * `kubectl label namespace sample istio-injection=enabled`: the namespace every sample workload lives in.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { MeshCluster } from "../meshCluster";
+import { SAMPLE_NAMESPACE } from "../model";
+
+/** Arguments of {@link SampleNamespace}. */
+export interface SampleNamespaceArgs {
+    /** The cluster to create the namespace in. */
+    cluster: MeshCluster;
+    /**
+     * Namespace name.
+     * @default "sample"
+     */
+    name?: string;
+}
+
+/** The `sample` namespace with sidecar injection on, created after istiod (whose webhook injects). */
+export class SampleNamespace extends pulumi.ComponentResource {
+    /** The namespace. */
+    public readonly namespace: k8s.core.v1.Namespace;
+
+    /**
+     * @param name The _unique_ name of this component.
+     * @param args The cluster.
+     * @param opts A bag of options that control this component's behavior.
+     */
+    constructor(name: string, args: SampleNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("istio-multicluster:index:SampleNamespace", name, {}, opts);
+        if (!args.cluster || !MeshCluster.isInstance(args.cluster)) {
+            throw new pulumi.ResourceError("SampleNamespace: args.cluster must be a MeshCluster", this);
+        }
+        this.namespace = new k8s.core.v1.Namespace(
+            `${name}-ns`,
+            { metadata: { name: args.name ?? SAMPLE_NAMESPACE, labels: { "istio-injection": "enabled" } } },
+            { parent: this, provider: args.cluster.provider, dependsOn: [args.cluster.istiod] },
+        );
+        this.registerOutputs({});
+    }
+}
