@@ -14,6 +14,16 @@ mkdir -p "$STATE"
 all_running=1
 for c in $CLUSTERS; do for x in $COMPONENTS; do is_running "$c" "$x" || all_running=0; done; done
 
+# preflight: every port we are about to bind must be free (before anything is started)
+busy=""
+for c in $CLUSTERS; do for x in $COMPONENTS; do
+  is_running "$c" "$x" && continue
+  for p in $(port_of "$x") $([ "$x" = etcd ] && port_of etcd-peer); do
+    port_busy "$(ip_of "$c")" "$p" && busy="$busy $(ip_of "$c"):$p($c $x)"
+  done
+done; done
+[ -z "$busy" ] || die "already in use by other processes:$busy -- free them (or scripts/local/down.sh if they are ours)"
+
 for c in $CLUSTERS; do gen_pki "$c"; done
 gen_kubeconfigs
 
