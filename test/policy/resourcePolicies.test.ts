@@ -278,7 +278,7 @@ describe("policy: resource policies", () => {
         });
 
         it("preview: data unknown or secret is handled (name checks still run)", async () => {
-            const unknownData = { ...remoteSecretProps("c2"), data: UNKNOWN_OBJECT };
+            const unknownData: Record<string, any> = { ...remoteSecretProps("c2"), data: UNKNOWN_OBJECT };
             unknownData.metadata = { ...unknownData.metadata, name: "istio-remote-secret-x" };
             const m = (await runResourcePolicy(remoteSecretShape(), resourceArgs(SECRET, engineProps(unknownData)))).map((x) => x.message);
             assert.equal(m.length, 1);
