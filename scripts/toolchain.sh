@@ -104,6 +104,7 @@ verify() {
   for g in pulumi kube istio; do
     { [ -z "${1:-}" ] || [ "$1" = "$g" ]; } || continue
     for b in $(bins_of "$g"); do
+      if ! PATH="$BIN:$PATH" command -v "$b" >/dev/null; then printf '  %-28s MISSING\n' "$b" >&2; rc=1; continue; fi
       case "$b" in
         pulumi) out="$(PATH="$BIN:$PATH" pulumi version 2>&1)" ;;
         pulumi-language-nodejs|pulumi-resource-*) out="$(PATH="$BIN:$PATH" "$b" -version 2>&1 </dev/null)" ;;

@@ -13,10 +13,17 @@ pulumi_versions() {
     || die "cannot read @pulumi/{pulumi,kubernetes,tls,random} versions from node_modules"
 }
 
-# commit_of REPO_PATH SDK_MAJOR VERSION : commit of the sdk/vX.Y.Z tag (the provider/ sub-modules have no tags)
+# commit_of REPO_PATH SDK_MAJOR VERSION : commit of release vX.Y.Z (the provider/ sub-modules have no tags).
+# Known release-tag commits first (read from the repositories' tags); otherwise the sdk/vX.Y.Z tag's commit
+# from the proxy's .info (may be a later commit than the root release tag).
 commit_of() {
+  case "$1@$3" in
+    pulumi-kubernetes@4.32.0) echo a03ff6ba58d2; return ;;
+    pulumi-tls@5.5.1) echo c3b9a61e7075; return ;;
+    pulumi-random@4.21.1) echo f2d8b029d0f7; return ;;
+  esac
   local h; h="$(proxy_hash "github.com/pulumi/$1/sdk/$2" "v$3")"
-  [ -n "$h" ] || die "cannot resolve the commit of github.com/pulumi/$1 sdk/v$3 via the module proxy"
+  [ -n "$h" ] || die "cannot resolve the commit of github.com/pulumi/$1 v$3 via the module proxy"
   echo "$h"
 }
 
@@ -83,7 +90,7 @@ build_provider_kubernetes() {
 # Bridged providers (tls, random): wrapper module replacing the provider module with a writable copy;
 # the nested ./shim module is recreated from the pulumi repo's provider/shim sub-directory (same commit).
 build_provider_bridged() {
-  local name="$1" major="$2" v="$3" upstream="$4"   # upstream = module path the shim declares
+  local name="$1" major="$2" v="$3"
   local dir="$BUILD/pulumi-resource-$name-$v" mod="github.com/pulumi/pulumi-$name/provider/$major"
   if [ ! -x "$dir/bin/pulumi-resource-$name" ]; then
     log "building pulumi-resource-$name $v"
