@@ -11,3 +11,7 @@ export const rootCertPem = outputs.rootCertPem;
 export const eastWestGatewayAddresses = outputs.eastWestGatewayAddresses;
 /** Remote secret names per reader cluster. */
 export const remoteSecrets = outputs.remoteSecrets;
+/** Scenarios selected in stack config. */
+export const scenarios = outputs.scenarios;
+/** Ingress gateway address per cluster (scenarios shifting / tls-frontend). */
+export const ingressGatewayAddresses = outputs.ingressGatewayAddresses;

@@ -38,7 +38,7 @@ describe("dev stack (seed 000) under mocks", () => {
             "mesh-cluster3-k8s:istio-remote-secret-cluster1",
             "mesh-cluster3-k8s:istio-remote-secret-cluster2",
         ]);
-        const ns = mocks.ofType("kubernetes:core/v1:Namespace");
+        const ns = mocks.ofType("kubernetes:core/v1:Namespace").filter((n) => n.inputs.metadata.name === "istio-system");
         assert.deepEqual(ns.map((n) => n.inputs.metadata.labels["topology.istio.io/network"]).sort(), ["network1", "network2", "network3"]);
         const charts = mocks.ofType("kubernetes:helm.sh/v4:Chart").map((c) => c.inputs.chart);
         assert.deepEqual(charts.sort(), ["base", "base", "base", "gateway", "gateway", "gateway", "istiod", "istiod", "istiod"]);
@@ -49,6 +49,15 @@ describe("dev stack (seed 000) under mocks", () => {
         // API servers come from the kubeconfig contexts.
         const kc = remote.find((s) => s.inputs.metadata.name === "istio-remote-secret-cluster2")!;
         assert.match(Buffer.from(kc.inputs.data.cluster2, "base64").toString(), /server: https:\/\/192\.0\.2\.12:6443/);
+        // Seed 000's scenarios: one helloworld2 and one sleep client per zone (11 zones), and CC2/CC3/DNSP objects.
+        const deployments = mocks.ofType("kubernetes:apps/v1:Deployment").map((d) => d.inputs.metadata.name);
+        assert.equal(deployments.filter((n: string) => n.startsWith("helloworld2-")).length, 11);
+        assert.equal(deployments.filter((n: string) => n.startsWith("sleepz")).length, 11);
+        assert.deepEqual(
+            mocks.ofType("kubernetes:networking.istio.io/v1:DestinationRule").map((d) => `${mocks.providerName(d)}:${d.inputs.metadata.name}`).sort(),
+            ["mesh-cluster1-k8s:helloworld2-loc1", "mesh-cluster2-k8s:helloworld2-loc2"],
+        );
+        assert.deepEqual(mocks.ofType("kubernetes:networking.istio.io/v1:ServiceEntry").map((d) => d.inputs.metadata.name).sort(), ["istio-io", "mysql-db-1", "mysql-db-2"]);
         assert.deepEqual(outputs.remoteSecrets.cluster1, ["istio-remote-secret-cluster2", "istio-remote-secret-cluster3"]);
     });
 
