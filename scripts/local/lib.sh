@@ -91,21 +91,23 @@ gen_pki() {
 
 # admin kubeconfig for one cluster (used by the components) and the merged one for users
 gen_kubeconfigs() {
-  local c ip tmp
-  rm -f "$KUBECONFIG_OUT"
+  local c ip tmp out="$KUBECONFIG_OUT.tmp"
+  rm -f "$out" "$STATE"/c*/admin.kubeconfig.tmp
   for c in $CLUSTERS; do
     ip="$(ip_of "$c")"
-    for tmp in "$STATE/$c/admin.kubeconfig" "$KUBECONFIG_OUT"; do
+    for tmp in "$STATE/$c/admin.kubeconfig.tmp" "$out"; do
       KUBECONFIG="$tmp" kubectl config set-cluster "$c" --server "https://$ip:6443" \
         --certificate-authority "$STATE/$c/pki/ca.crt" --embed-certs >/dev/null
       KUBECONFIG="$tmp" kubectl config set-credentials "$c-admin" --client-certificate "$STATE/$c/pki/admin.crt" \
         --client-key "$STATE/$c/pki/admin.key" --embed-certs >/dev/null
       KUBECONFIG="$tmp" kubectl config set-context "$c-admin" --cluster "$c" --user "$c-admin" >/dev/null
     done
-    KUBECONFIG="$STATE/$c/admin.kubeconfig" kubectl config use-context "$c-admin" >/dev/null
+    KUBECONFIG="$STATE/$c/admin.kubeconfig.tmp" kubectl config use-context "$c-admin" >/dev/null
+    chmod 600 "$STATE/$c/admin.kubeconfig.tmp"; mv -f "$STATE/$c/admin.kubeconfig.tmp" "$STATE/$c/admin.kubeconfig"
   done
-  KUBECONFIG="$KUBECONFIG_OUT" kubectl config use-context c1-admin >/dev/null
-  chmod 600 "$KUBECONFIG_OUT" "$STATE"/c*/admin.kubeconfig
+  KUBECONFIG="$out" kubectl config use-context c1-admin >/dev/null
+  chmod 600 "$out"
+  mv -f "$out" "$KUBECONFIG_OUT"   # atomic for concurrent readers
 }
 
 # ---------- components ----------
