@@ -137,5 +137,5 @@ if want pulumi; then build_pulumi_all; fi
 if want istio; then build_istio; fi
 
 write_env
-verify "$ONLY" || log "some binaries failed to run (above)"
+verify "$ONLY" || log "some binaries are missing or failed to run (above); providers are best-effort, see docs/toolchain.md"
 log "done: source $CACHE/env.sh"
