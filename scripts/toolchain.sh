@@ -39,7 +39,7 @@ while [ $# -gt 0 ]; do
 done
 want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 
-pulumi_versions   # sets PULUMI_VERSION, K8S_PROVIDER_VERSION, TLS_PROVIDER_VERSION, RANDOM_PROVIDER_VERSION
+if want pulumi; then pulumi_versions; fi   # sets PULUMI_VERSION, K8S_PROVIDER_VERSION, TLS_PROVIDER_VERSION, RANDOM_PROVIDER_VERSION
 
 # on_path NAME : a usable binary on the user's PATH (outside our cache)?
 on_path() {
@@ -47,7 +47,7 @@ on_path() {
   case "$1" in
     kubectl) "$p" version --client 2>/dev/null | grep -q "Client Version: v1\.$(k8s_minor)\." ;;
     pulumi) "$p" version 2>/dev/null | grep -qx "v$PULUMI_VERSION" ;;
-    istioctl) "$p" version --remote=false 2>/dev/null | grep -q "^$ISTIO_VERSION" ;;
+    istioctl) "$p" version --remote=false 2>/dev/null | grep -qE "(^|: )$ISTIO_VERSION\$" ;;
     *) true ;;
   esac || return 1
   echo "$p"
@@ -122,8 +122,6 @@ verify() {
   return "$rc"
 }
 
-# build_or_path GROUP FN : prefer the user's PATH binaries; build the group if any is missing
-need_build() { local b; for b in $(bins_of "$1"); do [ -x "$BIN/$b" ] || on_path "$b" >/dev/null || return 0; done; return 1; }
 
 if want kube; then
   on_path etcd >/dev/null || build_etcd

@@ -43,7 +43,10 @@ is_running() {
 }
 
 # port_busy IP PORT : something listens there
-port_busy() { ss -Hltn "src $1:$2" 2>/dev/null | grep -q .; }
+port_busy() {
+  if command -v ss >/dev/null; then ss -Hltn "src $1:$2" 2>/dev/null | grep -q .
+  else (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; fi
+}
 
 # spawn C NAME CMD... : start detached, log to $STATE/<c>/logs/<name>.log
 spawn() {
