@@ -38,7 +38,7 @@ export function serviceAccountCredential(
         let token: string | undefined = data?.["token"];
         let caData: string | undefined = data?.["ca.crt"];
         if ((!token || !caData) && access) {
-            const read = await readUntilFilled(access, md.namespace!, md.name!, wait);
+            const read = await readServiceAccountToken(access, md.namespace!, md.name!, wait);
             token = read?.token;
             caData = read?.["ca.crt"];
         }
@@ -55,7 +55,11 @@ export function serviceAccountCredential(
     return pulumi.secret(out);
 }
 
-async function readUntilFilled(
+/**
+ * Reads a token Secret from the API server until `token` and `ca.crt` are filled or the bound runs out
+ * (then undefined). Exported for the live tests against real control planes.
+ */
+export async function readServiceAccountToken(
     access: ClusterAccess,
     namespace: string,
     name: string,

@@ -15,9 +15,9 @@ export const CONTEXTS = { cluster1: "c1-admin", cluster2: "c2-admin", cluster3: 
 export type ClusterName = keyof typeof CONTEXTS;
 export const CLUSTERS = Object.keys(CONTEXTS) as ClusterName[];
 
-/** Builds/validates the toolchain and returns the environment its env.sh sets up. */
-export function toolchainEnv(): NodeJS.ProcessEnv {
-    run("bash", [path.join(REPO, "scripts", "toolchain.sh")], { stdio: "inherit" });
+/** Builds (what is missing of) the toolchain groups and returns the environment its env.sh sets up. */
+export function toolchainEnv(groups: ("pulumi" | "kube" | "istio")[] = ["pulumi", "kube", "istio"]): NodeJS.ProcessEnv {
+    for (const g of groups) run("bash", [path.join(REPO, "scripts", "toolchain.sh"), "--only", g], { stdio: "inherit" });
     const out = execFileSync("bash", ["-c", `. "${CACHE}/env.sh" && env -0`], { encoding: "utf8" });
     const env: NodeJS.ProcessEnv = {};
     for (const kv of out.split("\0")) {
@@ -32,6 +32,21 @@ export function toolchainEnv(): NodeJS.ProcessEnv {
         fs.symlinkSync(chartsDir, link);
     }
     return env;
+}
+
+/** Names of the Pulumi plugins the engine cannot find (ambient on PATH or installed in PULUMI_HOME). */
+export function missingPulumiPlugins(env: NodeJS.ProcessEnv): string[] {
+    const wanted = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-tls", "pulumi-resource-random"];
+    const home = env.PULUMI_HOME ?? path.join(os.homedir(), ".pulumi");
+    return wanted.filter((bin) => {
+        const onPath = spawnSync("bash", ["-c", `command -v ${bin}`], { env }).status === 0;
+        const kind = bin.replace(/^pulumi-(resource|language)-.*/, "$1");
+        const installed =
+            bin.startsWith("pulumi-resource-") &&
+            fs.existsSync(path.join(home, "plugins")) &&
+            fs.readdirSync(path.join(home, "plugins")).some((d) => d.startsWith(`${kind}-${bin.slice("pulumi-resource-".length)}-v`));
+        return !onPath && !installed;
+    });
 }
 
 /** Starts (or keeps) the three local clusters. */
@@ -55,6 +70,8 @@ export async function localStack(env: NodeJS.ProcessEnv): Promise<{ stack: Stack
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         KUBECONFIG,
     };
+    // The Automation API looks the CLI up on this process's PATH.
+    process.env.PATH = env.PATH;
     const stack = await LocalWorkspace.createOrSelectStack({ stackName: "local", workDir: REPO }, { envVars });
     return { stack, backend };
 }
@@ -100,7 +117,10 @@ export async function clusterSnapshot(c: Clients): Promise<Record<string, unknow
         crds: crds.items.map((x) => x.metadata!.name).sort(),
         mutatingWebhooks: webhooks.items.map((x) => x.metadata!.name).sort(),
         validatingWebhooks: vwebhooks.items.map((x) => x.metadata!.name).sort(),
-        clusterRoles: clusterRoles.items.map((x) => x.metadata!.name).filter((n) => !n!.startsWith("system:")).sort(),
+        clusterRoles: clusterRoles.items
+            .map((x) => x.metadata!.name)
+            .filter((n) => !n!.startsWith("system:"))
+            .sort(),
     };
 }
 

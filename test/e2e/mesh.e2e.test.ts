@@ -9,10 +9,25 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { apiserver, CLUSTERS, clients, Clients, clusterSnapshot, CONTEXTS, KUBECONFIG, localStack, localUp, REPO, statusOf, toolchainEnv } from "./harness";
+import {
+    apiserver,
+    missingPulumiPlugins,
+    CLUSTERS,
+    clients,
+    Clients,
+    clusterSnapshot,
+    CONTEXTS,
+    KUBECONFIG,
+    localStack,
+    localUp,
+    REPO,
+    statusOf,
+    toolchainEnv,
+} from "./harness";
 
 const localConfig = YAML.parse(fs.readFileSync(path.join(REPO, "Pulumi.local.yaml"), "utf8")).config;
-const clusterConfigs: { name: string; nodes: { name: string; region: string; zone: string }[] }[] = localConfig["istio-multicluster:clusters"];
+const clusterConfigs: { name: string; nodes: { name: string; region: string; zone: string }[] }[] =
+    localConfig["istio-multicluster:clusters"];
 const b64 = (s: string) => Buffer.from(s, "base64").toString("utf8");
 
 describe("e2e: mesh on three local control planes", function () {
@@ -26,8 +41,17 @@ describe("e2e: mesh on three local control planes", function () {
     const log: string[] = [];
     const onOutput = (s: string) => log.push(s);
 
-    before(async () => {
+    before(async function () {
         env = toolchainEnv();
+        const missing = missingPulumiPlugins(env);
+        if (missing.length) {
+            // Not a pass: reported as pending, with the reason (docs/toolchain.md "Traps": the module proxy here
+            // refuses the provider modules, and no registry ships their binaries).
+            console.log(
+                `      SKIPPED: Pulumi binaries not available: ${missing.join(", ")}. Put them on PATH or install them with \`pulumi plugin install resource <name> <version> --file <binary>\`.`,
+            );
+            this.skip();
+        }
         localUp(env);
         ({ stack, backend } = await localStack(env));
         for (const c of CLUSTERS) {
@@ -117,9 +141,15 @@ describe("e2e: mesh on three local control planes", function () {
 
     it("2d. each remote secret authenticates to its target with read-only access", async () => {
         for (const reader of CLUSTERS) {
-            const list = await api[reader].core.listNamespacedSecret({ namespace: "istio-system", labelSelector: "istio/multiCluster=true" });
+            const list = await api[reader].core.listNamespacedSecret({
+                namespace: "istio-system",
+                labelSelector: "istio/multiCluster=true",
+            });
             const targets = CLUSTERS.filter((t) => t !== reader);
-            assert.deepEqual(list.items.map((s) => s.metadata!.name).sort(), targets.map((t) => `istio-remote-secret-${t}`));
+            assert.deepEqual(
+                list.items.map((s) => s.metadata!.name).sort(),
+                targets.map((t) => `istio-remote-secret-${t}`),
+            );
             for (const s of list.items) {
                 const target = s.metadata!.annotations!["networking.istio.io/cluster"];
                 assert.deepEqual(Object.keys(s.data!), [target]);
@@ -132,7 +162,10 @@ describe("e2e: mesh on three local control planes", function () {
                 await remote.discovery.listEndpointSliceForAllNamespaces();
                 await remote.core.listPodForAllNamespaces();
                 const pod = { metadata: { name: "probe" }, spec: { containers: [{ name: "c", image: "x" }] } };
-                await assert.rejects(remote.core.createNamespacedPod({ namespace: "default", body: pod, dryRun: "All" }), (e) => statusOf(e) === 403);
+                await assert.rejects(
+                    remote.core.createNamespacedPod({ namespace: "default", body: pod, dryRun: "All" }),
+                    (e) => statusOf(e) === 403,
+                );
                 await assert.rejects(
                     remote.core.createNamespacedSecret({ namespace: "default", body: { metadata: { name: "probe" } }, dryRun: "All" }),
                     (e) => statusOf(e) === 403,
@@ -161,7 +194,16 @@ describe("e2e: mesh on three local control planes", function () {
     it("5. istioctl analyze over the three clusters reports no errors", () => {
         const r = spawnSync(
             "istioctl",
-            ["analyze", "--kubeconfig", KUBECONFIG, "--context", CONTEXTS.cluster1, "--remote-contexts", `${CONTEXTS.cluster2},${CONTEXTS.cluster3}`, "--all-namespaces"],
+            [
+                "analyze",
+                "--kubeconfig",
+                KUBECONFIG,
+                "--context",
+                CONTEXTS.cluster1,
+                "--remote-contexts",
+                `${CONTEXTS.cluster2},${CONTEXTS.cluster3}`,
+                "--all-namespaces",
+            ],
             { env, encoding: "utf8" },
         );
         const out = `${r.stdout}${r.stderr}`;
@@ -203,7 +245,10 @@ describe("e2e: mesh on three local control planes", function () {
             assert.equal(names.filter((n) => n === "cacerts").length, 1);
         }
         const again = await stack.preview({ onOutput });
-        assert.deepEqual(Object.entries(again.changeSummary).filter(([k, v]) => k !== "same" && v), []);
+        assert.deepEqual(
+            Object.entries(again.changeSummary).filter(([k, v]) => k !== "same" && v),
+            [],
+        );
         await stack.destroy({ onOutput });
         for (const c of CLUSTERS) assert.deepEqual(await clusterSnapshot(api[c]), before0[c], `${c} is as before`);
     });
