@@ -144,7 +144,11 @@ start_component() {
         --kubeconfig "$kcfg" --authentication-kubeconfig "$kcfg" --authorization-kubeconfig "$kcfg" \
         --bind-address "$ip" --secure-port 10257 --leader-elect=false --cluster-name "$c" \
         --service-account-private-key-file "$d/pki/sa.key" --root-ca-file "$d/pki/ca.crt" \
-        --service-cluster-ip-range "$SERVICE_CIDR" --controllers '*' --profiling=false --v=1 ;;
+        --service-cluster-ip-range "$SERVICE_CIDR" --profiling=false --v=1 \
+        --controllers '*,-node-lifecycle-controller' ;;
+        # no node lifecycle: kwok is the kubelet of every fake node, so nodes are never "lost". With it, an API server
+        # outage longer than the grace period marks nodes NotReady and their pods Ready=False, and kwok never flips
+        # pods back (its pod-ready stage only handles pods that are not yet running).
     kube-scheduler)
       spawn "$c" kube-scheduler kube-scheduler \
         --kubeconfig "$kcfg" --authentication-kubeconfig "$kcfg" --authorization-kubeconfig "$kcfg" \
