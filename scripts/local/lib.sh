@@ -144,11 +144,12 @@ start_component() {
         --kubeconfig "$kcfg" --authentication-kubeconfig "$kcfg" --authorization-kubeconfig "$kcfg" \
         --bind-address "$ip" --secure-port 10257 --leader-elect=false --cluster-name "$c" \
         --service-account-private-key-file "$d/pki/sa.key" --root-ca-file "$d/pki/ca.crt" \
-        --service-cluster-ip-range "$SERVICE_CIDR" --profiling=false --v=1 \
-        --controllers '*,-node-lifecycle-controller' ;;
-        # no node lifecycle: kwok is the kubelet of every fake node, so nodes are never "lost". With it, an API server
-        # outage longer than the grace period marks nodes NotReady and their pods Ready=False, and kwok never flips
-        # pods back (its pod-ready stage only handles pods that are not yet running).
+        --service-cluster-ip-range "$SERVICE_CIDR" --controllers '*' --profiling=false --v=1 \
+        --node-monitor-grace-period 1h ;;
+        # kwok is the kubelet of every fake node, so nodes are never really "lost". With the default grace (50s) an
+        # API server outage marks nodes NotReady and their pods Ready=False, and kwok never flips those pods back
+        # (its pod-ready stage only handles pods that are not running yet). The node lifecycle controller stays on:
+        # it removes the node.kubernetes.io/not-ready taint that admission puts on every new node.
     kube-scheduler)
       spawn "$c" kube-scheduler kube-scheduler \
         --kubeconfig "$kcfg" --authentication-kubeconfig "$kcfg" --authorization-kubeconfig "$kcfg" \
