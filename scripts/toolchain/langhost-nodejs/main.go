@@ -4,7 +4,8 @@
 // github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) has no tags and the Go module
 // proxy reachable here does not serve it. It implements what `pulumi preview/up/destroy` need for an
 // already-installed project: GetPluginInfo, GetRequiredPlugins/Packages (empty: providers are found as
-// ambient plugins on PATH), Run (spawns `node @pulumi/pulumi/cmd/run`), Cancel. Everything else
+// ambient plugins on PATH), Run (spawns `node @pulumi/pulumi/cmd/run`), RunPlugin (policy packs via
+// `@pulumi/pulumi/cmd/run-policy-pack`, other plugins via `cmd/run-plugin`), Cancel. Everything else
 // (InstallDependencies, codegen, Pack, About, ...) answers Unimplemented: run `npm ci` yourself.
 //
 // Built by scripts/toolchain/pulumi.sh against github.com/pulumi/pulumi/sdk/v3 at the CLI's version.
@@ -25,6 +26,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
 
+	sdk "github.com/pulumi/pulumi/sdk/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
@@ -116,12 +118,9 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if runPath == "" {
 		runPath = "@pulumi/pulumi/cmd/run"
 	}
-	resolve := exec.Command(node, "-e", "console.log(require.resolve(process.argv[1]))", runPath)
-	resolve.Dir = info.GetProgramDirectory()
-	out, err := resolve.Output()
+	runModule, err := resolveFrom(node, info.GetProgramDirectory(), runPath)
 	if err != nil {
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf(
-			"cannot resolve %s from %s (run `npm ci` first): %v", runPath, info.GetProgramDirectory(), err)}, nil
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
 
 	args := []string{}
@@ -129,7 +128,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if s, ok := opts["nodeargs"].(string); ok && s != "" {
 		args = append(args, strings.Fields(s)...)
 	}
-	args = append(args, strings.TrimSpace(string(out)))
+	args = append(args, runModule)
 	add := func(k, v string) {
 		if v != "" {
 			args = append(args, "--"+k, v)
@@ -210,4 +209,116 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", ee.ExitCode())}, nil
 	}
 	return &pulumirpc.RunResponse{Error: err.Error()}, nil
+}
+
+// resolveFrom resolves a node module the way `require` would from dir.
+func resolveFrom(node, dir, mod string) (string, error) {
+	cmd := exec.Command(node, "-e", "console.log(require.resolve(process.argv[1]))", mod)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("cannot resolve %s from %s (run `npm ci` first): %w", mod, dir, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// RunPlugin starts a plugin written in Node.js. The engine uses it for policy packs (kind "analyzer"):
+// `pulumi preview --policy-pack <dir>`.
+func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
+	ctx := server.Context()
+	info := req.GetInfo()
+	if info == nil {
+		return errors.New("RunPluginRequest without program info")
+	}
+	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return errors.New("could not find node on $PATH")
+	}
+	opts := info.GetOptions().AsMap()
+	env := req.GetEnv()
+	if ts, ok := opts["typescript"].(bool); !ok || ts {
+		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
+	}
+	if s, ok := opts["tsconfig"].(string); ok && s != "" {
+		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+s)
+	}
+	policy := req.GetKind() == "analyzer"
+	mod := "@pulumi/pulumi/cmd/run-plugin"
+	if policy {
+		mod = "@pulumi/pulumi/cmd/run-policy-pack"
+	}
+	runPath, err := resolveFrom(node, info.GetProgramDirectory(), mod)
+	if err != nil {
+		return err
+	}
+	args := []string{runPath}
+	if s, ok := opts["nodeargs"].(string); ok && s != "" {
+		args = append(args, strings.Fields(s)...)
+	}
+	if policy { // policy packs take the program directory last
+		args = append(append(args, req.GetArgs()...), info.GetProgramDirectory())
+	} else {
+		args = append(append(args, info.GetProgramDirectory()), req.GetArgs()...)
+	}
+
+	// A policy pack learns the stack's config through the engine's ConfigureStack call, which the proxy
+	// answers before the real pack is running; the config is then handed to the pack as environment.
+	var proxy *sdk.PolicyProxy
+	if policy {
+		if proxy, stdout, err = sdk.NewPolicyProxy(ctx, stdout); err != nil {
+			return fmt.Errorf("could not start policy pack proxy: %w", err)
+		}
+		cfg, err := proxy.AwaitConfiguration(ctx)
+		if err != nil {
+			return fmt.Errorf("could not get stack configuration: %w", err)
+		}
+		if cfg != nil {
+			add := func(k, v string) {
+				if v != "" {
+					env = append(env, k+"="+v)
+				}
+			}
+			add("PULUMI_NODEJS_ORGANIZATION", cfg.GetOrganization())
+			add("PULUMI_NODEJS_PROJECT", cfg.GetProject())
+			add("PULUMI_NODEJS_STACK", cfg.GetStack())
+			add("PULUMI_NODEJS_DRY_RUN", strconv.FormatBool(cfg.GetDryRun()))
+			if cfg.GetConfig() != nil {
+				j, err := json.Marshal(cfg.GetConfig())
+				if err != nil {
+					return err
+				}
+				add("PULUMI_CONFIG", string(j))
+			}
+		}
+	}
+
+	cmd := exec.CommandContext(ctx, node, args...)
+	cmd.Dir = req.GetPwd()
+	if policy {
+		cmd.Dir = info.GetProgramDirectory()
+	}
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("could not run node: %w", err)
+	}
+	if proxy != nil {
+		if err := proxy.Attach(ctx, cmd); err != nil {
+			return fmt.Errorf("could not attach policy pack proxy: %w", err)
+		}
+		return closer.Close()
+	}
+	if err := cmd.Wait(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return fmt.Errorf("Program exited with non-zero exit code: %d", ee.ExitCode())
+		}
+		return err
+	}
+	return closer.Close()
 }
