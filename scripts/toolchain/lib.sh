@@ -28,8 +28,14 @@ timed() {
 # install_bin SRC NAME : put a built binary into $BIN (symlink into the versioned build dir)
 install_bin() { ln -sfn "$1" "$BIN/$2"; }
 
-# modinfo MODULE@VERSION FIELD : field of `go mod download -json` (downloads the module)
-moddir() { "$GO" mod download -json "$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'; }
+# moddir MODULE@VERSION : download a module and print its directory; on failure log the go command's reason
+moddir() {
+  local j; j="$("$GO" mod download -json "$1" 2>&1 || true)"
+  local d; d="$(printf '%s\n' "$j" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+  [ -n "$d" ] && { echo "$d"; return 0; }
+  log "cannot download $1: $(printf '%s\n' "$j" | sed -n 's/^\t"Error": "\(.*\)",\{0,1\}$/\1/p' | head -1)"
+  return 1
+}
 
 # proxy_hash MODULE VERSION : the VCS commit the proxy recorded for a tagged version (.info Origin.Hash)
 proxy_hash() {

@@ -72,8 +72,7 @@ build_provider_kubernetes() {
   if [ ! -x "$dir/bin/pulumi-resource-kubernetes" ]; then
     log "building pulumi-resource-kubernetes $v"
     local h src; h="$(commit_of pulumi-kubernetes v4 "$v")"
-    src="$("$GO" mod download -json "github.com/pulumi/pulumi-kubernetes/provider/v4@$h" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
-    [ -n "$src" ] || die "cannot download pulumi-kubernetes provider/v4@$h"
+    src="$(moddir "github.com/pulumi/pulumi-kubernetes/provider/v4@$h")" || die "no source for pulumi-resource-kubernetes $v"
     rm -rf "$dir"; mkdir -p "$dir/bin"; cp -r "$src" "$dir/src"; chmod -R u+w "$dir/src"
     local c="$dir/src/cmd/pulumi-resource-kubernetes"
     set_schema_version "$c/schema.json" "$c/schema-embed.json" "$v"
@@ -95,15 +94,13 @@ build_provider_bridged() {
   if [ ! -x "$dir/bin/pulumi-resource-$name" ]; then
     log "building pulumi-resource-$name $v"
     local h src; h="$(commit_of "pulumi-$name" "$major" "$v")"
-    src="$("$GO" mod download -json "$mod@$h" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
-    [ -n "$src" ] || die "cannot download $mod@$h"
+    src="$(moddir "$mod@$h")" || die "no source for pulumi-resource-$name $v"
     rm -rf "$dir"; mkdir -p "$dir/bin"; cp -r "$src" "$dir/src"; chmod -R u+w "$dir/src"
     local c="$dir/src/cmd/pulumi-resource-$name"
     set_schema_version "$c/schema.json" "$c/schema-embed.json" "$v"
     # the shim: a nested module, excluded from the provider zip; fetch it as its own (pseudo-)module
-    local shimsrc; shimsrc="$("$GO" mod download -json "github.com/pulumi/pulumi-$name/provider/shim@$h" 2>/dev/null | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')" || true
-    if [ -n "$shimsrc" ]; then cp -r "$shimsrc" "$dir/src/shim"; chmod -R u+w "$dir/src/shim"
-    else die "cannot fetch github.com/pulumi/pulumi-$name/provider/shim@$h"; fi
+    local shimsrc; shimsrc="$(moddir "github.com/pulumi/pulumi-$name/provider/shim@$h")" || die "no shim for pulumi-resource-$name"
+    cp -r "$shimsrc" "$dir/src/shim"; chmod -R u+w "$dir/src/shim"
     (cd "$dir/src" && GOFLAGS="$GOFLAGS -mod=mod" timed "pulumi-resource-$name $v" "$GO" build -p "$GOPAR" -trimpath \
        -ldflags "-s -w -X $mod/pkg/version.Version=$v" -o "$dir/bin/pulumi-resource-$name" "./cmd/pulumi-resource-$name") \
       || die "build of pulumi-resource-$name failed"
