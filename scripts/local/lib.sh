@@ -13,8 +13,14 @@ pool_of()  { echo "127.0.${1#c}.100-127.0.${1#c}.150"; } # LoadBalancer pool
 nodes_of() { case "$1" in c1) echo c1n1 c1n2 c1n3 ;; c2) echo c2n1 c2n2 c2n3 c2n4 c2n5 ;; c3) echo c3n1 c3n2 c3n3 ;; esac; }
 port_of()  { case "$1" in etcd) echo 2379 ;; etcd-peer) echo 2380 ;; kube-apiserver) echo 6443 ;;
              kube-controller-manager) echo 10257 ;; kube-scheduler) echo 10259 ;; kwok) echo 10247 ;; *) echo "" ;; esac; }
-SERVICE_CIDR=10.96.0.0/16      # fake; no traffic ever goes there
-SERVICE_IP=10.96.0.1
+# Service ClusterIPs are loopback too (per cluster): the API server dials a Service's ClusterIP for admission
+# webhooks (e.g. Istio's injector) and aggregated APIs, and such a dial must stay on this machine ("connection
+# refused") instead of leaving through the default route: no packet may ever go to 10.x or other non-local
+# addresses from here. Pod IPs cannot be loopback (EndpointSlice validation rejects 127/8), so they are
+# 10.N.0.x and nothing dials them: aggregator routing stays off, and nothing runs in a pod.
+svc_cidr_of() { echo "127.20${1#c}.0.0/16"; }   # c1 -> 127.201.0.0/16
+svc_ip_of()   { echo "127.20${1#c}.0.1"; }      # first service IP (the "kubernetes" Service)
+pod_cidr_of() { echo "10.${1#c}.0.1/16"; }      # kwok --cidr: c1 -> 10.1.0.x (never dialed)
 
 log() { printf '[local] %s\n' "$*" >&2; }
 die() { printf '[local] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -81,7 +87,7 @@ gen_pki() {
       -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" 2>/dev/null
     openssl req -newkey rsa:2048 -nodes -keyout apiserver.key -out apiserver.csr -subj "/CN=kube-apiserver" 2>/dev/null
     printf 'subjectAltName=IP:%s,IP:%s,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n' \
-      "$ip" "$SERVICE_IP" > apiserver.ext
+      "$ip" "$(svc_ip_of "$c")" > apiserver.ext
     openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out apiserver.crt -days 3650 -extfile apiserver.ext 2>/dev/null
     openssl req -newkey rsa:2048 -nodes -keyout admin.key -out admin.csr -subj "/O=system:masters/CN=$c-admin" 2>/dev/null
     printf 'extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n' > admin.ext
@@ -136,7 +142,7 @@ start_component() {
         --client-ca-file "$d/pki/ca.crt" \
         --service-account-key-file "$d/pki/sa.pub" --service-account-signing-key-file "$d/pki/sa.key" \
         --service-account-issuer https://kubernetes.default.svc.cluster.local \
-        --service-cluster-ip-range "$SERVICE_CIDR" --endpoint-reconciler-type none \
+        --service-cluster-ip-range "$(svc_cidr_of "$c")" --endpoint-reconciler-type none \
         --authorization-mode Node,RBAC --allow-privileged=true \
         --enable-priority-and-fairness=false --profiling=false --v=1 ;;
     kube-controller-manager)
@@ -144,7 +150,7 @@ start_component() {
         --kubeconfig "$kcfg" --authentication-kubeconfig "$kcfg" --authorization-kubeconfig "$kcfg" \
         --bind-address "$ip" --secure-port 10257 --leader-elect=false --cluster-name "$c" \
         --service-account-private-key-file "$d/pki/sa.key" --root-ca-file "$d/pki/ca.crt" \
-        --service-cluster-ip-range "$SERVICE_CIDR" --controllers '*' --profiling=false --v=1 \
+        --service-cluster-ip-range "$(svc_cidr_of "$c")" --controllers '*' --profiling=false --v=1 \
         --node-monitor-grace-period 1h ;;
         # kwok is the kubelet of every fake node, so nodes are never really "lost". With the default grace (50s) an
         # API server outage marks nodes NotReady and their pods Ready=False, and kwok never flips those pods back
@@ -157,7 +163,7 @@ start_component() {
     kwok)
       spawn "$c" kwok kwok --kubeconfig "$kcfg" --config "$CACHE/kwok-stages.yaml" --manage-all-nodes=true \
         --server-address "$ip:10247" --node-ip "$ip" --node-lease-duration-seconds 40 \
-        --cidr "10.${c#c}.0.1/16" ;;
+        --cidr "$(pod_cidr_of "$c")" ;;
     lb)
       spawn "$c" lb bash "$(dirname "${BASH_SOURCE[0]}")/lb-controller.sh" "$c" "$d" ;;
   esac
