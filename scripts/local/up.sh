@@ -9,7 +9,11 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 use_toolchain
 t0=$(date +%s.%N)
-mkdir -p "$STATE"
+LAYOUT=2   # bump when addresses/flags change incompatibly with existing certs or etcd data
+if [ -d "$STATE/c1" ] && [ "$(cat "$STATE/layout" 2>/dev/null)" != "$LAYOUT" ]; then
+  die "$STATE was made by an older version of these scripts: run scripts/local/down.sh, then up.sh again"
+fi
+mkdir -p "$STATE"; echo "$LAYOUT" > "$STATE/layout"
 
 all_running=1
 for c in $CLUSTERS; do for x in $COMPONENTS; do is_running "$c" "$x" || all_running=0; done; done
