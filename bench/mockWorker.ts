@@ -11,6 +11,7 @@ async function run(): Promise<void> {
     const [mode, arg] = process.argv.slice(2);
     const n = Number(arg);
     const mocks = new RecordingMocks();
+    mocks.keepInputs = false;
     let lastAt = 0;
     const record = mocks.newResource.bind(mocks);
     mocks.newResource = (a) => {

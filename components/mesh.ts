@@ -8,7 +8,7 @@ import { ClusterAccess } from "./clusterAccess";
 import { EastWestGateway } from "./eastWestGateway";
 import { MeshCluster, MeshClusterIstioArgs } from "./meshCluster";
 import { checkTopology, GatewayServiceType, MeshConfigError, MeshModel, NodeTopology } from "./model";
-import { RemoteSecretLink } from "./remoteSecretLink";
+import { RemoteSecretLink, tokenSuffix } from "./remoteSecretLink";
 import { ExistingRootCA, SharedRootCA, SharedRootCAArgs } from "./sharedRootCA";
 import { TokenWaitOptions } from "./serviceAccountToken";
 
@@ -128,6 +128,12 @@ export class IstioMesh extends pulumi.ComponentResource {
             }
         }
 
+        // One token-name suffix per target cluster (readers are told apart by name), rotated by tokenRotationEpoch.
+        const suffixes = Object.fromEntries(
+            args.clusters
+                .filter((c) => !c.remoteKubeconfig)
+                .map((c) => [c.name, tokenSuffix(`${name}-${c.name}-token-suffix`, args.tokenRotationEpoch, this)]),
+        );
         this.links = {};
         for (const reader of args.clusters) {
             for (const target of args.clusters) {
@@ -140,7 +146,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                         apiServerUrl: target.apiServerUrl,
                         tlsServerName: target.tlsServerName,
                         kubeconfig: target.remoteKubeconfig,
-                        rotationEpoch: args.tokenRotationEpoch,
+                        tokenSuffix: suffixes[target.name],
                         tokenWait: args.tokenWait,
                     },
                     { parent: this },

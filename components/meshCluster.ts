@@ -122,7 +122,11 @@ export class MeshCluster extends pulumi.ComponentResource {
         this.access = args.provider ? undefined : (args.access ?? {});
         this.provider =
             args.provider ??
-            new k8s.Provider(`${name}-k8s`, { kubeconfig: this.access?.kubeconfig && expandHome(this.access.kubeconfig), context: this.access?.context }, { parent: this });
+            new k8s.Provider(
+                `${name}-k8s`,
+                { kubeconfig: this.access?.kubeconfig && expandHome(this.access.kubeconfig), context: this.access?.context },
+                { parent: this },
+            );
         const child = { parent: this, provider: this.provider };
 
         this.nodePatches = (args.nodes ?? []).map(

@@ -41,6 +41,11 @@ export interface RemoteSecretLinkArgs {
      * @default "1"
      */
     rotationEpoch?: pulumi.Input<string>;
+    /**
+     * Suffix of the token Secret's name (`istio-reader-service-account-<reader>-<suffix>`). When unset, the link
+     * generates one (a RandomId keyed by `rotationEpoch`); IstioMesh shares one per target cluster.
+     */
+    tokenSuffix?: pulumi.Input<string>;
     /** Bounds of the token read-back. */
     tokenWait?: TokenWaitOptions;
 }
@@ -85,16 +90,12 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
                 }),
             );
         } else {
-            const suffix = new random.RandomId(
-                `${name}-token-suffix`,
-                { byteLength: 3, keepers: { epoch: pulumi.output(args.rotationEpoch ?? "1") } },
-                { parent: this },
-            );
+            const suffix = args.tokenSuffix ?? tokenSuffix(`${name}-token-suffix`, args.rotationEpoch, this);
             this.tokenSecret = new k8s.core.v1.Secret(
                 `${name}-token`,
                 {
                     metadata: {
-                        name: pulumi.interpolate`${READER_SERVICE_ACCOUNT}-${reader.clusterName}-${suffix.hex}`,
+                        name: pulumi.interpolate`${READER_SERVICE_ACCOUNT}-${reader.clusterName}-${suffix}`,
                         namespace: ISTIO_NAMESPACE,
                         annotations: { "kubernetes.io/service-account.name": READER_SERVICE_ACCOUNT },
                         labels: { "app.kubernetes.io/managed-by": "pulumi", "istio-multicluster/reader": reader.clusterName },
@@ -106,17 +107,15 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
             );
             const cred = serviceAccountCredential(this.tokenSecret, target.access, what, args.tokenWait);
             this.kubeconfig = pulumi.secret(
-                pulumi
-                    .all([cred, args.apiServerUrl!, args.tlsServerName])
-                    .apply(([c, server, tlsServerName]) =>
-                        renderRemoteKubeconfig({
-                            clusterName: target.clusterName,
-                            server,
-                            caData: c.caData,
-                            token: c.token,
-                            tlsServerName,
-                        }),
-                    ),
+                pulumi.all([cred, args.apiServerUrl!, args.tlsServerName]).apply(([c, server, tlsServerName]) =>
+                    renderRemoteKubeconfig({
+                        clusterName: target.clusterName,
+                        server,
+                        caData: c.caData,
+                        token: c.token,
+                        tlsServerName,
+                    }),
+                ),
             );
         }
 
@@ -137,4 +136,12 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
 
         this.registerOutputs({});
     }
+}
+
+/**
+ * A stable random suffix for reader token Secret names that changes when `rotationEpoch` changes, so a
+ * rotation creates new token Secrets (and updates the remote secrets) before the old ones are deleted.
+ */
+export function tokenSuffix(name: string, rotationEpoch: pulumi.Input<string> | undefined, parent: pulumi.Resource): pulumi.Output<string> {
+    return new random.RandomId(name, { byteLength: 3, keepers: { epoch: pulumi.output(rotationEpoch ?? "1") } }, { parent }).hex;
 }

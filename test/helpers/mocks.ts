@@ -63,6 +63,8 @@ function fakeState(type: string, name: string, inputs: any): Record<string, any>
 /** The mocks plus what they recorded. */
 export class RecordingMocks implements pulumi.runtime.Mocks {
     public resources: Recorded[] = [];
+    /** Keep inputs of each resource (tests); benchmarks turn this off and keep only type and name. */
+    public keepInputs = true;
     /** Lets a test blank a token Secret's data to exercise the empty-token path. */
     public tokenOverride?: (name: string) => Record<string, string> | undefined;
 
