@@ -88,14 +88,7 @@ export class EastWestGateway extends pulumi.ComponentResource {
             );
         }
 
-        this.address = this.chart.resources.apply((rs) => {
-            const svc = (rs ?? []).find((r: unknown) => k8s.core.v1.Service.isInstance(r)) as k8s.core.v1.Service | undefined;
-            if (!svc) return pulumi.output(undefined as string | undefined);
-            return svc.status.apply((s) => {
-                const ing = s?.loadBalancer?.ingress?.[0];
-                return (ing?.ip || ing?.hostname || undefined) as string | undefined;
-            });
-        });
+        this.address = gatewayAddress(this.chart);
 
         this.registerOutputs({ address: this.address });
     }
@@ -113,4 +106,16 @@ export function crossNetworkGatewaySpec() {
             },
         ],
     };
+}
+
+/** The external address (LoadBalancer IP or hostname) of the Service a gateway chart rendered, once reported. */
+export function gatewayAddress(chart: k8s.helm.v4.Chart): pulumi.Output<string | undefined> {
+    return chart.resources.apply((rs) => {
+        const svc = (rs ?? []).find((r: unknown) => k8s.core.v1.Service.isInstance(r)) as k8s.core.v1.Service | undefined;
+        if (!svc) return pulumi.output(undefined as string | undefined);
+        return svc.status.apply((s) => {
+            const ing = s?.loadBalancer?.ingress?.[0];
+            return (ing?.ip || ing?.hostname || undefined) as string | undefined;
+        });
+    });
 }

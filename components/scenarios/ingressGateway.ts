@@ -8,6 +8,7 @@ import { resolveIstioChart } from "../istioCharts";
 import { MeshCluster } from "../meshCluster";
 import { deepMerge, GatewayServiceType, ISTIO_NAMESPACE } from "../model";
 import { requireCluster } from "./resources";
+import { gatewayAddress } from "../eastWestGateway";
 
 /** Name of the ingress gateway release, Deployment and Service. */
 export const INGRESS_GATEWAY_NAME = "istio-ingressgateway";
@@ -59,14 +60,7 @@ export class IngressGateway extends pulumi.ComponentResource {
             // The gateway pod is injected by istiod.
             { parent: this, provider: cluster.provider, dependsOn: [cluster.istiod] },
         );
-        this.address = this.chart.resources.apply((rs) => {
-            const svc = (rs ?? []).find((r: unknown) => k8s.core.v1.Service.isInstance(r)) as k8s.core.v1.Service | undefined;
-            if (!svc) return pulumi.output(undefined as string | undefined);
-            return svc.status.apply((s) => {
-                const ing = s?.loadBalancer?.ingress?.[0];
-                return (ing?.ip || ing?.hostname || undefined) as string | undefined;
-            });
-        });
+        this.address = gatewayAddress(this.chart);
         this.registerOutputs({ address: this.address });
     }
 }

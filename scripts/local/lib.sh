@@ -13,6 +13,8 @@ pool_of()  { echo "127.0.${1#c}.100-127.0.${1#c}.150"; } # LoadBalancer pool
 nodes_of() { case "$1" in c1) echo c1n1 c1n2 c1n3 ;; c2) echo c2n1 c2n2 c2n3 c2n4 c2n5 ;; c3) echo c3n1 c3n2 c3n3 ;; esac; }
 port_of()  { case "$1" in etcd) echo 2379 ;; etcd-peer) echo 2380 ;; kube-apiserver) echo 6443 ;;
              kube-controller-manager) echo 10257 ;; kube-scheduler) echo 10259 ;; kwok) echo 10247 ;; *) echo "" ;; esac; }
+# No container runs here, so istiod's sidecar-injection webhook can never answer: mutating webhooks are off
+# (MutatingAdmissionWebhook disabled) so that injected pods (gateways, samples) are admitted as written.
 # Service ClusterIPs are loopback too (per cluster): the API server dials a Service's ClusterIP for admission
 # webhooks (e.g. Istio's injector) and aggregated APIs, and such a dial must stay on this machine ("connection
 # refused") instead of leaving through the default route: no packet may ever go to 10.x or other non-local
@@ -144,6 +146,7 @@ start_component() {
         --service-account-issuer https://kubernetes.default.svc.cluster.local \
         --service-cluster-ip-range "$(svc_cidr_of "$c")" --endpoint-reconciler-type none \
         --authorization-mode Node,RBAC --allow-privileged=true \
+        --disable-admission-plugins MutatingAdmissionWebhook \
         --enable-priority-and-fairness=false --profiling=false --v=1 ;;
     kube-controller-manager)
       spawn "$c" kube-controller-manager kube-controller-manager \

@@ -128,3 +128,20 @@ function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; stdio
     const r = spawnSync(cmd, args, { env: opts.env ?? process.env, stdio: opts.stdio ?? "pipe", encoding: "utf8" });
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}${r.stderr ? `: ${r.stderr}` : ""}`);
 }
+
+/** Asserts that a remote-secret credential can list what istiod reads and is refused (403) writes. */
+export async function assertReaderOnly(remote: Clients): Promise<void> {
+    const { strict: assert } = await import("assert");
+    await remote.core.listServiceForAllNamespaces();
+    await remote.discovery.listEndpointSliceForAllNamespaces();
+    await remote.core.listPodForAllNamespaces();
+    await remote.core.listNamespace();
+    const forbidden = (e: unknown) => statusOf(e) === 403;
+    const pod = { metadata: { name: "probe" }, spec: { containers: [{ name: "c", image: "x" }] } };
+    await assert.rejects(remote.core.createNamespacedPod({ namespace: "default", body: pod, dryRun: "All" }), forbidden);
+    await assert.rejects(
+        remote.core.createNamespacedSecret({ namespace: "default", body: { metadata: { name: "probe" } }, dryRun: "All" }),
+        forbidden,
+    );
+    await assert.rejects(remote.core.deleteNamespacedService({ namespace: "default", name: "kubernetes", dryRun: "All" }), forbidden);
+}
