@@ -18,7 +18,7 @@ export interface RemoteKubeconfigInput {
     tlsServerName?: string;
 }
 
-/** Renders the kubeconfig exactly in istioctl's shape. Throws if any credential part is empty. */
+/** Renders the kubeconfig exactly as istioctl does (checked live against istioctl 1.30 in test/e2e). Throws if any credential part is empty. */
 export function renderRemoteKubeconfig(i: RemoteKubeconfigInput): string {
     for (const [field, v] of [
         ["server", i.server],
@@ -37,7 +37,6 @@ export function renderRemoteKubeconfig(i: RemoteKubeconfigInput): string {
         contexts: [{ context: { cluster: i.clusterName, user: i.clusterName }, name: i.clusterName }],
         "current-context": i.clusterName,
         kind: "Config",
-        preferences: {},
         users: [{ name: i.clusterName, user: { token: i.token } }],
     });
 }

@@ -85,7 +85,6 @@ for (const n of [2, 3, 5]) {
                         contexts: [{ context: { cluster: target, user: target }, name: target }],
                         "current-context": target,
                         kind: "Config",
-                        preferences: {},
                         users: [{ name: target, user: { token: `token-of-mesh-${reader}-reads-${target}-token` } }],
                     });
                     const tok = mocks.named(`mesh-${reader}-reads-${target}-token`);
