@@ -35,8 +35,10 @@ export function toolchainEnv(groups: ("pulumi" | "kube" | "istio")[] = ["pulumi"
 }
 
 /** Names of the Pulumi plugins the engine cannot find (ambient on PATH or installed in PULUMI_HOME). */
-export function missingPulumiPlugins(env: NodeJS.ProcessEnv): string[] {
-    const wanted = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-tls", "pulumi-resource-random"];
+export function missingPulumiPlugins(
+    env: NodeJS.ProcessEnv,
+    wanted = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-tls", "pulumi-resource-random"],
+): string[] {
     const home = env.PULUMI_HOME ?? path.join(os.homedir(), ".pulumi");
     return wanted.filter((bin) => {
         const onPath = spawnSync("bash", ["-c", `command -v ${bin}`], { env }).status === 0;
