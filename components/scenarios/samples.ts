@@ -59,7 +59,8 @@ export class Samples extends pulumi.ComponentResource {
         });
         for (const c of args.clusters ?? []) {
             const cn = c.cluster.clusterName;
-            const deps = [c.cluster.istiod, ...(c.namespace ? [c.namespace] : [])];
+            // Pods are pinned to zones: the node labels must be in place before the Deployments roll out.
+            const deps = [c.cluster.istiod, ...c.cluster.nodePatches, ...(c.namespace ? [c.namespace] : [])];
             const opts = onCluster(this, c.cluster, deps);
             const meta = (n: string, labels: Record<string, string>) => ({ name: n, namespace: SAMPLE_NAMESPACE, labels });
             new k8s.core.v1.Service(

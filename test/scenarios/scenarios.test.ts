@@ -128,9 +128,15 @@ describe("scenarios under mocks (dev stack, seed 000)", function () {
         const sleep = sleeps.find((d) => d.inputs.metadata.name === "sleepz2" && onCluster(d) === "cluster1")!.inputs;
         assert.equal(sleep.spec.template.spec.containers[0].name, "sleep");
         assert.deepEqual(sleep.spec.template.spec.containers[0].command, ["/bin/sleep", "infinity"]);
-        // Workloads wait for istiod (injection) and the namespace.
+        // Workloads wait for istiod (injection), the namespace and the zone labels they are pinned to.
         const edges = (await out.edges.get("scenarios-samples-cluster1-helloworld2-c1z2"))!.sort();
-        assert.deepEqual(edges, ["mesh-cluster1-istiod", "scenarios-cluster1-sample"]);
+        assert.deepEqual(edges, [
+            "mesh-cluster1-istiod",
+            "mesh-cluster1-node-c1n1",
+            "mesh-cluster1-node-c1n2",
+            "mesh-cluster1-node-c1n3",
+            "scenarios-cluster1-sample",
+        ]);
         assert.deepEqual(await out.edges.get("scenarios-cluster1-sample-ns"), ["mesh-cluster1-istiod"]);
         assert.equal(scenarioIstio().length, 0);
     });
