@@ -2,7 +2,6 @@
  * Helm values for the Istio charts, per cluster. Pure functions so unit tests and the policy pack can
  * check exactly what the components pass to the charts.
  */
-import { Labels } from "./names";
 import { autoAllocateMode } from "./versions";
 
 /** Settings the istiod values depend on. */
@@ -72,16 +71,19 @@ export interface GatewayValuesInput {
 
 /**
  * Values for the `gateway` chart as `gen-eastwest-gateway.sh` configures it: with `networkGateway` the chart
- * exposes 15021/15443/15012/15017 and sets ISTIO_META_REQUESTED_NETWORK_VIEW; the labels match the
- * `cross-network-gateway` selector and carry the network on every chart version.
+ * exposes 15021/15443/15012/15017, labels the Service (and, from 1.26, the pods) with topology.istio.io/network
+ * and sets ISTIO_META_REQUESTED_NETWORK_VIEW; the `istio: eastwestgateway` label matches the
+ * `cross-network-gateway` selector.
  */
 export function eastWestGatewayValues(i: GatewayValuesInput): Record<string, unknown> {
     return deepMerge(
         {
             name: EASTWEST_GATEWAY_NAME,
             networkGateway: i.network,
-            labels: { istio: "eastwestgateway", app: EASTWEST_GATEWAY_NAME, [Labels.network]: i.network },
-            env: { ISTIO_META_REQUESTED_NETWORK_VIEW: i.network },
+            // Only the selector labels: `networkGateway` already adds topology.istio.io/network (Service: all
+            // versions; pods: 1.26+) and ISTIO_META_REQUESTED_NETWORK_VIEW; repeating them in `labels`/`env`
+            // renders duplicate keys, which server-side apply rejects.
+            labels: { istio: "eastwestgateway", app: EASTWEST_GATEWAY_NAME },
             service: { type: i.serviceType, ...(Object.keys(i.serviceAnnotations).length ? { annotations: i.serviceAnnotations } : {}) },
         },
         i.overrides ?? {},

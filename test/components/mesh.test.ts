@@ -143,7 +143,9 @@ for (const n of [2, 3, 5]) {
                 const gw = mocks.named(`mesh-cluster${i}-eastwest-chart`).inputs;
                 assert.equal(gw.chart, "gateway");
                 assert.equal(gw.values.networkGateway, `network${i}`);
-                assert.equal(gw.values.labels["topology.istio.io/network"], `network${i}`);
+                // The chart adds the network label and env itself with networkGateway; repeating them duplicates keys.
+                assert.deepEqual(gw.values.labels, { istio: "eastwestgateway", app: "istio-eastwestgateway" });
+                assert.equal(gw.values.env, undefined);
                 assert.equal(gw.values.service.type, "LoadBalancer");
                 const ns = mocks.named(`mesh-cluster${i}-istio-system`).inputs;
                 assert.equal(ns.metadata.labels["topology.istio.io/network"], `network${i}`);
