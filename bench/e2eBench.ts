@@ -219,7 +219,7 @@ async function baseline(env: NodeJS.ProcessEnv, api: Record<string, Clients>, be
             env,
             clusterCfgs.map(
                 (c) =>
-                    `${q(gen)} --mesh ${meshID} --cluster ${c.name} --network ${c.network} | ` +
+                    `bash ${q(gen)} --mesh ${meshID} --cluster ${c.name} --network ${c.network} | ` +
                     `istioctl --context=${ctx(c)} install -y -f -`,
             ),
         );
@@ -274,6 +274,8 @@ async function verifyBaseline(env: NodeJS.ProcessEnv, api: Record<string, Client
             .listNamespacedSecret({ namespace: "istio-system", labelSelector: "istio/multiCluster=true" })
             .catch(() => undefined);
         const remote = (secrets?.items ?? []).map((s) => s.metadata!.name).sort();
+        const istiod = await a.apps.readNamespacedDeployment({ name: "istiod", namespace: "istio-system" }).catch(() => undefined);
+        const clusterId = istiod?.spec?.template.spec?.containers[0].env?.find((e) => e.name === "CLUSTER_ID")?.value ?? "?";
         const gw = sh(env, `kubectl --context=${ctx(c)} get gateways.networking.istio.io -n istio-system -o name`, { quiet: true });
         log(
             `${c.name}: deployments [${ready.join(", ")}], east-west LB ${lb}, remote secrets [${remote.join(", ")}], ${gw.out.trim() || "no gateway"}`,
@@ -323,7 +325,7 @@ async function cleanup(env: NodeJS.ProcessEnv, api: Record<string, Clients>, bef
         }
         // Cluster role bindings are not in clusterSnapshot; remove the istio ones the procedure created.
         extra.push(
-            `kubectl --context=${ctx(c)} get clusterrolebinding -o name | grep -E '/istio' | xargs -r kubectl --context=${ctx(c)} delete --ignore-not-found`,
+            `kubectl --context=${ctx(c)} get clusterrolebinding -o name | { grep -E '/istio' || true; } | xargs -r kubectl --context=${ctx(c)} delete --ignore-not-found`,
         );
     }
     phase(cleanupRows, "cleanup: leftovers (diff vs snapshot)", env, extra);
