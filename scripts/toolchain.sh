@@ -21,6 +21,7 @@ export PATH="/usr/local/go/bin:$PATH"
 . "$REPO/scripts/toolchain/kube.sh"
 . "$REPO/scripts/toolchain/pulumi.sh"
 . "$REPO/scripts/toolchain/istio.sh"
+. "$REPO/scripts/toolchain/helm.sh"
 
 # Versions not dictated by node_modules.
 K8S_VERSION="${K8S_VERSION:-v1.34.10}"    # newest v1.34.x whose go.mod the checksum DB here verifies (1.34.11/12: 404)
@@ -48,6 +49,7 @@ on_path() {
     kubectl) "$p" version --client 2>/dev/null | grep -q "Client Version: v1\.$(k8s_minor)\." ;;
     pulumi) "$p" version 2>/dev/null | grep -qx "v$PULUMI_VERSION" ;;
     istioctl) "$p" version --remote=false 2>/dev/null | grep -qE "(^|: )$ISTIO_VERSION\$" ;;
+    helm) "$p" version --short 2>/dev/null | grep -q '^v3\.' ;;
     *) true ;;
   esac || return 1
   echo "$p"
@@ -59,7 +61,7 @@ bins_of() {
   case "$1" in
     pulumi) echo "pulumi pulumi-language-nodejs pulumi-resource-kubernetes pulumi-resource-tls pulumi-resource-random" ;;
     kube) echo "etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok" ;;
-    istio) echo "istioctl" ;;
+    istio) echo "istioctl helm" ;;
   esac
 }
 
@@ -113,6 +115,7 @@ verify() {
         etcd) out="$(PATH="$BIN:$PATH" etcd --version 2>&1)" ;;
         kwok) out="$(PATH="$BIN:$PATH" kwok --version 2>&1)" ;;
         istioctl) out="$(PATH="$BIN:$PATH" istioctl version --remote=false 2>&1)" ;;
+        helm) out="$(PATH="$BIN:$PATH" helm version --short 2>&1)" ;;
       esac || { out="FAILED: $out"; rc=1; }
       out="${out%%$'\n'*}"
       printf '  %-28s %s\n' "$b" "$out" >&2
@@ -132,7 +135,7 @@ if want kube; then
   kwok_stages
 fi
 if want pulumi; then build_pulumi_all; fi
-if want istio; then build_istio; fi
+if want istio; then build_istio; on_path helm >/dev/null || build_helm; fi
 
 write_env
 verify "$ONLY" || log "some binaries are missing or failed to run (above); providers are best-effort, see docs/toolchain.md"
