@@ -278,8 +278,16 @@ async function verifyBaseline(env: NodeJS.ProcessEnv, api: Record<string, Client
         const clusterId = istiod?.spec?.template.spec?.containers[0].env?.find((e) => e.name === "CLUSTER_ID")?.value ?? "?";
         const gw = sh(env, `kubectl --context=${ctx(c)} get gateways.networking.istio.io -n istio-system -o name`, { quiet: true });
         log(
-            `${c.name}: deployments [${ready.join(", ")}], east-west LB ${lb}, remote secrets [${remote.join(", ")}], ${gw.out.trim() || "no gateway"}`,
+            `${c.name}: deployments [${ready.join(", ")}], istiod CLUSTER_ID ${clusterId}, east-west LB ${lb}, ` +
+                `remote secrets [${remote.join(", ")}], ${gw.out.trim() || "no gateway"}`,
         );
+        const wrong = [
+            clusterId !== c.name && `istiod CLUSTER_ID is ${clusterId}`,
+            lb === "none" && "istio-eastwestgateway has no LoadBalancer address",
+            remote.length !== clusterCfgs.length - 1 && `${remote.length} remote secrets`,
+            !gw.out.includes("cross-network-gateway") && "no cross-network-gateway",
+        ].filter(Boolean);
+        if (wrong.length) problems.push(`result of the serial procedure on ${c.name}: ${wrong.join(", ")}`);
     }
 }
 
