@@ -135,7 +135,11 @@ if want kube; then
   kwok_stages
 fi
 if want pulumi; then build_pulumi_all; fi
-if want istio; then build_istio; on_path helm >/dev/null || build_helm; fi
+if want istio; then
+  build_istio
+  # helm only renders the charts in the e2e tests: a failed build is reported, not fatal
+  on_path helm >/dev/null || ( build_helm ) || log "WARNING: helm $HELM_VERSION could not be built (see above)"
+fi
 
 write_env
 verify "$ONLY" || log "some binaries are missing or failed to run (above); providers are best-effort, see docs/toolchain.md"
