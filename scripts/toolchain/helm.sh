@@ -11,8 +11,11 @@ build_helm() {
   if [ ! -x "$dir/bin/helm" ]; then
     log "building helm $HELM_VERSION"
     local src; src="$(moddir "helm.sh/helm/v3@$HELM_VERSION")" || die "cannot download helm.sh/helm/v3@$HELM_VERSION"
-    rm -rf "$dir"; mkdir -p "$dir/bin"; cp -r "$src" "$dir/src"; chmod -R u+w "$dir/src"
-    local cg minor; cg="$(sed -n 's/^\tk8s.io\/client-go v0\.\([0-9]*\)\..*/\1/p' "$dir/src/go.mod")"; minor="${cg:-20}"
+    # a private work dir, moved into place at the end: two toolchain runs at once (e2e suites) must not share it
+    mkdir -p "$dir/bin"
+    local work; work="$(mktemp -d "$dir/work.XXXXXX")"
+    cp -r "$src" "$work/src"; chmod -R u+w "$work/src"
+    local cg minor; cg="$(sed -n 's/^\tk8s.io\/client-go v0\.\([0-9]*\)\..*/\1/p' "$work/src/go.mod")"; minor="${cg:-20}"
     local p=helm.sh/helm/v3 ld="-s -w"
     ld="$ld -X $p/internal/version.version=$HELM_VERSION -X $p/internal/version.metadata= -X $p/internal/version.gitTreeState=clean"
     local commit; commit="$(proxy_hash helm.sh/helm/v3 "$HELM_VERSION" || true)"
@@ -20,10 +23,10 @@ build_helm() {
     ld="$ld -X $p/pkg/lint/rules.k8sVersionMajor=1 -X $p/pkg/lint/rules.k8sVersionMinor=$minor"
     ld="$ld -X $p/pkg/chartutil.k8sVersionMajor=1 -X $p/pkg/chartutil.k8sVersionMinor=$minor"
     # module downloads first, so that the timed build measures only the compile
-    (cd "$dir/src" && "$GO" list -deps ./cmd/helm >/dev/null) || die "cannot download helm's dependencies"
-    (cd "$dir/src" && timed "helm $HELM_VERSION" "$GO" build -p "$GOPAR" -trimpath -ldflags "$ld" -o "$dir/bin/helm" ./cmd/helm) \
-      || die "build of helm failed"
-    rm -rf "$dir/src"
+    (cd "$work/src" && "$GO" list -deps ./cmd/helm >/dev/null) || { rm -rf "$work"; die "cannot download helm's dependencies"; }
+    (cd "$work/src" && timed "helm $HELM_VERSION" "$GO" build -p "$GOPAR" -trimpath -ldflags "$ld" -o "$work/helm" ./cmd/helm) \
+      || { rm -rf "$work"; die "build of helm failed"; }
+    mv -f "$work/helm" "$dir/bin/helm"; rm -rf "$work"
   fi
   install_bin "$dir/bin/helm" helm
 }
