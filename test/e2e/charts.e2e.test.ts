@@ -97,7 +97,16 @@ describe("e2e: Istio charts rendered with the program's values, checked by c3's 
         }
         localUp(env);
         c3 = await clients({ context: CONTEXT });
-        before0 = await clusterSnapshot(c3);
+        const snap = await clusterSnapshot(c3);
+        // Only ever dry-run onto an empty c3: never onto (or, in `after`, deleting from) someone else's mesh.
+        const istioCrds = (snap.crds as string[]).filter((n) => n.endsWith(".istio.io"));
+        if ((snap.namespaces as string[]).includes(ISTIO_NAMESPACE) || istioCrds.length) {
+            throw new Error(
+                `c3 already has ${ISTIO_NAMESPACE} or Istio CRDs (${istioCrds.length}): this suite needs c3 without a mesh ` +
+                    "(another run may be using it; otherwise remove the leftovers or run scripts/local/down.sh)",
+            );
+        }
+        before0 = snap;
         const v = kubectl(["version", "-o", "json"]);
         assert.equal(v.status, 0, v.stderr);
         kubeVersion = JSON.parse(v.stdout).serverVersion.gitVersion;
@@ -106,11 +115,23 @@ describe("e2e: Istio charts rendered with the program's values, checked by c3's 
 
     after(async () => {
         if (!c3 || !before0) return;
-        if (appliedCrds.length) {
-            const r = kubectl(["delete", "crd", ...appliedCrds, "--ignore-not-found", "--wait=true"]);
+        // Delete only what this suite created and nobody else has written to since (concurrent runs).
+        const ours = (kind: string, name: string) => {
+            const r = kubectl(["get", kind, name, "--ignore-not-found", "--show-managed-fields", "-o", "json"]);
+            if (r.status !== 0 || !r.stdout.trim()) return false;
+            const managers = (JSON.parse(r.stdout).metadata.managedFields ?? [])
+                .filter((f: any) => !f.subresource)
+                .map((f: any) => f.manager);
+            const others = managers.filter((m: string) => m !== FIELD_MANAGER);
+            if (others.length) console.log(`      left ${kind}/${name} in place: also written by ${others.join(", ")}`);
+            return !others.length;
+        };
+        const crds = appliedCrds.filter((n) => ours("crd", n));
+        if (crds.length) {
+            const r = kubectl(["delete", "crd", ...crds, "--ignore-not-found", "--wait=true"]);
             assert.equal(r.status, 0, r.stderr);
         }
-        if (createdNamespace) {
+        if (createdNamespace && ours("namespace", ISTIO_NAMESPACE)) {
             const r = kubectl(["delete", "namespace", ISTIO_NAMESPACE, "--ignore-not-found", "--wait=true"]);
             assert.equal(r.status, 0, r.stderr);
         }
