@@ -380,10 +380,12 @@ async function main() {
     for (const c of CLUSTERS) api[c] = await clients({ context: CONTEXTS[c] });
     const before = await snapshots(api);
     for (const c of CLUSTERS) {
-        const leftovers = (before[c].namespaces as string[]).includes("istio-system");
+        const leftovers =
+            (before[c].namespaces as string[]).includes("istio-system") ||
+            (before[c].crds as string[]).some((n) => n.endsWith(".istio.io"));
         if (leftovers)
             throw new Error(
-                `${c} already has istio-system: the bench needs clusters without a mesh (run the cleanup or scripts/local/down.sh)`,
+                `${c} already has istio-system or Istio CRDs: the bench needs clusters without a mesh, used by nothing else (run the cleanup or scripts/local/down.sh)`,
             );
     }
     try {
