@@ -334,6 +334,7 @@ describe("e2e: Istio charts rendered with the program's values, checked by c3's 
             else {
                 const accepted = r.stdout.trim().split("\n").filter(Boolean);
                 if (accepted.length !== objs.length) refused.push(`${what}: ${accepted.length} of ${objs.length} accepted:\n${r.stdout}`);
+                else console.log(`      ${what}: ${accepted.length} objects accepted`);
             }
         }
         assert.deepEqual(refused, [], refused.join("\n"));
