@@ -7,7 +7,8 @@
  * (b) The baseline: seed 000's procedure as the seed runs it, one kubectl/istioctl command after another against
  *     the same clusters, then a cleanup back to the pre-bench snapshot (checked with clusterSnapshot).
  *
- * Flags: --skip-pulumi, --skip-baseline, --keep-clusters (do not stop clusters this run had to start).
+ * Flags: --skip-pulumi, --skip-baseline, --stop-clusters (stop the clusters again if this run had to start them;
+ * by default they stay up, as with the e2e harness, because other suites may be using them by then).
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -393,7 +394,7 @@ async function main() {
         if (args.has("--skip-baseline")) baselineRows.push({ step: "baseline", note: "n/a (--skip-baseline)" });
         else await baseline(env, api, before);
     } finally {
-        if (!wasUp && !args.has("--keep-clusters")) {
+        if (!wasUp && args.has("--stop-clusters")) {
             t0 = performance.now();
             spawnSync("bash", [path.join(REPO, "scripts", "local", "down.sh"), ...(hadState ? ["--keep-state"] : [])], {
                 env,
