@@ -113,7 +113,7 @@ export class MeshCluster extends pulumi.ComponentResource {
      */
     constructor(name: string, args: MeshClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:MeshCluster", name, {}, opts);
-        const semver = validateArgs(this, args);
+        validateArgs(this, args);
 
         this.clusterName = args.clusterName;
         this.network = args.network;
@@ -191,7 +191,7 @@ export class MeshCluster extends pulumi.ComponentResource {
                     meshID: args.meshID,
                     clusterName: args.clusterName,
                     network: args.network,
-                    semver,
+                    version: args.istio.version,
                     hub: args.istio.hub,
                     tag: args.istio.tag,
                     dnsCapture: args.istio.dnsCapture ?? true,

@@ -2,7 +2,10 @@
  * Helm values for the Istio charts, per cluster. Pure functions so unit tests and the policy pack can
  * check exactly what the components pass to the charts.
  */
-import { autoAllocateMode } from "./versions";
+import { autoAllocateMode, parseIstioVersion } from "./versions";
+
+/** Where Istio's release images live; pinned explicitly so every chart source (repo or directory) gets release images. */
+export const DEFAULT_ISTIO_HUB = "docker.io/istio";
 
 /** Settings the istiod values depend on. */
 export interface IstiodValuesInput {
@@ -12,11 +15,17 @@ export interface IstiodValuesInput {
     clusterName: string;
     /** `global.network`. */
     network: string;
-    /** Parsed Istio version (selects the DNS auto-allocation mechanism). */
-    semver: { minor: number };
-    /** `global.hub` override. */
+    /** Istio release, e.g. `1.30.3`: selects the DNS auto-allocation mechanism and is the default image tag. */
+    version: string;
+    /**
+     * `global.hub`.
+     * @default "docker.io/istio" (the release hub; charts read from a source tree default to a dev registry)
+     */
     hub?: string;
-    /** `global.tag` override. */
+    /**
+     * `global.tag`.
+     * @default the Istio version (a source-tree chart would otherwise default to `latest`)
+     */
     tag?: string;
     /** Sidecar DNS proxy on/off. */
     dnsCapture: boolean;
@@ -31,7 +40,9 @@ export function istiodValues(i: IstiodValuesInput): Record<string, unknown> {
     const proxyMetadata: Record<string, string> = {};
     const pilotEnv: Record<string, string> = {};
     if (i.dnsCapture) proxyMetadata.ISTIO_META_DNS_CAPTURE = "true";
-    if (autoAllocateMode(i.semver) === "controller") {
+    const semver = parseIstioVersion(i.version);
+    if (!semver) throw new Error(`istio.version: ${JSON.stringify(i.version)} is not an Istio release (MAJOR.MINOR.PATCH)`);
+    if (autoAllocateMode(semver) === "controller") {
         pilotEnv.PILOT_ENABLE_IP_AUTOALLOCATE = String(i.dnsAutoAllocate);
     } else if (i.dnsAutoAllocate) {
         proxyMetadata.ISTIO_META_DNS_AUTO_ALLOCATE = "true";
@@ -41,7 +52,8 @@ export function istiodValues(i: IstiodValuesInput): Record<string, unknown> {
             meshID: i.meshID,
             multiCluster: { clusterName: i.clusterName },
             network: i.network,
-            ...imageValues(i.hub, i.tag),
+            hub: i.hub ?? DEFAULT_ISTIO_HUB,
+            tag: i.tag ?? i.version,
         },
         meshConfig: { defaultConfig: { proxyMetadata } },
     };
@@ -88,10 +100,6 @@ export function eastWestGatewayValues(i: GatewayValuesInput): Record<string, unk
         },
         i.overrides ?? {},
     );
-}
-
-function imageValues(hub?: string, tag?: string): Record<string, string> {
-    return { ...(hub ? { hub } : {}), ...(tag ? { tag } : {}) };
 }
 
 /** Recursively merges plain objects; arrays and scalars in `over` replace those in `base`. Inputs are not mutated. */

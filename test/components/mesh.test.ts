@@ -137,6 +137,8 @@ for (const n of [2, 3, 5]) {
                     meshID: "mesh1",
                     multiCluster: { clusterName: `cluster${i}` },
                     network: `network${i}`,
+                    hub: "docker.io/istio",
+                    tag: "1.30.3",
                 });
                 assert.deepEqual(istiod.values.meshConfig.defaultConfig.proxyMetadata, { ISTIO_META_DNS_CAPTURE: "true" });
                 assert.deepEqual(istiod.values.pilot.env, { PILOT_ENABLE_IP_AUTOALLOCATE: "true" });

@@ -192,10 +192,10 @@ describe("chart sources and values", () => {
 
     it("uses istiod's allocation controller from 1.25 and the sidecar's before", () => {
         const common = { meshID: "m", clusterName: "c", network: "n", dnsCapture: true, dnsAutoAllocate: true };
-        const v130 = istiodValues({ ...common, semver: { minor: 30 } }) as any;
+        const v130 = istiodValues({ ...common, version: "1.30.3" }) as any;
         assert.deepEqual(v130.pilot.env, { PILOT_ENABLE_IP_AUTOALLOCATE: "true" });
         assert.equal(v130.meshConfig.defaultConfig.proxyMetadata.ISTIO_META_DNS_AUTO_ALLOCATE, undefined);
-        const v124 = istiodValues({ ...common, semver: { minor: 24 } }) as any;
+        const v124 = istiodValues({ ...common, version: "1.24.6" }) as any;
         assert.equal(v124.pilot, undefined);
         assert.deepEqual(v124.meshConfig.defaultConfig.proxyMetadata, {
             ISTIO_META_DNS_CAPTURE: "true",
@@ -205,7 +205,7 @@ describe("chart sources and values", () => {
             ...common,
             dnsCapture: false,
             dnsAutoAllocate: false,
-            semver: { minor: 30 },
+            version: "1.30.3",
             hub: "mtr.example/istio",
             overrides: { pilot: { resources: { requests: { cpu: "10m" } } } },
         }) as any;

@@ -187,7 +187,7 @@ describe("e2e: Istio charts rendered with the program's values, checked by c3's 
                 meshID: args.meshID,
                 clusterName: cluster.name,
                 network: cluster.network,
-                semver,
+                version: args.istio.version,
                 hub: args.istio.hub,
                 tag: args.istio.tag,
                 dnsCapture: args.istio.dnsCapture ?? true,
