@@ -147,14 +147,17 @@ async function pulumiHalf(env: NodeJS.ProcessEnv, api: Record<string, Clients>, 
         const d = await stack.destroy({ onOutput });
         pulumiRows.push({ step: "Pulumi: destroy", ms: performance.now() - t0, note: d.summary.result });
     } catch (e) {
+        const msg = (e as Error).message.replace(/\s+/g, " ").slice(0, 300);
         problems.push(`Pulumi: ${(e as Error).message.slice(0, 500)}`);
+        for (const step of ["Pulumi: fresh up", "Pulumi: no-op preview", "Pulumi: destroy"])
+            if (!pulumiRows.some((r) => r.step === step)) pulumiRows.push({ step, note: `failed: ${msg}` });
         fs.writeFileSync(path.join(os.tmpdir(), "bench-e2e-pulumi.log"), out.join(""));
         await stack.destroy({ onOutput }).catch(() => undefined);
     } finally {
         await stack.workspace.removeStack("local", { force: true }).catch(() => undefined);
         fs.rmSync(backend, { recursive: true, force: true });
     }
-    await checkSnapshot("after Pulumi destroy", api, before);
+    return checkSnapshot("after Pulumi destroy", api, before);
 }
 
 /** (b) Seed 000's runbook, command by command, then the cleanup back to the snapshot. */
@@ -390,8 +393,9 @@ async function main() {
             );
     }
     try {
-        await pulumiHalf(env, api, before);
-        if (args.has("--skip-baseline")) baselineRows.push({ step: "baseline", note: "n/a (--skip-baseline)" });
+        const clean = (await pulumiHalf(env, api, before)) ?? true;
+        if (!clean) baselineRows.push({ step: "baseline", note: "n/a (the clusters are not back to the snapshot after Pulumi destroy)" });
+        else if (args.has("--skip-baseline")) baselineRows.push({ step: "baseline", note: "n/a (--skip-baseline)" });
         else await baseline(env, api, before);
     } finally {
         if (!wasUp && args.has("--stop-clusters")) {
