@@ -187,17 +187,7 @@ export class MeshCluster extends pulumi.ComponentResource {
                 ...chart("istiod"),
                 name: "istiod",
                 namespace: ISTIO_NAMESPACE,
-                values: istiodValues({
-                    meshID: args.meshID,
-                    clusterName: args.clusterName,
-                    network: args.network,
-                    version: args.istio.version,
-                    hub: args.istio.hub,
-                    tag: args.istio.tag,
-                    dnsCapture: args.istio.dnsCapture ?? true,
-                    dnsAutoAllocate: args.istio.dnsAutoAllocate ?? true,
-                    overrides: args.istio.istiodValues,
-                }),
+                values: istiodChartValues(args),
             },
             // istiod picks its CA at start-up: the plugged-in cacerts must exist first.
             { ...child, dependsOn: [this.namespace, this.cacerts, this.base] },
@@ -205,6 +195,21 @@ export class MeshCluster extends pulumi.ComponentResource {
 
         this.registerOutputs({});
     }
+}
+
+/** The `istiod` chart values a MeshCluster passes (exported so tests can render the chart with exactly them). */
+export function istiodChartValues(args: Pick<MeshClusterArgs, "meshID" | "clusterName" | "network" | "istio">): Record<string, unknown> {
+    return istiodValues({
+        meshID: args.meshID,
+        clusterName: args.clusterName,
+        network: args.network,
+        version: args.istio.version,
+        hub: args.istio.hub,
+        tag: args.istio.tag,
+        dnsCapture: args.istio.dnsCapture ?? true,
+        dnsAutoAllocate: args.istio.dnsAutoAllocate ?? true,
+        overrides: args.istio.istiodValues,
+    });
 }
 
 function validateArgs(parent: pulumi.Resource, args: MeshClusterArgs): { major: number; minor: number; patch: number } {

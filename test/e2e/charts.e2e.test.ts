@@ -19,12 +19,12 @@ import { kubeconfigServer } from "../../components/clusterAccess";
 import { crossNetworkGatewaySpec } from "../../components/eastWestGateway";
 import { resolveIstioChart } from "../../components/istioCharts";
 import { meshArgsFromModel } from "../../components/mesh";
+import { istiodChartValues } from "../../components/meshCluster";
 import {
     baseValues,
     eastWestGatewayValues,
     EASTWEST_GATEWAY_NAME,
     ISTIO_NAMESPACE,
-    istiodValues,
     Labels,
     parseIstioVersion,
     parseMeshConfig,
@@ -183,17 +183,7 @@ describe("e2e: Istio charts rendered with the program's values, checked by c3's 
         rendered.istiod = template(
             "istiod",
             "istiod",
-            istiodValues({
-                meshID: args.meshID,
-                clusterName: cluster.name,
-                network: cluster.network,
-                version: args.istio.version,
-                hub: args.istio.hub,
-                tag: args.istio.tag,
-                dnsCapture: args.istio.dnsCapture ?? true,
-                dnsAutoAllocate: args.istio.dnsAutoAllocate ?? true,
-                overrides: args.istio.istiodValues,
-            }),
+            istiodChartValues({ meshID: args.meshID, clusterName: cluster.name, network: cluster.network, istio: args.istio }),
         );
         // EastWestGateway
         rendered.gateway = template(
