@@ -126,13 +126,14 @@ describe("e2e: Istio charts rendered with the program's values, checked by c3's 
             if (others.length) console.log(`      left ${kind}/${name} in place: also written by ${others.join(", ")}`);
             return !others.length;
         };
+        // The namespace goes first: deleted after the CRDs, it waits (minutes) on stale API discovery.
+        if (createdNamespace && ours("namespace", ISTIO_NAMESPACE)) {
+            const r = kubectl(["delete", "namespace", ISTIO_NAMESPACE, "--ignore-not-found", "--wait=true"]);
+            assert.equal(r.status, 0, r.stderr);
+        }
         const crds = appliedCrds.filter((n) => ours("crd", n));
         if (crds.length) {
             const r = kubectl(["delete", "crd", ...crds, "--ignore-not-found", "--wait=true"]);
-            assert.equal(r.status, 0, r.stderr);
-        }
-        if (createdNamespace && ours("namespace", ISTIO_NAMESPACE)) {
-            const r = kubectl(["delete", "namespace", ISTIO_NAMESPACE, "--ignore-not-found", "--wait=true"]);
             assert.equal(r.status, 0, r.stderr);
         }
         if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
