@@ -6,20 +6,11 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { clustersConfig } from "../helpers/configs";
-import { dependencyRecorder, Edges, promiseOf, RecordingMocks, setStackConfig, settle } from "../helpers/mocks";
+import { promiseOf, RecordingMocks, runProgram } from "../helpers/mocks";
 
 const mocks = new RecordingMocks();
 
-async function run(config: Record<string, unknown>) {
-    mocks.reset();
-    await pulumi.runtime.setMocks(mocks, "istio-multicluster", "test", false);
-    setStackConfig(config);
-    const edges: Edges = new Map();
-    const { main } = await import("../../program/main");
-    const { mesh } = main({ transformations: [dependencyRecorder(edges)] });
-    await settle(mocks);
-    return { mesh, edges };
-}
+const run = (config: Record<string, unknown>) => runProgram(mocks, config);
 
 const decode = (s: string) => Buffer.from(s, "base64").toString("utf8");
 

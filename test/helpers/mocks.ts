@@ -152,3 +152,18 @@ export async function settle(mocks: RecordingMocks, quietMs = 60): Promise<void>
         }
     }
 }
+
+/**
+ * Runs the program (program/main.ts) under `mocks` with the given stack config, recording every resource's
+ * explicit dependsOn, and waits until registration settles.
+ */
+export async function runProgram(mocks: RecordingMocks, config: Record<string, unknown>, stack = "test") {
+    mocks.reset();
+    await pulumi.runtime.setMocks(mocks, "istio-multicluster", stack, false);
+    setStackConfig(config);
+    const edges: Edges = new Map();
+    const { main } = await import("../../program/main");
+    const out = main({ transformations: [dependencyRecorder(edges)] });
+    await settle(mocks);
+    return { ...out, edges };
+}

@@ -10,21 +10,12 @@ import { Gateway } from "@kubernetes-models/istio/networking.istio.io/v1beta1/Ga
 import { ServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1beta1/ServiceEntry";
 import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
 import { stackFileConfig, TEST_KUBECONFIG } from "../helpers/configs";
-import { dependencyRecorder, Edges, Recorded, RecordingMocks, setStackConfig, settle } from "../helpers/mocks";
+import { Recorded, RecordingMocks, runProgram } from "../helpers/mocks";
 import { CC2, CC3, CC4, DNSP1, DNSP2, NETPOL, RANCHER, SHIFTING, TLS } from "./seedYaml";
 
 const mocks = new RecordingMocks();
 
-async function run(config: Record<string, unknown>) {
-    mocks.reset();
-    await pulumi.runtime.setMocks(mocks, "istio-multicluster", "test", false);
-    setStackConfig(config);
-    const edges: Edges = new Map();
-    const { main } = await import("../../program/main");
-    const out = main({ transformations: [dependencyRecorder(edges)] });
-    await settle(mocks);
-    return { ...out, edges };
-}
+const run = (config: Record<string, unknown>) => runProgram(mocks, config);
 
 /** Seed 000's dev stack with the given scenarios. */
 const dev = (scenarios: unknown, scenarioSettings?: unknown) => ({
