@@ -5,8 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
-import { CC2_OUTLIER, OutlierDetection, validateLocalityLbSetting, localityFailoverPolicy } from "../model";
-import { helloworld2Rule, Helloworld2Rule, requireCluster, warnAll } from "./resources";
+import { CC2_OUTLIER, OutlierDetection, localityFailoverPolicy } from "../model";
+import { helloworld2Rule, Helloworld2Rule, requireCluster, checkLocality } from "./resources";
 
 /** Arguments of {@link LocalityFailover}. */
 export interface LocalityFailoverArgs {
@@ -35,8 +35,7 @@ export class LocalityFailover extends pulumi.ComponentResource {
         super("istio-multicluster:index:LocalityFailover", name, {}, opts);
         const cluster = requireCluster("LocalityFailover", this, args.cluster);
         const outlierDetection = args.outlierDetection ?? CC2_OUTLIER;
-        const v = validateLocalityLbSetting(undefined, outlierDetection);
-        if (v.errors.length) throw new pulumi.ResourceError(`LocalityFailover: ${v.errors.join("; ")}`, this);
+        checkLocality(this, "LocalityFailover", undefined, outlierDetection);
         this.rule = helloworld2Rule(
             name,
             this,
@@ -44,7 +43,6 @@ export class LocalityFailover extends pulumi.ComponentResource {
             { name: "helloworld2-loc1", host: "helloworld2", trafficPolicy: localityFailoverPolicy(outlierDetection) },
             args.dependsOn,
         );
-        warnAll(this, v.warnings);
         this.registerOutputs({});
     }
 }

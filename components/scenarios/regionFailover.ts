@@ -4,8 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
-import { CC4_FAILOVER, CC4_OUTLIER, OutlierDetection, validateLocalityLbSetting, regionFailoverPolicy } from "../model";
-import { helloworld2Rule, Helloworld2Rule, requireCluster, warnAll } from "./resources";
+import { CC4_FAILOVER, CC4_OUTLIER, OutlierDetection, regionFailoverPolicy } from "../model";
+import { helloworld2Rule, Helloworld2Rule, requireCluster, checkLocality } from "./resources";
 
 /** Arguments of {@link RegionFailover}. */
 export interface RegionFailoverArgs {
@@ -45,8 +45,7 @@ export class RegionFailover extends pulumi.ComponentResource {
         const cluster = requireCluster("RegionFailover", this, args.cluster);
         const localityLbSetting = { enabled: true, failover: args.failover ?? CC4_FAILOVER };
         const outlierDetection = args.outlierDetection ?? CC4_OUTLIER;
-        const v = validateLocalityLbSetting(localityLbSetting, outlierDetection);
-        if (v.errors.length) throw new pulumi.ResourceError(`RegionFailover: args.failover: ${v.errors.join("; ")}`, this);
+        checkLocality(this, "RegionFailover: args.failover", localityLbSetting, outlierDetection);
         this.rule = helloworld2Rule(
             name,
             this,
@@ -58,7 +57,6 @@ export class RegionFailover extends pulumi.ComponentResource {
             },
             args.dependsOn,
         );
-        warnAll(this, v.warnings);
         this.registerOutputs({});
     }
 }

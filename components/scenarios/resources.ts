@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
+import { LocalityLbSetting, OutlierDetection, validateLocalityLbSetting } from "../model";
 
 /** API version of the Istio networking resources the scenarios write (v1 is served from Istio 1.22). */
 export const ISTIO_NETWORKING_API = "networking.istio.io/v1";
@@ -144,6 +145,21 @@ export function helloworldServiceSpec(app: string): Record<string, unknown> {
 /** Logs each warning on `resource`. */
 export function warnAll(resource: pulumi.Resource, warnings: string[]): void {
     for (const w of warnings) pulumi.log.warn(w, resource);
+}
+
+/**
+ * Validates a DestinationRule's locality settings as Istio does: errors throw a ResourceError prefixed with
+ * `prefix` (component and field), warnings (e.g. failover without outlierDetection) are logged on `parent`.
+ */
+export function checkLocality(
+    parent: pulumi.Resource,
+    prefix: string,
+    setting: LocalityLbSetting | undefined,
+    outlierDetection: OutlierDetection | undefined,
+): void {
+    const v = validateLocalityLbSetting(setting, outlierDetection);
+    if (v.errors.length) throw new pulumi.ResourceError(`${prefix}: ${v.errors.join("; ")}`, parent);
+    warnAll(parent, v.warnings);
 }
 
 /** The VirtualService + DestinationRule pair CC2–CC4 apply for helloworld2 in `sample`. */

@@ -4,8 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
-import { CC3_DISTRIBUTE, CC3_OUTLIER, OutlierDetection, validateLocalityLbSetting, weightedDistributionPolicy } from "../model";
-import { helloworld2Rule, Helloworld2Rule, requireCluster, warnAll } from "./resources";
+import { CC3_DISTRIBUTE, CC3_OUTLIER, OutlierDetection, weightedDistributionPolicy } from "../model";
+import { helloworld2Rule, Helloworld2Rule, requireCluster, checkLocality } from "./resources";
 
 /** Arguments of {@link WeightedDistribution}. */
 export interface WeightedDistributionArgs {
@@ -40,8 +40,7 @@ export class WeightedDistribution extends pulumi.ComponentResource {
         const cluster = requireCluster("WeightedDistribution", this, args.cluster);
         const localityLbSetting = { enabled: true, distribute: args.distribute ?? CC3_DISTRIBUTE };
         const outlierDetection = args.outlierDetection ?? CC3_OUTLIER;
-        const v = validateLocalityLbSetting(localityLbSetting, outlierDetection);
-        if (v.errors.length) throw new pulumi.ResourceError(`WeightedDistribution: args.distribute: ${v.errors.join("; ")}`, this);
+        checkLocality(this, "WeightedDistribution: args.distribute", localityLbSetting, outlierDetection);
         this.rule = helloworld2Rule(
             name,
             this,
@@ -53,7 +52,6 @@ export class WeightedDistribution extends pulumi.ComponentResource {
             },
             args.dependsOn,
         );
-        warnAll(this, v.warnings);
         this.registerOutputs({});
     }
 }
