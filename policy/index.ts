@@ -6,10 +6,11 @@ import { PolicyPack } from "@pulumi/policy";
 import { installSecretTracking } from "./props";
 import { resourcePolicies } from "./resourcePolicies";
 import { stackPolicies } from "./stackPolicies";
+import { meshTeardownGuard } from "./teardownGuard";
 
 // Keep secret markers on props so the secret-ness checks can see them (falls back to additionalSecretOutputs).
 installSecretTracking();
 
 new PolicyPack("istio-multicluster", {
-    policies: [...resourcePolicies(), ...stackPolicies()],
+    policies: [...resourcePolicies(), ...stackPolicies(), meshTeardownGuard()],
 });

@@ -13,19 +13,21 @@ pulumi_versions() {
     || die "cannot read @pulumi/{pulumi,kubernetes,tls,random} versions from node_modules"
 }
 
-# commit_of REPO_PATH SDK_MAJOR VERSION : commit of release vX.Y.Z (the provider/ sub-modules have no tags).
-# Known release-tag commits first (read from the repositories' tags); otherwise the sdk/vX.Y.Z tag's commit
-# from the proxy's .info (may be a later commit than the root release tag).
-commit_of() {
-  case "$1@$3" in
-    pulumi-kubernetes@4.32.0) echo a03ff6ba58d2; return ;;
-    pulumi-tls@5.5.1) echo c3b9a61e7075; return ;;
-    pulumi-random@4.21.1) echo f2d8b029d0f7; return ;;
+# Module versions of the provider/vN sub-modules (untagged upstream) for the SDK versions we pin.
+# pulumi-kubernetes v4.25.0 is commit f47bc2d6f199, which the module proxy serves as this pseudo-version.
+k8s_provider_module_version() {
+  case "$1" in
+    4.25.0) echo v4.0.0-20260115033456-f47bc2d6f199 ;;
+    *) die "no known module version of github.com/pulumi/pulumi-kubernetes/provider/v4 for $1 (pin @pulumi/kubernetes 4.25.0, or install the plugin: pulumi plugin install resource kubernetes $1)" ;;
   esac
-  local h; h="$(proxy_hash "github.com/pulumi/$1/sdk/$2" "v$3")"
-  [ -n "$h" ] || die "cannot resolve the commit of github.com/pulumi/$1 v$3 via the module proxy"
-  echo "$h"
 }
+
+# Release source trees of the bridged providers (tls, random): the module proxy refuses their provider modules,
+# so they are built from upstream release tarballs. ISTIO_MC_PROVIDER_SRC names the directory holding
+# pulumi-<name>-<version>-src.tar.gz (default: ../shared/vendor beside the repo).
+PROVIDER_SRC_DIR="${ISTIO_MC_PROVIDER_SRC:-$REPO/../shared/vendor}"
+# Their go.mod pins pulumi-terraform-bridge v3.119.0, which the proxy does not serve; v3.120.0 is served and builds.
+BRIDGE_VERSION="${BRIDGE_VERSION:-v3.120.0}"
 
 # CLI + language host, built inside a copy of the pkg/v3 module (its replace directives make `go install` fail;
 # its own go.sum vouches for the dependencies). The checksum DB here has no entry for pkg/v3 (404), so that one
@@ -65,14 +67,34 @@ set_schema_version() {
   node -e 'const fs=require("fs");const s=JSON.parse(fs.readFileSync(process.argv[1]));s.version=process.argv[3];fs.writeFileSync(process.argv[2],JSON.stringify(s))' "$1" "$2" "$3"
 }
 
+# plugin_dir NAME VERSION : a plugin installed by `pulumi plugin install` (the user's normal install)
+plugin_dir() {
+  local d
+  for d in "${PULUMI_HOME:-$HOME/.pulumi}" "$HOME/.pulumi"; do
+    [ -x "$d/plugins/resource-$1-v$2/pulumi-resource-$1" ] && { echo "$d/plugins/resource-$1-v$2"; return 0; }
+  done
+  return 1
+}
+
+# provider_ok NAME VERSION : a pulumi-resource-NAME of exactly VERSION on PATH or installed as a plugin
+# (linked into $BIN so that the engine finds it without plugin acquisition)
+provider_ok() {
+  local p d
+  if p="$(on_path "pulumi-resource-$1")" && "$p" -version 2>/dev/null </dev/null | grep -q "$2"; then
+    install_bin "$p" "pulumi-resource-$1"; return 0
+  fi
+  if d="$(plugin_dir "$1" "$2")"; then install_bin "$d/pulumi-resource-$1" "pulumi-resource-$1"; return 0; fi
+  return 1
+}
+
 # pulumi-kubernetes: provider/v4 is untagged, and its go:embed'ed *-embed.json files are generated (gitignored),
 # so build from a writable copy of the module with the files generated.
 build_provider_kubernetes() {
   local v="$K8S_PROVIDER_VERSION" dir="$BUILD/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION"
   if [ ! -x "$dir/bin/pulumi-resource-kubernetes" ]; then
-    log "building pulumi-resource-kubernetes $v"
-    local h src; h="$(commit_of pulumi-kubernetes v4 "$v")"
-    src="$(moddir "github.com/pulumi/pulumi-kubernetes/provider/v4@$h")" || die "no source for pulumi-resource-kubernetes $v"
+    log "building pulumi-resource-kubernetes $v (~13 min, ~4.6 GB RAM on 2 cores)"
+    local mv src; mv="$(k8s_provider_module_version "$v")"
+    src="$(moddir "github.com/pulumi/pulumi-kubernetes/provider/v4@$mv")" || die "no source for pulumi-resource-kubernetes $v"
     rm -rf "$dir"; mkdir -p "$dir/bin"; cp -r "$src" "$dir/src"; chmod -R u+w "$dir/src"
     local c="$dir/src/cmd/pulumi-resource-kubernetes"
     set_schema_version "$c/schema.json" "$c/schema-embed.json" "$v"
@@ -82,41 +104,37 @@ build_provider_kubernetes() {
       && GOFLAGS="$GOFLAGS -mod=mod" timed "pulumi-resource-kubernetes $v" "$GO" build -p "$GOPAR" -trimpath \
          -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$v" \
          -o "$dir/bin/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes) || die "build of pulumi-resource-kubernetes failed"
+    rm -rf "$dir/src"
   fi
   install_bin "$dir/bin/pulumi-resource-kubernetes" pulumi-resource-kubernetes
 }
 
-# Bridged providers (tls, random): wrapper module replacing the provider module with a writable copy;
-# the nested ./shim module is recreated from the pulumi repo's provider/shim sub-directory (same commit).
+# Bridged providers (tls, random), from the upstream release tree: untar, raise the bridge to $BRIDGE_VERSION,
+# generate schema-embed.json with the version, build with -mod=mod (the nested ./shim module is in the tree).
 build_provider_bridged() {
   local name="$1" major="$2" v="$3"
   local dir="$BUILD/pulumi-resource-$name-$v" mod="github.com/pulumi/pulumi-$name/provider/$major"
+  local tgz="$PROVIDER_SRC_DIR/pulumi-$name-$v-src.tar.gz"
   if [ ! -x "$dir/bin/pulumi-resource-$name" ]; then
-    log "building pulumi-resource-$name $v"
-    local h src; h="$(commit_of "pulumi-$name" "$major" "$v")"
-    src="$(moddir "$mod@$h")" || die "no source for pulumi-resource-$name $v"
-    rm -rf "$dir"; mkdir -p "$dir/bin"; cp -r "$src" "$dir/src"; chmod -R u+w "$dir/src"
-    local c="$dir/src/cmd/pulumi-resource-$name"
+    [ -f "$tgz" ] || die "pulumi-resource-$name $v: source tree $tgz not found (set ISTIO_MC_PROVIDER_SRC to its directory, or install the plugin: pulumi plugin install resource $name $v)"
+    log "building pulumi-resource-$name $v from $tgz"
+    rm -rf "$dir"; mkdir -p "$dir/bin" "$dir/src"
+    tar xzf "$tgz" -C "$dir/src" --strip-components=1 || die "cannot unpack $tgz"
+    local p="$dir/src/provider" c="$dir/src/provider/cmd/pulumi-resource-$name"
     set_schema_version "$c/schema.json" "$c/schema-embed.json" "$v"
-    # the shim: a nested module, excluded from the provider zip; fetch it as its own (pseudo-)module
-    local shimsrc; shimsrc="$(moddir "github.com/pulumi/pulumi-$name/provider/shim@$h")" || die "no shim for pulumi-resource-$name"
-    cp -r "$shimsrc" "$dir/src/shim"; chmod -R u+w "$dir/src/shim"
-    (cd "$dir/src" && GOFLAGS="$GOFLAGS -mod=mod" timed "pulumi-resource-$name $v" "$GO" build -p "$GOPAR" -trimpath \
-       -ldflags "-s -w -X $mod/pkg/version.Version=$v" -o "$dir/bin/pulumi-resource-$name" "./cmd/pulumi-resource-$name") \
+    (cd "$p" && "$GO" mod edit -require "github.com/pulumi/pulumi-terraform-bridge/v3@$BRIDGE_VERSION" \
+      && GOFLAGS="$GOFLAGS -mod=mod" timed "pulumi-resource-$name $v" "$GO" build -p "$GOPAR" -trimpath \
+         -ldflags "-s -w -X $mod/pkg/version.Version=$v" -o "$dir/bin/pulumi-resource-$name" "./cmd/pulumi-resource-$name") \
       || die "build of pulumi-resource-$name failed"
+    rm -rf "$dir/src"
   fi
   install_bin "$dir/bin/pulumi-resource-$name" "pulumi-resource-$name"
 }
 
-# The provider modules (provider/vN of pulumi-kubernetes, -tls, -random) are untagged; the public proxy serves their
-# pseudo-versions, but a restricted mirror may not. A provider that cannot be built is reported, not fatal.
+# Every plugin is required: a missing one fails the toolchain run (the e2e suites need all three).
 build_pulumi_all() {
   { on_path pulumi >/dev/null && on_path pulumi-language-nodejs >/dev/null; } || build_pulumi
-  on_path pulumi-resource-kubernetes >/dev/null || ( build_provider_kubernetes ) \
-    || log "WARNING: pulumi-resource-kubernetes $K8S_PROVIDER_VERSION could not be built (see above)"
-  on_path pulumi-resource-tls >/dev/null || ( build_provider_bridged tls v5 "$TLS_PROVIDER_VERSION" ) \
-    || log "WARNING: pulumi-resource-tls $TLS_PROVIDER_VERSION could not be built (see above)"
-  on_path pulumi-resource-random >/dev/null || ( build_provider_bridged random v4 "$RANDOM_PROVIDER_VERSION" ) \
-    || log "WARNING: pulumi-resource-random $RANDOM_PROVIDER_VERSION could not be built (see above)"
-  return 0
+  provider_ok kubernetes "$K8S_PROVIDER_VERSION" || build_provider_kubernetes
+  provider_ok tls "$TLS_PROVIDER_VERSION" || build_provider_bridged tls v5 "$TLS_PROVIDER_VERSION"
+  provider_ok random "$RANDOM_PROVIDER_VERSION" || build_provider_bridged random v4 "$RANDOM_PROVIDER_VERSION"
 }

@@ -121,9 +121,14 @@ export async function runStackPolicy(
     policy: StackValidationPolicy,
     resources: PolicyResource[],
     config: Record<string, unknown> = {},
+    stackTags: Record<string, string> = {},
 ): Promise<Violation[]> {
     const out: Violation[] = [];
-    const args = { resources, getConfig: <T extends object>() => config as T } as unknown as StackValidationArgs;
+    const args = {
+        resources,
+        stackTags: new Map(Object.entries(stackTags)),
+        getConfig: <T extends object>() => config as T,
+    } as unknown as StackValidationArgs;
     await policy.validateStack(args, (message, urn) => out.push({ message, urn }));
     return out;
 }
