@@ -63,7 +63,8 @@ export function teardownProblems(groups: MeshParts[]): string[] {
             ...(p.istiod ? [] : ["istiod"]),
             ...(mesh.length > 1 && p.remoteSecrets === 0 ? ["its remote secrets"] : []),
         ];
-        if (missing.length) problems.push(`${p.label}: the planned stack lacks ${missing.join(", ")}, so this update would delete them; ${how}`);
+        if (missing.length)
+            problems.push(`${p.label}: the planned stack lacks ${missing.join(", ")}, so this update would delete them; ${how}`);
     }
     return problems;
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { PolicyResource } from "@pulumi/policy";
 import { ALLOW_TEARDOWN_TAG, meshTeardownGuard } from "../../policy/teardownGuard";
-import { b64, cacertsProps, istioctlKubeconfig, provider, remoteSecretProps, runStackPolicy, stackResource } from "./helpers";
+import { cacertsProps, provider, remoteSecretProps, runStackPolicy, stackResource } from "./helpers";
 
 const CLUSTERS = ["cluster1", "cluster2", "cluster3"];
 
@@ -10,16 +10,21 @@ function meshStack(clusters = CLUSTERS, omit: string[] = []): PolicyResource[] {
     const out: PolicyResource[] = [stackResource("pulumi:pulumi:Stack", "istio-multicluster-test", {})];
     for (const c of clusters) {
         const p = provider(`mesh-${c}-k8s`);
-        if (!omit.includes(`${c}:cacerts`)) out.push(stackResource("kubernetes:core/v1:Secret", `${c}-cacerts`, cacertsProps("c1-cert", "rootA-cert"), { provider: p }));
+        if (!omit.includes(`${c}:cacerts`))
+            out.push(stackResource("kubernetes:core/v1:Secret", `${c}-cacerts`, cacertsProps("c1-cert", "rootA-cert"), { provider: p }));
         if (!omit.includes(`${c}:istiod`)) {
             out.push(
-                stackResource("kubernetes:apps/v1:Deployment", `${c}-istiod`, { metadata: { name: "istiod", namespace: "istio-system" } }, { provider: p }),
+                stackResource(
+                    "kubernetes:apps/v1:Deployment",
+                    `${c}-istiod`,
+                    { metadata: { name: "istiod", namespace: "istio-system" } },
+                    { provider: p },
+                ),
             );
         }
         for (const t of clusters.filter((x) => x !== c)) {
             if (omit.includes(`${c}:links`)) continue;
-            const kc = istioctlKubeconfig(t, `https://${t}.example:6443`, "token");
-            out.push(stackResource("kubernetes:core/v1:Secret", `${c}-link-${t}`, remoteSecretProps(t, b64(kc)), { provider: p }));
+            out.push(stackResource("kubernetes:core/v1:Secret", `${c}-link-${t}`, remoteSecretProps(t), { provider: p }));
         }
     }
     return out;
