@@ -2,10 +2,9 @@
  * One benchmark run in a fresh process: `mesh N` evaluates the program for N clusters under mocks;
  * `floor K` registers K trivial resources under the same mocks (the SDK's own cost). Prints one JSON line.
  */
-import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { clustersConfig } from "../test/helpers/configs";
-import { RecordingMocks, setStackConfig, settle } from "../test/helpers/mocks";
+import { RecordingMocks, setMocks, setStackConfig, settle } from "../test/helpers/mocks";
 
 async function run(): Promise<void> {
     const [mode, arg] = process.argv.slice(2);
@@ -18,7 +17,7 @@ async function run(): Promise<void> {
         lastAt = performance.now();
         return record(a);
     };
-    await pulumi.runtime.setMocks(mocks, "istio-multicluster", "bench", false);
+    await setMocks(mocks, "bench");
     const { main } = await import("../program/main");
     warmModules();
     const start = performance.now();
@@ -37,7 +36,14 @@ async function run(): Promise<void> {
 function warmModules(): void {
     const k8s = require("@pulumi/kubernetes");
     const tls = require("@pulumi/tls");
-    void [k8s.Provider, k8s.core.v1.Secret, k8s.core.v1.Namespace, k8s.core.v1.NodePatch, k8s.helm.v4.Chart, k8s.apiextensions.CustomResource];
+    void [
+        k8s.Provider,
+        k8s.core.v1.Secret,
+        k8s.core.v1.Namespace,
+        k8s.core.v1.NodePatch,
+        k8s.helm.v4.Chart,
+        k8s.apiextensions.CustomResource,
+    ];
     void [tls.PrivateKey, tls.SelfSignedCert, tls.CertRequest, tls.LocallySignedCert, random.RandomId];
 }
 

@@ -189,6 +189,7 @@ export function meshArgsFromModel(model: MeshModel, secrets: MeshSecrets = {}): 
             tag: model.istio.tag,
             dnsCapture: model.istio.dnsCapture,
             dnsAutoAllocate: model.istio.dnsAutoAllocate,
+            keepCrdsOnDestroy: model.istio.keepCrdsOnDestroy,
             baseValues: model.istio.values.base,
             istiodValues: model.istio.values.istiod,
             gatewayValues: model.istio.values.gateway,

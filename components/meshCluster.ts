@@ -44,6 +44,15 @@ export interface MeshClusterIstioArgs {
      * @default true
      */
     dnsAutoAllocate?: boolean;
+    /**
+     * Keep the Istio CRDs on destroy. The `base` chart marks them `helm.sh/resource-policy: keep`, so `helm
+     * uninstall` leaves them (and with them every Istio resource in the cluster). By default the stack owns them:
+     * `pulumi destroy` deletes them, which deletes every VirtualService, DestinationRule, ServiceEntry… of the
+     * cluster, also those created outside the stack. Set `true` for Helm's behaviour.
+     * @default false
+     * @see https://helm.sh/docs/howto/charts_tips_and_tricks/#tell-helm-not-to-uninstall-a-resource
+     */
+    keepCrdsOnDestroy?: boolean;
     /** Extra values merged over the generated `base` chart values. */
     baseValues?: Record<string, unknown>;
     /** Extra values merged over the generated `istiod` chart values. */
@@ -178,7 +187,11 @@ export class MeshCluster extends pulumi.ComponentResource {
         this.base = new k8s.helm.v4.Chart(
             `${name}-base`,
             { ...chart("base"), name: "istio-base", namespace: ISTIO_NAMESPACE, values: baseValues(args.istio.baseValues) },
-            { ...child, dependsOn: [this.namespace] },
+            {
+                ...child,
+                dependsOn: [this.namespace],
+                transforms: args.istio.keepCrdsOnDestroy ? [] : [ownCustomResourceDefinitions],
+            },
         );
 
         this.istiod = new k8s.helm.v4.Chart(
@@ -195,6 +208,20 @@ export class MeshCluster extends pulumi.ComponentResource {
 
         this.registerOutputs({});
     }
+}
+
+/**
+ * A transform on the `base` chart: its CRDs carry `helm.sh/resource-policy: keep`, for which the provider registers
+ * them with `retainOnDelete`. Dropping the annotation and the option makes them the stack's, deleted on destroy.
+ */
+export function ownCustomResourceDefinitions(args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined {
+    if (args.type !== "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition") return undefined;
+    const metadata = (args.props.metadata ?? {}) as { annotations?: Record<string, string> };
+    const annotations = Object.fromEntries(Object.entries(metadata.annotations ?? {}).filter(([k]) => k !== "helm.sh/resource-policy"));
+    return {
+        props: { ...args.props, metadata: { ...metadata, annotations } },
+        opts: { ...args.opts, retainOnDelete: false },
+    };
 }
 
 /** The `istiod` chart values a MeshCluster passes (exported so tests can render the chart with exactly them). */

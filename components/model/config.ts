@@ -98,6 +98,7 @@ const istioSchema = z.strictObject({
     chartPath: z.string().min(1, { error: "must not be empty" }).optional(),
     dnsCapture: z.boolean().default(true),
     dnsAutoAllocate: z.boolean().default(true),
+    keepCrdsOnDestroy: z.boolean().default(false),
     values: z
         .strictObject({ base: valuesMap.default({}), istiod: valuesMap.default({}), gateway: valuesMap.default({}) })
         .default({ base: {}, istiod: {}, gateway: {} }),
@@ -246,6 +247,7 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
                 : { kind: "repo", repo: cfg.istio.chartRepo ?? OFFICIAL_CHART_REPO },
             dnsCapture: cfg.istio.dnsCapture,
             dnsAutoAllocate: cfg.istio.dnsAutoAllocate,
+            keepCrdsOnDestroy: cfg.istio.keepCrdsOnDestroy,
             values: cfg.istio.values,
         },
         ca: {

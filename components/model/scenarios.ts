@@ -369,23 +369,47 @@ export function qualifyHost(host: string, namespace: string): string {
     return host;
 }
 
-/** Zones of a cluster's nodes, in node order, with their short ids and helloworld2 versions. */
+/**
+ * Zones of a cluster's nodes, in node order, with their short ids and helloworld2 versions. A zone named
+ * `zone<n>` (or `zone-<n>`) is `z<n>`, as in the seed, unless an earlier zone took that id (the same zone name
+ * in another region); every other zone gets the lowest `z<k>` no zone claims, so ids are unique in a cluster.
+ */
 export function sampleZones(clusterIndex: number, nodes: NodeTopology[]): SampleZone[] {
-    const seen = new Map<string, SampleZone>();
-    for (const n of nodes) {
-        const key = `${n.region}/${n.zone}`;
-        if (seen.has(key)) continue;
-        const m = /^zone-?([0-9]+)$/.exec(n.zone);
-        const short = `z${m ? m[1] : seen.size + 1}`;
-        seen.set(key, { region: n.region, zone: n.zone, short, version: `c${clusterIndex + 1}${short}` });
-    }
-    return [...seen.values()];
+    const zones = new Map<string, { region: string; zone: string }>();
+    for (const n of nodes) if (!zones.has(`${n.region}/${n.zone}`)) zones.set(`${n.region}/${n.zone}`, { region: n.region, zone: n.zone });
+    const list = [...zones.values()];
+    const shorts: (string | undefined)[] = list.map(() => undefined);
+    const taken = new Set<string>();
+    list.forEach((z, i) => {
+        const m = /^zone-?([0-9]+)$/.exec(z.zone);
+        const short = m ? `z${Number(m[1])}` : undefined;
+        if (short && !taken.has(short)) {
+            shorts[i] = short;
+            taken.add(short);
+        }
+    });
+    let next = 1;
+    return list.map((z, i) => {
+        let short = shorts[i];
+        if (!short) {
+            while (taken.has(`z${next}`)) next++;
+            short = `z${next}`;
+            taken.add(short);
+        }
+        return { region: z.region, zone: z.zone, short, version: `c${clusterIndex + 1}${short}` };
+    });
 }
 
 /** The writes (for conflict detection) of a resolved model. */
 export function scenarioWrites(m: ScenariosModel): ScenarioWrite[] {
     const w: ScenarioWrite[] = [];
     const ns = SAMPLE_NAMESPACE;
+    for (const c of m.samples?.clusters ?? []) {
+        for (const z of c.zones) {
+            w.push({ scenario: "samples", cluster: c.cluster, kind: "Deployment", namespace: ns, name: `helloworld2-${z.version}` });
+            w.push({ scenario: "samples", cluster: c.cluster, kind: "Deployment", namespace: ns, name: `sleep${z.short}` });
+        }
+    }
     for (const id of ["cc2", "cc3", "cc4"] as const) {
         const r = m[id];
         if (!r) continue;
@@ -429,7 +453,17 @@ export function findWriteConflicts(writes: ScenarioWrite[]): ConfigIssue[] {
                 byKey.set(k, x);
                 continue;
             }
-            if (prev.scenario === x.scenario) continue;
+            if (prev.scenario === x.scenario) {
+                if (prev.kind !== x.kind || prev.name !== x.name) continue;
+                const dup = `${x.scenario}|${x.cluster}|${x.kind}|${x.namespace}|${x.name}`;
+                if (reported.has(dup)) continue;
+                reported.add(dup);
+                issues.push({
+                    path: `scenarioSettings.${x.scenario}`,
+                    message: `${x.scenario} would create ${what(prev, x)} twice on cluster ${x.cluster}: give the objects distinct names`,
+                });
+                continue;
+            }
             const pair = [prev.scenario, x.scenario].sort().join("+") + `@${x.cluster}`;
             if (reported.has(pair)) continue;
             reported.add(pair);

@@ -85,6 +85,8 @@ export interface IstioModel {
     dnsCapture: boolean;
     /** Enable automatic address allocation for ServiceEntries. */
     dnsAutoAllocate: boolean;
+    /** Leave the Istio CRDs (and every Istio resource in the cluster) in place on destroy, as `helm uninstall` does. */
+    keepCrdsOnDestroy: boolean;
     /** Extra Helm values merged over the generated ones, per chart. */
     values: { base: Record<string, unknown>; istiod: Record<string, unknown>; gateway: Record<string, unknown> };
 }

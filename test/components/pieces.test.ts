@@ -8,19 +8,20 @@ import * as k8s from "@pulumi/kubernetes";
 import {
     EastWestGateway,
     MeshCluster,
+    ownCustomResourceDefinitions,
     RemoteSecretLink,
     resolveIstioChart,
     serviceAccountCredential,
     SharedRootCA,
 } from "../../components";
 import { checkRemoteKubeconfig, istiodValues, renderRemoteKubeconfig } from "../../components/model";
-import { RecordingMocks, settle } from "../helpers/mocks";
+import { RecordingMocks, setMocks, settle } from "../helpers/mocks";
 
 const mocks = new RecordingMocks();
 
 describe("components one by one (mocks)", () => {
     before(async () => {
-        await pulumi.runtime.setMocks(mocks, "istio-multicluster", "pieces", false);
+        await setMocks(mocks, "pieces");
     });
     beforeEach(() => mocks.reset());
 
@@ -237,5 +238,24 @@ describe("checkRemoteKubeconfig", () => {
     it("allows oidc auth-provider and options istiod was told to allow", () => {
         assert.deepEqual(checkRemoteKubeconfig(base.replace("token: t", "auth-provider: { name: oidc }")).errors, []);
         assert.deepEqual(checkRemoteKubeconfig(base.replace("token: t", "exec: { command: x }"), ["exec"]).errors, []);
+    });
+});
+
+describe("ownCustomResourceDefinitions (base chart transform)", () => {
+    const crd = {
+        type: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
+        name: "x",
+        props: { metadata: { name: "gateways.networking.istio.io", annotations: { "helm.sh/resource-policy": "keep", other: "1" } } },
+        opts: { retainOnDelete: true },
+    } as unknown as pulumi.ResourceTransformArgs;
+
+    it("makes the chart's CRDs the stack's: no keep policy, not retained on delete", () => {
+        const r = ownCustomResourceDefinitions(crd)!;
+        assert.deepEqual((r.props.metadata as { annotations: Record<string, string> }).annotations, { other: "1" });
+        assert.equal(r.opts.retainOnDelete, false);
+    });
+
+    it("leaves every other object alone", () => {
+        assert.equal(ownCustomResourceDefinitions({ ...crd, type: "kubernetes:core/v1:ServiceAccount" }), undefined);
     });
 });

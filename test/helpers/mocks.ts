@@ -111,6 +111,17 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     }
 }
 
+/**
+ * `pulumi.runtime.setMocks`, with the `transforms` resource option accepted. setMocks records the engine as not
+ * supporting transforms, so any resource with `transforms` would fail to register; the mock monitor ignores the
+ * callbacks anyway (the real engine runs them: test/e2e).
+ */
+export async function setMocks(mocks: pulumi.runtime.Mocks, stack: string, preview = false): Promise<void> {
+    await pulumi.runtime.setMocks(mocks, "istio-multicluster", stack, preview);
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    (require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsTransforms: boolean } }).getStore().supportsTransforms = true;
+}
+
 /** Edges `child -> dependsOn` (by logical name) captured by {@link dependencyRecorder}. */
 export type Edges = Map<string, Promise<string[]>>;
 
@@ -159,7 +170,7 @@ export async function settle(mocks: RecordingMocks, quietMs = 60): Promise<void>
  */
 export async function runProgram(mocks: RecordingMocks, config: Record<string, unknown>, stack = "test") {
     mocks.reset();
-    await pulumi.runtime.setMocks(mocks, "istio-multicluster", stack, false);
+    await setMocks(mocks, stack);
     setStackConfig(config);
     const edges: Edges = new Map();
     const { main } = await import("../../program/main");

@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { stackFileConfig, TEST_KUBECONFIG } from "../helpers/configs";
-import { RecordingMocks, setStackConfig, settle } from "../helpers/mocks";
+import { RecordingMocks, setMocks, setStackConfig, settle } from "../helpers/mocks";
 import { resolvePulumiProgramEntry } from "../helpers/pulumiEntry";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -54,7 +54,7 @@ describe("program entry point after a build", function () {
         const entry = resolvePulumiProgramEntry(ROOT);
         assert.equal(entry, path.join(ROOT, "index.ts"));
         const mocks = new RecordingMocks();
-        await pulumi.runtime.setMocks(mocks, "istio-multicluster", "dev", false);
+        await setMocks(mocks, "dev");
         setStackConfig(stackFileConfig("dev"));
         delete require.cache[require.resolve(entry)];
         const exported = require(entry) as Record<string, unknown>;

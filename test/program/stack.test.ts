@@ -5,13 +5,13 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { clustersConfig, stackFileConfig, TEST_KUBECONFIG } from "../helpers/configs";
-import { RecordingMocks, setStackConfig, settle } from "../helpers/mocks";
+import { RecordingMocks, setMocks, setStackConfig, settle } from "../helpers/mocks";
 
 const mocks = new RecordingMocks();
 
 async function runProgram(config: Record<string, unknown>) {
     mocks.reset();
-    await pulumi.runtime.setMocks(mocks, "istio-multicluster", "dev", false);
+    await setMocks(mocks, "dev");
     setStackConfig(config);
     const { main } = await import("../../program/main");
     const out = main();
@@ -54,10 +54,19 @@ describe("dev stack (seed 000) under mocks", () => {
         assert.equal(deployments.filter((n: string) => n.startsWith("helloworld2-")).length, 11);
         assert.equal(deployments.filter((n: string) => n.startsWith("sleepz")).length, 11);
         assert.deepEqual(
-            mocks.ofType("kubernetes:networking.istio.io/v1:DestinationRule").map((d) => `${mocks.providerName(d)}:${d.inputs.metadata.name}`).sort(),
+            mocks
+                .ofType("kubernetes:networking.istio.io/v1:DestinationRule")
+                .map((d) => `${mocks.providerName(d)}:${d.inputs.metadata.name}`)
+                .sort(),
             ["mesh-cluster1-k8s:helloworld2-loc1", "mesh-cluster2-k8s:helloworld2-loc2"],
         );
-        assert.deepEqual(mocks.ofType("kubernetes:networking.istio.io/v1:ServiceEntry").map((d) => d.inputs.metadata.name).sort(), ["istio-io", "mysql-db-1", "mysql-db-2"]);
+        assert.deepEqual(
+            mocks
+                .ofType("kubernetes:networking.istio.io/v1:ServiceEntry")
+                .map((d) => d.inputs.metadata.name)
+                .sort(),
+            ["istio-io", "mysql-db-1", "mysql-db-2"],
+        );
         assert.deepEqual(outputs.remoteSecrets.cluster1, ["istio-remote-secret-cluster2", "istio-remote-secret-cluster3"]);
     });
 

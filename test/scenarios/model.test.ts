@@ -2,7 +2,7 @@
  * resolveScenarios (pure): defaults from the seeds, zones and versions, shared namespaces/gateways, warnings.
  */
 import { strict as assert } from "assert";
-import { qualifyHost, resolveScenarios, sampleZones } from "../../components/model";
+import { findWriteConflicts, qualifyHost, resolveScenarios, sampleZones } from "../../components/model";
 
 const clusters = [1, 2, 3].map((k) => ({
     name: `cluster${k}`,
@@ -51,9 +51,56 @@ describe("resolveScenarios", () => {
                 { name: "b", region: "r", zone: "zone4" },
                 { name: "c", region: "r", zone: "eu-1b" },
             ]).map((z) => `${z.short}/${z.version}`),
-            ["z4/c2z4", "z2/c2z2"],
+            ["z4/c2z4", "z1/c2z1"],
+        );
+        // Generated ids never collide: a named zone does not take a numbered zone's id, nor one zone name in two regions.
+        const ids = (nodes: [string, string][]) =>
+            sampleZones(
+                0,
+                nodes.map(([region, zone], i) => ({ name: `n${i}`, region, zone })),
+            ).map((z) => z.short);
+        assert.deepEqual(
+            ids([
+                ["r", "zone2"],
+                ["r", "eu-1b"],
+                ["r", "eu-1a"],
+            ]),
+            ["z2", "z1", "z3"],
+        );
+        assert.deepEqual(
+            ids([
+                ["r", "eu-1b"],
+                ["r", "zone2"],
+                ["r", "zone1"],
+            ]),
+            ["z3", "z2", "z1"],
+        );
+        assert.deepEqual(
+            ids([
+                ["r1", "zone1"],
+                ["r2", "zone1"],
+                ["r2", "zone2"],
+            ]),
+            ["z1", "z3", "z2"],
+        );
+        assert.deepEqual(
+            ids([
+                ["region1", "zone1"],
+                ["region1", "zone2"],
+                ["region1", "zone3"],
+            ]),
+            ["z1", "z2", "z3"],
+            "the seed's names",
         );
         assert.equal(qualifyHost("helloworld2", "sample"), "helloworld2.sample.svc.cluster.local");
         assert.equal(qualifyHost("helloworld2.sample.svc.cluster.local", "x"), "helloworld2.sample.svc.cluster.local");
+    });
+
+    it("rejects two generated objects with one name, within a scenario too", () => {
+        const w = { scenario: "dnsp1" as const, cluster: "cluster1", kind: "ServiceEntry", namespace: "sample", name: "db" };
+        const issues = findWriteConflicts([w, { ...w }, { ...w, name: "other" }]);
+        assert.equal(issues.length, 1);
+        assert.match(issues[0].message, /dnsp1 would create ServiceEntry sample\/db twice on cluster cluster1/);
+        assert.equal(issues[0].path, "scenarioSettings.dnsp1");
     });
 });
