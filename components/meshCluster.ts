@@ -218,8 +218,11 @@ export function ownCustomResourceDefinitions(args: pulumi.ResourceTransformArgs)
     if (args.type !== "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition") return undefined;
     const metadata = (args.props.metadata ?? {}) as { annotations?: Record<string, string> };
     const annotations = Object.fromEntries(Object.entries(metadata.annotations ?? {}).filter(([k]) => k !== "helm.sh/resource-policy"));
+    const { annotations: _dropped, ...rest } = metadata;
+    void _dropped;
+    // No empty `annotations: {}` left behind: the API server drops it, which would read as a diff on every preview.
     return {
-        props: { ...args.props, metadata: { ...metadata, annotations } },
+        props: { ...args.props, metadata: Object.keys(annotations).length ? { ...rest, annotations } : rest },
         opts: { ...args.opts, retainOnDelete: false },
     };
 }

@@ -109,7 +109,9 @@ verify() {
       if ! PATH="$BIN:$PATH" command -v "$b" >/dev/null; then printf '  %-28s MISSING\n' "$b" >&2; rc=1; continue; fi
       case "$b" in
         pulumi) out="$(PATH="$BIN:$PATH" pulumi version 2>&1)" ;;
-        pulumi-language-nodejs|pulumi-resource-*) out="$(PATH="$BIN:$PATH" "$b" -version 2>&1 </dev/null)" ;;
+        pulumi-language-nodejs|pulumi-resource-tls|pulumi-resource-random) out="$(PATH="$BIN:$PATH" "$b" -version 2>&1 </dev/null)" ;;
+        pulumi-resource-kubernetes) # no version flag: it must at least start and print its gRPC port
+          out="$(PATH="$BIN:$PATH" timeout 5 "$b" </dev/null 2>&1 | head -1)"; [[ "$out" =~ ^[0-9]+$ ]] && out="ok (serves on port $out)" ;;
         kube-apiserver|kube-controller-manager|kube-scheduler) out="$(PATH="$BIN:$PATH" "$b" --version 2>&1)" ;;
         kubectl) out="$(PATH="$BIN:$PATH" kubectl version --client 2>&1)" ;;
         etcd) out="$(PATH="$BIN:$PATH" etcd --version 2>&1)" ;;
@@ -142,5 +144,5 @@ if want istio; then
 fi
 
 write_env
-verify "$ONLY" || log "some binaries are missing or failed to run (above); providers are best-effort, see docs/toolchain.md"
+verify "$ONLY" || die "some binaries are missing or failed to run (above); see docs/toolchain.md"
 log "done: source $CACHE/env.sh"

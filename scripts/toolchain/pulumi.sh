@@ -76,11 +76,21 @@ plugin_dir() {
   return 1
 }
 
+# plugin_has_version BINARY VERSION : the bridged providers answer -version; the kubernetes provider has no such
+# flag (it would start serving), so its version is looked for in the binary's stamped strings.
+plugin_has_version() {
+  local out; out="$(timeout 10 "$1" -version 2>&1 </dev/null)" || true
+  case "$out" in
+    *"flag provided but not defined"*|"") grep -aq -- "$2" "$1" ;;
+    *) printf '%s\n' "$out" | grep -q -- "$2" ;;
+  esac
+}
+
 # provider_ok NAME VERSION : a pulumi-resource-NAME of exactly VERSION on PATH or installed as a plugin
 # (linked into $BIN so that the engine finds it without plugin acquisition)
 provider_ok() {
   local p d
-  if p="$(on_path "pulumi-resource-$1")" && "$p" -version 2>/dev/null </dev/null | grep -q "$2"; then
+  if p="$(on_path "pulumi-resource-$1")" && plugin_has_version "$p" "$2"; then
     install_bin "$p" "pulumi-resource-$1"; return 0
   fi
   if d="$(plugin_dir "$1" "$2")"; then install_bin "$d/pulumi-resource-$1" "pulumi-resource-$1"; return 0; fi

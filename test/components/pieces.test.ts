@@ -255,6 +255,14 @@ describe("ownCustomResourceDefinitions (base chart transform)", () => {
         assert.equal(r.opts.retainOnDelete, false);
     });
 
+    it("leaves no empty annotations map (the API server drops it: a diff on every preview)", () => {
+        const only = {
+            ...crd,
+            props: { metadata: { name: "n", annotations: { "helm.sh/resource-policy": "keep" } } },
+        } as pulumi.ResourceTransformArgs;
+        assert.deepEqual(ownCustomResourceDefinitions(only)!.props.metadata, { name: "n" });
+    });
+
     it("leaves every other object alone", () => {
         assert.equal(ownCustomResourceDefinitions({ ...crd, type: "kubernetes:core/v1:ServiceAccount" }), undefined);
     });

@@ -51,6 +51,25 @@ export function missingPulumiPlugins(
     });
 }
 
+/**
+ * The whole toolchain, or an error that says what is missing and how to get it. Never a skip: a machine that
+ * cannot build the toolchain opts out of the e2e suites as a whole (CI_E2E=0 in .ci/run; README).
+ */
+export function requireToolchain(): NodeJS.ProcessEnv {
+    const env = toolchainEnv(["pulumi", "kube", "istio"]);
+    const missing = missingPulumiPlugins(env);
+    for (const tool of ["istioctl", "helm", "kubectl", "openssl"]) {
+        if (spawnSync("bash", ["-c", `command -v ${tool}`], { env }).status !== 0) missing.push(tool);
+    }
+    if (missing.length) {
+        throw new Error(
+            `missing: ${missing.join(", ")}. Run \`npm run toolchain\` (docs/toolchain.md), put them on PATH, or install ` +
+                "the plugins with `pulumi plugin install resource <name> <version>`; CI_E2E=0 opts out of the e2e suites.",
+        );
+    }
+    return env;
+}
+
 /** Starts (or keeps) the three local clusters. */
 export function localUp(env: NodeJS.ProcessEnv): void {
     run("bash", [path.join(REPO, "scripts", "local", "up.sh")], { env, stdio: "inherit" });
@@ -61,10 +80,12 @@ export function apiserver(action: "stop" | "start", cluster: "c1" | "c2" | "c3",
     run("bash", [path.join(REPO, "scripts", "local", "apiserver.sh"), action, cluster], { env, stdio: "inherit" });
 }
 
-/** A Pulumi workspace on the `local` stack with a throw-away file backend. */
-export async function localStack(env: NodeJS.ProcessEnv): Promise<{ stack: Stack; backend: string }> {
-    const backend = fs.mkdtempSync(path.join(os.tmpdir(), "istio-mc-backend-"));
-    const envVars: Record<string, string> = {
+/** The stack the engine suite runs: its config is a copy of Pulumi.local.yaml (Pulumi.e2e.yaml, gitignored). */
+export const E2E_STACK = "e2e";
+
+/** Environment of the Pulumi CLI for a throw-away file backend. */
+export function pulumiEnv(env: NodeJS.ProcessEnv, backend: string): Record<string, string> {
+    return {
         ...(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>),
         PULUMI_BACKEND_URL: `file://${backend}`,
         PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
@@ -72,10 +93,30 @@ export async function localStack(env: NodeJS.ProcessEnv): Promise<{ stack: Stack
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         KUBECONFIG,
     };
+}
+
+/**
+ * A Pulumi workspace on a stack whose config is a copy of Pulumi.local.yaml, with a throw-away file backend.
+ * Config changes made by a test go to the copy; the committed Pulumi.local.yaml is never written.
+ */
+export async function localStack(
+    env: NodeJS.ProcessEnv,
+    stackName = E2E_STACK,
+): Promise<{ stack: Stack; backend: string; envVars: Record<string, string> }> {
+    const backend = fs.mkdtempSync(path.join(os.tmpdir(), "istio-mc-backend-"));
+    const envVars = pulumiEnv(env, backend);
+    fs.copyFileSync(path.join(REPO, "Pulumi.local.yaml"), path.join(REPO, `Pulumi.${stackName}.yaml`));
     // The Automation API looks the CLI up on this process's PATH.
     process.env.PATH = env.PATH;
-    const stack = await LocalWorkspace.createOrSelectStack({ stackName: "local", workDir: REPO }, { envVars });
-    return { stack, backend };
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: REPO }, { envVars });
+    return { stack, backend, envVars };
+}
+
+/** Runs the Pulumi CLI (not the Automation API) in `cwd` and returns its stdout; throws with its output on failure. */
+export function pulumiCli(envVars: Record<string, string>, args: string[], cwd = REPO): string {
+    const r = spawnSync("pulumi", [...args, "--non-interactive"], { cwd, env: envVars, encoding: "utf8", maxBuffer: 256 << 20 });
+    if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
 }
 
 /** Typed API clients for one cluster, from a context of the local kubeconfig or from a kubeconfig text. */
