@@ -127,7 +127,7 @@ async function pulumiHalf(env: NodeJS.ProcessEnv, api: Record<string, Clients>, 
         return na(`provider plugins missing: ${missing.join(", ")}`);
     }
     const penv = toolchainEnv(["pulumi", "kube", "istio"]);
-    const { stack, backend } = await localStack(penv);
+    const { stack, backend } = await localStack(penv, "bench");
     const out: string[] = [];
     const onOutput = (s: string) => out.push(s);
     try {
@@ -154,7 +154,8 @@ async function pulumiHalf(env: NodeJS.ProcessEnv, api: Record<string, Clients>, 
         fs.writeFileSync(path.join(os.tmpdir(), "bench-e2e-pulumi.log"), out.join(""));
         await stack.destroy({ onOutput }).catch(() => undefined);
     } finally {
-        await stack.workspace.removeStack("local", { force: true }).catch(() => undefined);
+        await stack.workspace.removeStack("bench", { force: true }).catch(() => undefined);
+        fs.rmSync(path.join(REPO, "Pulumi.bench.yaml"), { force: true });
         fs.rmSync(backend, { recursive: true, force: true });
     }
     return checkSnapshot("after Pulumi destroy", api, before);

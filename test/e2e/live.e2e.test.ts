@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import * as YAML from "yaml";
 import { readServiceAccountToken } from "../../components/serviceAccountToken";
 import { ISTIO_NAMESPACE, Labels, READER_SERVICE_ACCOUNT, REMOTE_SECRET_PREFIX, renderRemoteKubeconfig } from "../../components/model";
-import { assertReaderOnly, clients, Clients, clusterSnapshot, KUBECONFIG, localUp, toolchainEnv } from "./harness";
+import { assertReaderOnly, clients, Clients, clusterSnapshot, KUBECONFIG, localUp, requireToolchain } from "./harness";
 
 const TARGET = { name: "cluster2", context: "c2-admin", server: "https://127.0.2.1:6443" };
 const b64 = (s: string) => Buffer.from(s, "base64").toString("utf8");
@@ -22,7 +22,7 @@ describe("live: remote secrets against a real API server", function () {
     const created: string[] = [];
 
     before(async function () {
-        env = toolchainEnv(["kube", "istio"]);
+        env = requireToolchain();
         localUp(env);
         c2 = await clients({ context: TARGET.context });
         before0 = await clusterSnapshot(c2);
