@@ -104,6 +104,16 @@ const istioSchema = z.strictObject({
         .default({ base: {}, istiod: {}, gateway: {} }),
 });
 
+/**
+ * A rotation epoch: any string. Pulumi stack config hands `"2"` to the program as the number 2 (values are
+ * JSON-parsed), so whole numbers are accepted and kept as their string.
+ */
+const epoch = z
+    .union([z.string().min(1, { error: "must not be empty" }), z.number().int().nonnegative()], {
+        error: 'must be a string such as "2"',
+    })
+    .transform(String);
+
 const positiveHours = z.number().int({ error: "must be a whole number of hours" }).positive({ error: "must be > 0" });
 
 const caSchema = z.strictObject({
@@ -113,7 +123,7 @@ const caSchema = z.strictObject({
     rootValidityHours: positiveHours.default(87600),
     intermediateValidityHours: positiveHours.default(8760),
     earlyRenewalHours: z.number().int().nonnegative({ error: "must be >= 0" }).default(720),
-    rotationEpoch: z.string().default("1"),
+    rotationEpoch: epoch.default("1"),
     existingRootCertSecret: secretKeyName.optional(),
     existingRootKeySecret: secretKeyName.optional(),
 });
@@ -125,7 +135,7 @@ export const meshConfigSchema = z.strictObject({
     istio: istioSchema.default(istioSchema.parse({})),
     ca: caSchema.default(caSchema.parse({})),
     allowLoopbackApiServer: z.boolean().default(false),
-    tokenRotationEpoch: z.string().default("1"),
+    tokenRotationEpoch: epoch.default("1"),
     scenarios: scenarioListSchema.default([]),
     scenarioSettings: scenarioSettingsSchema.default({}),
 });

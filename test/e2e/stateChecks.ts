@@ -2,6 +2,7 @@
  * Checks on what the engine saw and stored: counts of what the program registered (from preview events), and
  * secret values searched for, value by value, in a state export.
  */
+import { createPrivateKey } from "crypto";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 
 /** A registered resource: its type and, for custom resources, its provider's name ("default" for default providers). */
@@ -93,7 +94,14 @@ export function credentialFragments(value: string): string[] {
     const out = new Set<string>();
     for (const t of texts) {
         for (const block of t.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g) ?? []) {
-            for (const l of block.match(/^[A-Za-z0-9+/=]{40,}$/gm) ?? []) out.add(l);
+            // A private key's encoding also carries its public half (an RSA modulus, an EC point), which is public
+            // and stored in plain text (publicKeyPem, publicKeyOpenssh): only lines with private bytes count.
+            const jwk = createPrivateKey(block).export({ format: "jwk" }) as Record<string, string | undefined>;
+            const pub = ["n", "e", "x", "y"].flatMap((k) => (jwk[k] ? [Buffer.from(jwk[k]!, "base64url")] : []));
+            for (const l of block.match(/^[A-Za-z0-9+/=]{40,}$/gm) ?? []) {
+                const bytes = Buffer.from(l, "base64");
+                if (!pub.some((p) => p.includes(bytes))) out.add(l);
+            }
         }
         for (const m of t.matchAll(/token:\s*"?([A-Za-z0-9._-]{20,})/g)) out.add(m[1]);
         if (/^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(t.trim())) out.add(t.trim());

@@ -221,3 +221,16 @@ describe("parseMeshConfig", () => {
         }
     });
 });
+
+describe("parseMeshConfig: rotation epochs as Pulumi config hands them over", () => {
+    it('accepts `"2"` read back as the number 2 (stack config values are JSON-parsed), keeping it a string', () => {
+        const m = parseMeshConfig({ ...clustersConfig(2), tokenRotationEpoch: 2, ca: { rotationEpoch: 3 } });
+        assert.equal(m.tokenRotationEpoch, "2");
+        assert.equal(m.ca.rotationEpoch, "3");
+    });
+
+    it("still refuses an epoch that is neither a string nor a whole number", () => {
+        assert.throws(() => parseMeshConfig({ ...clustersConfig(2), tokenRotationEpoch: 1.5 }), /tokenRotationEpoch/);
+        assert.throws(() => parseMeshConfig({ ...clustersConfig(2), tokenRotationEpoch: "" }), /tokenRotationEpoch/);
+    });
+});
