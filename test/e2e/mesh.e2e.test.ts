@@ -365,7 +365,10 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
 
     it("5c. the policy pack passes the real preview; it refuses a program that registers no mesh, and a broken locality rule", async () => {
         const policy = path.join(REPO, "policy");
-        const ok = await stack.preview({ onOutput, policyPacks: [policy] });
+        // The local stack's API servers are loopback addresses: the policy's documented opt-in (docs/policy.md).
+        const policyConfig = path.join(backend, "policy-config.json");
+        fs.writeFileSync(policyConfig, JSON.stringify({ "remote-secret-shape": { allowLoopbackApiServer: true } }));
+        const ok = await stack.preview({ onOutput, policyPacks: [policy], policyPackConfigs: [policyConfig] });
         assert.deepEqual(changes(ok.changeSummary), []);
         // The wrong-entry-point failure of a build: the project without Pulumi.yaml `main` runs the library entry.
         const copy = fs.mkdtempSync(path.join(REPO, ".e2e-noentry-"));
@@ -377,11 +380,15 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
                 fs.readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8").replace(/^main:.*$/m, ""),
             );
             for (const d of ["node_modules", "dist", "components", "program"]) fs.symlinkSync(path.join(REPO, d), path.join(copy, d));
-            const r = spawnSync("pulumi", ["preview", "--stack", E2E_STACK, "--policy-pack", policy, "--non-interactive"], {
-                cwd: copy,
-                env: envVars,
-                encoding: "utf8",
-            });
+            const r = spawnSync(
+                "pulumi",
+                ["preview", "--stack", E2E_STACK, "--policy-pack", policy, "--policy-pack-config", policyConfig, "--non-interactive"],
+                {
+                    cwd: copy,
+                    env: envVars,
+                    encoding: "utf8",
+                },
+            );
             const out = `${r.stdout}${r.stderr}`;
             assert.notEqual(r.status, 0, out);
             assert.match(out, /mesh-teardown-guard/, out);

@@ -92,12 +92,18 @@ export function credentialFragments(value: string): string[] {
     const texts = [value];
     if (/^[A-Za-z0-9+/=\s]{24,}$/.test(value)) texts.push(Buffer.from(value, "base64").toString("utf8"));
     const out = new Set<string>();
-    for (const t of texts) {
+    for (const raw of texts) {
+        const t = raw.replace(/\\n/g, "\n");
         for (const block of t.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g) ?? []) {
             // A private key's encoding also carries its public half (an RSA modulus, an EC point), which is public
             // and stored in plain text (publicKeyPem, publicKeyOpenssh): only lines with private bytes count.
-            const jwk = createPrivateKey(block).export({ format: "jwk" }) as Record<string, string | undefined>;
-            const pub = ["n", "e", "x", "y"].flatMap((k) => (jwk[k] ? [Buffer.from(jwk[k]!, "base64url")] : []));
+            let pub: Buffer[] = [];
+            try {
+                const jwk = createPrivateKey(block).export({ format: "jwk" }) as Record<string, string | undefined>;
+                pub = ["n", "e", "x", "y"].flatMap((k) => (jwk[k] ? [Buffer.from(jwk[k]!, "base64url")] : []));
+            } catch {
+                // not a key Node can read: search for every line
+            }
             for (const l of block.match(/^[A-Za-z0-9+/=]{40,}$/gm) ?? []) {
                 const bytes = Buffer.from(l, "base64");
                 if (!pub.some((p) => p.includes(bytes))) out.add(l);
