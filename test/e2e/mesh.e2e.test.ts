@@ -393,7 +393,7 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
             assert.notEqual(r.status, 0, out);
             assert.match(out, /mesh-teardown-guard/, out);
             assert.match(out, /holds no mesh/, out);
-            assert.match(out, /to delete/, out);
+            assert.match(out, /VirtualService \S+ delete/, out);
         } finally {
             fs.rmSync(copy, { recursive: true, force: true });
         }

@@ -97,12 +97,14 @@ export function credentialFragments(value: string): string[] {
         for (const block of t.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g) ?? []) {
             // A private key's encoding also carries its public half (an RSA modulus, an EC point), which is public
             // and stored in plain text (publicKeyPem, publicKeyOpenssh): only lines with private bytes count.
-            let pub: Buffer[] = [];
+            let pub: Buffer[];
             try {
                 const jwk = createPrivateKey(block).export({ format: "jwk" }) as Record<string, string | undefined>;
                 pub = ["n", "e", "x", "y"].flatMap((k) => (jwk[k] ? [Buffer.from(jwk[k]!, "base64url")] : []));
             } catch {
-                // not a key Node can read: search for every line
+                // An encoding Node cannot read (OpenSSH's, which embeds the plain publicKeyOpenssh): the same key's
+                // PEM form is searched instead.
+                continue;
             }
             for (const l of block.match(/^[A-Za-z0-9+/=]{40,}$/gm) ?? []) {
                 const bytes = Buffer.from(l, "base64");
