@@ -112,10 +112,20 @@ export async function localStack(
     return { stack, backend, envVars };
 }
 
-/** Runs the Pulumi CLI (not the Automation API) in `cwd` and returns its stdout; throws with its output on failure. */
-export function pulumiCli(envVars: Record<string, string>, args: string[], cwd = REPO): string {
+/** Runs the Pulumi CLI (not the Automation API) in `cwd`: exit status, stdout, and stdout+stderr. */
+export function pulumiRun(
+    envVars: Record<string, string>,
+    args: string[],
+    cwd = REPO,
+): { status: number | null; stdout: string; out: string } {
     const r = spawnSync("pulumi", [...args, "--non-interactive"], { cwd, env: envVars, encoding: "utf8", maxBuffer: 256 << 20 });
-    if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+    return { status: r.status, stdout: r.stdout, out: `${r.stdout}${r.stderr}` };
+}
+
+/** Runs the Pulumi CLI in `cwd` and returns its stdout; throws with its output on failure. */
+export function pulumiCli(envVars: Record<string, string>, args: string[], cwd = REPO): string {
+    const r = pulumiRun(envVars, args, cwd);
+    if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.status}:\n${r.out}`);
     return r.stdout;
 }
 

@@ -26,6 +26,7 @@ import {
     localStack,
     localUp,
     pulumiCli,
+    pulumiRun,
     REPO,
     requireToolchain,
     statusOf,
@@ -380,17 +381,12 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
                 fs.readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8").replace(/^main:.*$/m, ""),
             );
             for (const d of ["node_modules", "dist", "components", "program"]) fs.symlinkSync(path.join(REPO, d), path.join(copy, d));
-            const r = spawnSync(
-                "pulumi",
-                ["preview", "--stack", E2E_STACK, "--policy-pack", policy, "--policy-pack-config", policyConfig, "--non-interactive"],
-                {
-                    cwd: copy,
-                    env: envVars,
-                    encoding: "utf8",
-                },
+            const { status, out } = pulumiRun(
+                envVars,
+                ["preview", "--stack", E2E_STACK, "--policy-pack", policy, "--policy-pack-config", policyConfig],
+                copy,
             );
-            const out = `${r.stdout}${r.stderr}`;
-            assert.notEqual(r.status, 0, out);
+            assert.notEqual(status, 0, out);
             assert.match(out, /mesh-teardown-guard/, out);
             assert.match(out, /holds no mesh/, out);
             assert.match(out, /VirtualService \S+ delete/, out);
@@ -419,13 +415,8 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
                 ].join("\n"),
             );
             pulumiCli(envVars, ["stack", "init", "own"], own);
-            const r = spawnSync("pulumi", ["preview", "--stack", "own", "--policy-pack", policy, "--non-interactive"], {
-                cwd: own,
-                env: envVars,
-                encoding: "utf8",
-            });
-            const out = `${r.stdout}${r.stderr}`;
-            assert.notEqual(r.status, 0, out);
+            const { status, out } = pulumiRun(envVars, ["preview", "--stack", "own", "--policy-pack", policy], own);
+            assert.notEqual(status, 0, out);
             assert.match(out, /destinationrule-locality-lb/, out);
             assert.match(out, /mandatory/, out);
             await assert.rejects(

@@ -22,18 +22,16 @@ export function registeredByProgram(events: EngineEvent[]): Registered[] {
         if (m.type === "pulumi:pulumi:Stack") continue;
         if (m.type.startsWith("pulumi:providers:") && name.startsWith("default")) continue;
         if (typePath.includes("kubernetes:helm.sh/v4:Chart$")) continue;
-        const custom = !m.type.startsWith("istio-multicluster:") && m.type !== "kubernetes:helm.sh/v4:Chart";
-        const p = m.new?.provider ?? m.provider ?? "";
-        const providerName = p.split("::")[3];
-        out.push({
-            type: m.type,
-            provider:
-                custom && !m.type.startsWith("pulumi:providers:")
-                    ? providerName?.startsWith("default") || !providerName
-                        ? "default"
-                        : providerName
-                    : undefined,
-        });
+        // Components (ours, and the chart) and provider resources have no provider of their own to count.
+        const component = m.type.startsWith("istio-multicluster:") || m.type === "kubernetes:helm.sh/v4:Chart";
+        const providerName = (m.new?.provider ?? m.provider ?? "").split("::")[3];
+        const provider =
+            component || m.type.startsWith("pulumi:providers:")
+                ? undefined
+                : !providerName || providerName.startsWith("default")
+                  ? "default"
+                  : providerName;
+        out.push({ type: m.type, provider });
     }
     return out;
 }
@@ -50,7 +48,9 @@ export function countsOf(rs: Registered[]): { total: number; byType: Record<stri
     return { total: rs.length, byType: sort(byType), byProvider: sort(byProvider) };
 }
 
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+// The engine's secret wrapper, as the SDK names it.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { specialSigKey, specialSecretSig } = require("@pulumi/pulumi/runtime/rpc") as { specialSigKey: string; specialSecretSig: string };
 
 /** Every string inside a secret of a decrypted (`--show-secrets`) state export. */
 export function secretValuesIn(exported: unknown): string[] {
@@ -65,7 +65,7 @@ export function secretValuesIn(exported: unknown): string[] {
         if (Array.isArray(v)) v.forEach(walk);
         else if (v && typeof v === "object") {
             const o = v as Record<string, unknown>;
-            if (o["4dabf18193072939515e22adb298388d"] === SECRET_SIG) {
+            if (o[specialSigKey] === specialSecretSig) {
                 const plain = o.plaintext ?? o.value;
                 if (typeof plain === "string") {
                     try {

@@ -54,44 +54,20 @@ describe("resolveScenarios", () => {
             ["z4/c2z4", "z1/c2z1"],
         );
         // Generated ids never collide: a named zone does not take a numbered zone's id, nor one zone name in two regions.
-        const ids = (nodes: [string, string][]) =>
-            sampleZones(
-                0,
-                nodes.map(([region, zone], i) => ({ name: `n${i}`, region, zone })),
-            ).map((z) => z.short);
-        assert.deepEqual(
-            ids([
-                ["r", "zone2"],
-                ["r", "eu-1b"],
-                ["r", "eu-1a"],
-            ]),
-            ["z2", "z1", "z3"],
-        );
-        assert.deepEqual(
-            ids([
-                ["r", "eu-1b"],
-                ["r", "zone2"],
-                ["r", "zone1"],
-            ]),
-            ["z3", "z2", "z1"],
-        );
-        assert.deepEqual(
-            ids([
-                ["r1", "zone1"],
-                ["r2", "zone1"],
-                ["r2", "zone2"],
-            ]),
-            ["z1", "z3", "z2"],
-        );
-        assert.deepEqual(
-            ids([
-                ["region1", "zone1"],
-                ["region1", "zone2"],
-                ["region1", "zone3"],
-            ]),
-            ["z1", "z2", "z3"],
-            "the seed's names",
-        );
+        const cases: Record<string, string> = {
+            "r/zone2 r/eu-1b r/eu-1a": "z2 z1 z3",
+            "r/eu-1b r/zone2 r/zone1": "z3 z2 z1",
+            "r1/zone1 r2/zone1 r2/zone2": "z1 z3 z2",
+            "region1/zone1 region1/zone2 region1/zone3": "z1 z2 z3", // the seed's names
+        };
+        for (const [localities, shorts] of Object.entries(cases)) {
+            const nodes = localities.split(" ").map((l, i) => ({ name: `n${i}`, region: l.split("/")[0], zone: l.split("/")[1] }));
+            assert.deepEqual(
+                sampleZones(0, nodes).map((z) => z.short),
+                shorts.split(" "),
+                localities,
+            );
+        }
         assert.equal(qualifyHost("helloworld2", "sample"), "helloworld2.sample.svc.cluster.local");
         assert.equal(qualifyHost("helloworld2.sample.svc.cluster.local", "x"), "helloworld2.sample.svc.cluster.local");
     });
