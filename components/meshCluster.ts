@@ -216,13 +216,11 @@ export class MeshCluster extends pulumi.ComponentResource {
  */
 export function ownCustomResourceDefinitions(args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined {
     if (args.type !== "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition") return undefined;
-    const metadata = (args.props.metadata ?? {}) as { annotations?: Record<string, string> };
-    const annotations = Object.fromEntries(Object.entries(metadata.annotations ?? {}).filter(([k]) => k !== "helm.sh/resource-policy"));
-    const { annotations: _dropped, ...rest } = metadata;
-    void _dropped;
+    const { annotations, ...rest } = (args.props.metadata ?? {}) as { annotations?: Record<string, string> };
+    const kept = Object.fromEntries(Object.entries(annotations ?? {}).filter(([k]) => k !== "helm.sh/resource-policy"));
     // No empty `annotations: {}` left behind: the API server drops it, which would read as a diff on every preview.
     return {
-        props: { ...args.props, metadata: Object.keys(annotations).length ? { ...rest, annotations } : rest },
+        props: { ...args.props, metadata: Object.keys(kept).length ? { ...rest, annotations: kept } : rest },
         opts: { ...args.opts, retainOnDelete: false },
     };
 }
