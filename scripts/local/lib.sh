@@ -1,16 +1,22 @@
 # Shared definitions for scripts/local/*.sh (sourced, not run).
-# Three fake-node Kubernetes control planes on loopback addresses; state under $CACHE/local.
+# N fake-node Kubernetes control planes (c1..cN, 1 <= N <= 9, 3 by default) on loopback addresses; state under
+# $CACHE/local. The count a proving ground was started with is kept in $STATE/clusters, so every script acts on
+# the clusters that exist; up.sh --clusters N grows or shrinks it.
 
 CACHE="${ISTIO_MC_CACHE:-$HOME/.cache/istio-multicluster}"
 STATE="$CACHE/local"
 KUBECONFIG_OUT="$STATE/kubeconfig"
-CLUSTERS="c1 c2 c3"
+MAX_CLUSTERS=9   # cN's addresses are 127.0.N.1 and 127.20N.0.0/16
+cluster_list() { seq -f 'c%g' 1 "$1" | tr '\n' ' ' | sed 's/ $//'; }
+started_count() { local n; n="$(cat "$STATE/clusters" 2>/dev/null || true)"; echo "${n:-3}"; }
+CLUSTERS="$(cluster_list "$(started_count)")"
 COMPONENTS="etcd kube-apiserver kube-controller-manager kube-scheduler kwok lb"
 
 # per-cluster facts
 ip_of()    { echo "127.0.${1#c}.1"; }                  # c2 -> 127.0.2.1 (API server and all other ports)
 pool_of()  { echo "127.0.${1#c}.100-127.0.${1#c}.150"; } # LoadBalancer pool
-nodes_of() { case "$1" in c1) echo c1n1 c1n2 c1n3 ;; c2) echo c2n1 c2n2 c2n3 c2n4 c2n5 ;; c3) echo c3n1 c3n2 c3n3 ;; esac; }
+# seed 000's nodes for c1..c3; three nodes for every further cluster
+nodes_of() { case "$1" in c2) echo c2n1 c2n2 c2n3 c2n4 c2n5 ;; *) echo "$1n1 $1n2 $1n3" ;; esac; }
 port_of()  { case "$1" in etcd) echo 2379 ;; etcd-peer) echo 2380 ;; kube-apiserver) echo 6443 ;;
              kube-controller-manager) echo 10257 ;; kube-scheduler) echo 10259 ;; kwok) echo 10247 ;; *) echo "" ;; esac; }
 # No container runs here, so istiod's sidecar-injection webhook can never answer: mutating webhooks are off
@@ -74,6 +80,24 @@ stop_component() {
   for i in $(seq $((grace * 5))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
   rm -f "$f"
+}
+
+# stop_clusters C... : SIGTERM every component of these clusters at once, SIGKILL what is left after 10s
+stop_clusters() {
+  local c x pid pids="" alive="" p i
+  for c in "$@"; do
+    for x in $COMPONENTS; do
+      is_running "$c" "$x" || continue
+      pid="$(cat "$(pidfile "$c" "$x")")"; pids="$pids $pid"
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    done
+  done
+  for i in $(seq 50); do
+    alive=""; for p in $pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+    [ -z "$alive" ] && break; sleep 0.2
+  done
+  for p in $alive; do kill -KILL -- "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null || true; done
+  for c in "$@"; do rm -f "$STATE/$c"/run/*.pid; done
 }
 
 kc() { local c="$1"; shift; kubectl --kubeconfig "$KUBECONFIG_OUT" --context "$c-admin" "$@"; }

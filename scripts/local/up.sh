@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
-# Start three local Kubernetes control planes (c1, c2, c3) with kwok fake nodes.
-#   c1 https://127.0.1.1:6443 (nodes c1n1..c1n3), c2 https://127.0.2.1:6443 (c2n1..c2n5), c3 https://127.0.3.1:6443 (c3n1..c3n3)
+# Start local Kubernetes control planes c1..cN with kwok fake nodes (N = 3 unless told; at most 9).
+#   c1 https://127.0.1.1:6443 (nodes c1n1..c1n3), c2 https://127.0.2.1:6443 (c2n1..c2n5), c3 https://127.0.3.1:6443
+#   (c3n1..c3n3): seed 000's three clusters; c4.. https://127.0.N.1:6443 with nodes cNn1..cNn3.
 # Each: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok, and a LoadBalancer address loop.
-# Usage: scripts/local/up.sh            (idempotent: running components are left alone, dead ones restarted)
+# Usage: scripts/local/up.sh [--clusters N]
+#   Idempotent: running components are left alone, dead ones restarted. Without --clusters the running set keeps
+#   its size (3 the first time). A larger N adds clusters; a smaller N stops cN+1.. and deletes their state.
 # Needs: scripts/toolchain.sh --only kube   State: ${ISTIO_MC_CACHE:-~/.cache/istio-multicluster}/local
-# Prints the kubeconfig path (contexts c1-admin, c2-admin, c3-admin). Stop with scripts/local/down.sh.
+# Prints the merged kubeconfig path (contexts c1-admin..cN-admin). Stop with scripts/local/down.sh.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+want="${LOCAL_CLUSTERS:-}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --clusters) want="${2:-}"; shift 2 ;;
+    --clusters=*) want="${1#*=}"; shift ;;
+    *) die "unknown argument $1 (usage: up.sh [--clusters N])" ;;
+  esac
+done
+want="${want:-$(started_count)}"
+case "$want" in [1-9]) ;; *) die "--clusters must be a whole number from 1 to $MAX_CLUSTERS (got '$want')" ;; esac
 use_toolchain
 t0=$(date +%s.%N)
 LAYOUT=2   # bump when addresses/flags change incompatibly with existing certs or etcd data
@@ -14,6 +27,20 @@ if [ -d "$STATE/c1" ] && [ "$(cat "$STATE/layout" 2>/dev/null)" != "$LAYOUT" ]; 
   die "$STATE was made by an older version of these scripts: run scripts/local/down.sh, then up.sh again"
 fi
 mkdir -p "$STATE"; echo "$LAYOUT" > "$STATE/layout"
+
+# shrink: stop the clusters beyond N and delete their state
+extra=""
+for d in "$STATE"/c[0-9]; do
+  [ -d "$d" ] || continue; n="${d##*/c}"; [ "$n" -gt "$want" ] && extra="$extra c$n"
+done
+if [ -n "$extra" ]; then
+  # shellcheck disable=SC2086
+  stop_clusters $extra
+  for c in $extra; do rm -rf "${STATE:?}/$c"; done
+  log "removed$extra"
+fi
+echo "$want" > "$STATE/clusters"
+CLUSTERS="$(cluster_list "$want")"
 
 all_running=1
 for c in $CLUSTERS; do for x in $COMPONENTS; do is_running "$c" "$x" || all_running=0; done; done

@@ -29,7 +29,7 @@ import {
     parseIstioVersion,
     parseMeshConfig,
 } from "../../components/model";
-import { clients, Clients, clusterSnapshot, KUBECONFIG, localUp, REPO, requireToolchain } from "./harness";
+import { clients, Clients, clusterSnapshot, KUBECONFIG, localStackFileText, localUp, requireToolchain } from "./harness";
 
 const CLUSTER = "cluster3";
 const CONTEXT = "c3-admin";
@@ -45,7 +45,7 @@ type Rendered = { release: string; text: string; objects: Obj[] };
 
 /** The `local` stack's IstioMesh args, read the way program/stackConfig.ts and program/main.ts read them. */
 function localMeshArgs() {
-    const config = YAML.parse(fs.readFileSync(path.join(REPO, "Pulumi.local.yaml"), "utf8")).config as Record<string, unknown>;
+    const config = YAML.parse(localStackFileText()).config as Record<string, unknown>;
     const ns = "istio-multicluster:";
     const raw = Object.fromEntries(
         Object.entries(config)

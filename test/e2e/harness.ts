@@ -70,14 +70,26 @@ export function requireToolchain(): NodeJS.ProcessEnv {
     return env;
 }
 
-/** Starts (or keeps) the three local clusters. */
-export function localUp(env: NodeJS.ProcessEnv): void {
-    run("bash", [path.join(REPO, "scripts", "local", "up.sh")], { env, stdio: "inherit" });
+/**
+ * Starts (or keeps) the local clusters c1..cN: seed 000's three by default. A proving ground with more clusters
+ * is shrunk to `clusters` (scripts/local/up.sh --clusters).
+ */
+export function localUp(env: NodeJS.ProcessEnv, clusters = 3): void {
+    run("bash", [path.join(REPO, "scripts", "local", "up.sh"), "--clusters", String(clusters)], { env, stdio: "inherit" });
 }
 
 /** Stops or starts one cluster's API server (fault injection). */
 export function apiserver(action: "stop" | "start", cluster: "c1" | "c2" | "c3", env: NodeJS.ProcessEnv): void {
     run("bash", [path.join(REPO, "scripts", "local", "apiserver.sh"), action, cluster], { env, stdio: "inherit" });
+}
+
+/**
+ * Pulumi.local.yaml as the proving ground on this machine needs it: its `~/.cache/istio-multicluster` paths
+ * (charts link, kubeconfig) point at the cache in use, which ISTIO_MC_CACHE may move.
+ */
+export function localStackFileText(): string {
+    const text = fs.readFileSync(path.join(REPO, "Pulumi.local.yaml"), "utf8");
+    return text.split("~/.cache/istio-multicluster").join(CACHE);
 }
 
 /** The stack the engine suite runs: its config is a copy of Pulumi.local.yaml (Pulumi.e2e.yaml, gitignored). */
@@ -105,7 +117,7 @@ export async function localStack(
 ): Promise<{ stack: Stack; backend: string; envVars: Record<string, string> }> {
     const backend = fs.mkdtempSync(path.join(os.tmpdir(), "istio-mc-backend-"));
     const envVars = pulumiEnv(env, backend);
-    fs.copyFileSync(path.join(REPO, "Pulumi.local.yaml"), path.join(REPO, `Pulumi.${stackName}.yaml`));
+    fs.writeFileSync(path.join(REPO, `Pulumi.${stackName}.yaml`), localStackFileText());
     // The Automation API looks the CLI up on this process's PATH.
     process.env.PATH = env.PATH;
     const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: REPO }, { envVars });

@@ -31,7 +31,7 @@ import {
     requireToolchain,
     statusOf,
 } from "./harness";
-import { countsOf, credentialFragments, registeredByProgram, secretValuesIn, stateLeaks } from "./stateChecks";
+import { countsOf, credentialFragments, PlannedStep, plannedSteps, registeredByProgram, secretValuesIn, stateLeaks } from "./stateChecks";
 
 const localConfig = YAML.parse(fs.readFileSync(path.join(REPO, "Pulumi.local.yaml"), "utf8")).config;
 const clusterConfigs: { name: string; nodes: { name: string; region: string; zone: string }[] }[] =
@@ -74,9 +74,23 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
         return Object.fromEntries(Object.entries(s.data!).map(([k, v]) => [k, b64(v)]));
     }
 
+    /** What the program registers under mocks for `config` (the local kubeconfig in place). */
+    async function underMocks(config: Record<string, unknown>): Promise<RecordingMocks> {
+        const mocks = new RecordingMocks();
+        const savedKubeconfig = process.env.KUBECONFIG;
+        process.env.KUBECONFIG = KUBECONFIG;
+        try {
+            await runProgram(mocks, config, E2E_STACK);
+        } finally {
+            if (savedKubeconfig === undefined) delete process.env.KUBECONFIG;
+            else process.env.KUBECONFIG = savedKubeconfig;
+        }
+        return mocks;
+    }
+
     before(async function () {
         env = requireToolchain();
-        localUp(env);
+        localUp(env, 3);
         ({ stack, backend, envVars } = await localStack(env));
         for (const c of CLUSTERS) {
             api[c] = await clients({ context: CONTEXTS[c] });
@@ -111,15 +125,7 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
         const r = await stack.preview({ onOutput, onEvent: (e) => events.push(e) });
         assert.equal(r.changeSummary.delete ?? 0, 0);
         const real = countsOf(registeredByProgram(events));
-        const mocks = new RecordingMocks();
-        const savedKubeconfig = process.env.KUBECONFIG;
-        process.env.KUBECONFIG = KUBECONFIG;
-        try {
-            await runProgram(mocks, stackFileConfig("local"), E2E_STACK);
-        } finally {
-            if (savedKubeconfig === undefined) delete process.env.KUBECONFIG;
-            else process.env.KUBECONFIG = savedKubeconfig;
-        }
+        const mocks = await underMocks(stackFileConfig(E2E_STACK));
         const predicted = countsOf(
             mocks.resources.map((m) => ({
                 type: m.type,
@@ -434,6 +440,68 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
         } finally {
             fs.rmSync(own, { recursive: true, force: true });
         }
+    });
+
+    it("5d. grow and shrink: a fourth cluster adds only its own resources and six links; removing it changes nothing else", async () => {
+        localUp(env, 4);
+        const c4 = await clients({ context: "c4-admin" });
+        const c4before = await clusterSnapshot(c4);
+        const stackFile = path.join(REPO, `Pulumi.${E2E_STACK}.yaml`);
+        const original = fs.readFileSync(stackFile, "utf8");
+        const grownDoc = YAML.parse(original);
+        const clusterList = grownDoc.config["istio-multicluster:clusters"];
+        clusterList.push({
+            name: "cluster4",
+            context: "c4-admin",
+            kubeconfig: clusterList[0].kubeconfig,
+            network: "network4",
+            apiServerUrl: "https://127.0.4.1:6443",
+            nodes: ["zone1", "zone2", "zone3"].map((zone, i) => ({ name: `c4n${i + 1}`, region: "region5", zone })),
+        });
+        const asConfig = (doc: { config: Record<string, unknown> }) =>
+            Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(/^istio-multicluster:/, ""), v]));
+        const key = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
+        const before = new Set((await underMocks(asConfig(YAML.parse(original)))).resources.map(key));
+        const predictedNew = (await underMocks(asConfig(grownDoc))).resources.map(key).filter((k) => !before.has(k)).sort();
+        const nonSame = (steps: PlannedStep[]) => steps.filter((st) => st.op !== "same");
+        try {
+            fs.writeFileSync(stackFile, YAML.stringify(grownDoc));
+            const events: EngineEvent[] = [];
+            await stack.preview({ onOutput, onEvent: (e) => events.push(e) });
+            const grow = nonSame(plannedSteps(events));
+            assert.deepEqual(grow.filter((st) => st.op !== "create").map((st) => `${st.op} ${st.urn}`), [], "only creates");
+            assert.deepEqual(grow.filter((st) => !st.urn.includes("cluster4")).map((st) => st.urn), [], "only cluster4's resources");
+            assert.deepEqual(grow.filter((st) => st.byProgram).map(key).sort(), predictedNew, "what the mocks predict");
+            assert.equal(grow.filter((st) => st.type === "istio-multicluster:index:RemoteSecretLink").length, 6, "six new links");
+            assert.equal((await stack.up({ onOutput })).summary.result, "succeeded");
+            const all = { ...api, cluster4: c4 } as Record<string, Clients>;
+            for (const [reader, client] of Object.entries(all)) {
+                const list = await client.core.listNamespacedSecret({ namespace: "istio-system", labelSelector: "istio/multiCluster=true" });
+                const targets = list.items.map((x) => x.metadata!.annotations!["networking.istio.io/cluster"]).sort();
+                assert.deepEqual(targets, Object.keys(all).filter((c) => c !== reader).sort(), `${reader} reads every other cluster`);
+                for (const x of list.items) {
+                    const target = x.metadata!.annotations!["networking.istio.io/cluster"];
+                    if (reader === "cluster4" || target === "cluster4") await assertReaderOnly(await clients({ kubeconfig: b64(x.data![target]) }));
+                }
+            }
+        } finally {
+            fs.writeFileSync(stackFile, original);
+        }
+        const events: EngineEvent[] = [];
+        await stack.preview({ onOutput, onEvent: (e) => events.push(e) });
+        const shrink = nonSame(plannedSteps(events));
+        assert.deepEqual(shrink.filter((st) => st.op !== "delete").map((st) => `${st.op} ${st.urn}`), [], "only deletes");
+        assert.deepEqual(shrink.filter((st) => !st.urn.includes("cluster4")).map((st) => st.urn), [], "only cluster4's resources");
+        assert.deepEqual(shrink.filter((st) => st.byProgram).map(key).sort(), predictedNew, "everything the grow added");
+        assert.equal((await stack.up({ onOutput })).summary.result, "succeeded");
+        for (const c of CLUSTERS) {
+            const names = (await api[c].core.listNamespacedSecret({ namespace: "istio-system" })).items.map((x) => x.metadata!.name!);
+            assert.deepEqual(names.filter((n) => n.includes("cluster4")), [], `${c}: no remote secret or token for cluster4 is left`);
+            assert.equal(names.filter((n) => n.startsWith("istio-remote-secret-")).length, 2, `${c}: remote secrets`);
+        }
+        assert.deepEqual(await clusterSnapshot(c4), c4before, "cluster4 is as before the grow");
+        assert.deepEqual(changes((await stack.preview({ onOutput })).changeSummary), []);
+        localUp(env, 3);
     });
 
     it("6. destroy leaves every cluster as it was before the up, node labels and CRDs included", async () => {

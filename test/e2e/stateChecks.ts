@@ -36,6 +36,32 @@ export function registeredByProgram(events: EngineEvent[]): Registered[] {
     return out;
 }
 
+/** One planned step of a preview: its operation and resource, and whether the program registered it itself. */
+export interface PlannedStep {
+    op: string;
+    urn: string;
+    type: string;
+    name: string;
+    /** False for the stack, default providers and Helm chart children (what the charts render). */
+    byProgram: boolean;
+}
+
+/** Every planned step of a preview, "same" included. */
+export function plannedSteps(events: EngineEvent[]): PlannedStep[] {
+    const out: PlannedStep[] = [];
+    for (const e of events) {
+        const m = e.resourcePreEvent?.metadata;
+        if (!m) continue;
+        const [, , typePath = "", name = ""] = m.urn.split("::");
+        const byProgram =
+            m.type !== "pulumi:pulumi:Stack" &&
+            !(m.type.startsWith("pulumi:providers:") && name.startsWith("default")) &&
+            !typePath.includes("kubernetes:helm.sh/v4:Chart$");
+        out.push({ op: m.op, urn: m.urn, type: m.type, name, byProgram });
+    }
+    return out;
+}
+
 /** Counts per type and per `provider/type`. */
 export function countsOf(rs: Registered[]): { total: number; byType: Record<string, number>; byProvider: Record<string, number> } {
     const byType: Record<string, number> = {};
