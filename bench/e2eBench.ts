@@ -25,6 +25,7 @@ import {
     CONTEXTS,
     KUBECONFIG,
     localStack,
+    localStackFileText,
     localUp,
     missingPulumiPlugins,
     REPO,
@@ -32,7 +33,7 @@ import {
 } from "../test/e2e/harness";
 
 type ClusterCfg = { name: string; network: string; apiServerUrl: string; nodes: { name: string; region: string; zone: string }[] };
-const localConfig = YAML.parse(fs.readFileSync(path.join(REPO, "Pulumi.local.yaml"), "utf8")).config;
+const localConfig = YAML.parse(localStackFileText()).config;
 const clusterCfgs: ClusterCfg[] = localConfig["istio-multicluster:clusters"];
 const meshID: string = localConfig["istio-multicluster:meshID"];
 const ctx = (c: ClusterCfg) => CONTEXTS[c.name as keyof typeof CONTEXTS];
@@ -127,7 +128,11 @@ async function pulumiHalf(env: NodeJS.ProcessEnv, api: Record<string, Clients>, 
         return na(`provider plugins missing: ${missing.join(", ")}`);
     }
     const penv = toolchainEnv(["pulumi", "kube", "istio"]);
-    const { stack, backend } = await localStack(penv, "bench");
+    // Like for like: the mesh the serial procedure builds (labels, CA, cacerts, istiod, east-west gateway,
+    // exposed services, remote secrets), without the local stack's traffic scenarios.
+    const { stack, backend } = await localStack(penv, "bench", (config) => {
+        config["istio-multicluster:scenarios"] = [];
+    });
     const out: string[] = [];
     const onOutput = (s: string) => out.push(s);
     try {

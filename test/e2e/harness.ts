@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import * as YAML from "yaml";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 export const CACHE = process.env.ISTIO_MC_CACHE ?? path.join(os.homedir(), ".cache", "istio-multicluster");
@@ -108,16 +109,24 @@ export function pulumiEnv(env: NodeJS.ProcessEnv, backend: string): Record<strin
 }
 
 /**
- * A Pulumi workspace on a stack whose config is a copy of Pulumi.local.yaml, with a throw-away file backend.
- * Config changes made by a test go to the copy; the committed Pulumi.local.yaml is never written.
+ * A Pulumi workspace on a stack whose config is a copy of Pulumi.local.yaml (changed by `edit` if given), with a
+ * throw-away file backend. Config changes made by a test go to the copy; the committed Pulumi.local.yaml is
+ * never written.
  */
 export async function localStack(
     env: NodeJS.ProcessEnv,
     stackName = E2E_STACK,
+    edit?: (config: Record<string, unknown>) => void,
 ): Promise<{ stack: Stack; backend: string; envVars: Record<string, string> }> {
     const backend = fs.mkdtempSync(path.join(os.tmpdir(), "istio-mc-backend-"));
     const envVars = pulumiEnv(env, backend);
-    fs.writeFileSync(path.join(REPO, `Pulumi.${stackName}.yaml`), localStackFileText());
+    let text = localStackFileText();
+    if (edit) {
+        const doc = YAML.parse(text);
+        edit(doc.config);
+        text = YAML.stringify(doc);
+    }
+    fs.writeFileSync(path.join(REPO, `Pulumi.${stackName}.yaml`), text);
     // The Automation API looks the CLI up on this process's PATH.
     process.env.PATH = env.PATH;
     const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: REPO }, { envVars });
