@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
+import { isInlineKubeconfig, KubeconfigLookup, KubeconfigSource, lookupKubeconfig } from "./model/kubeconfigLookup";
 
 /** Kubeconfig and context of one cluster. */
 export interface ClusterAccess {
@@ -23,7 +23,7 @@ export function expandHome(p: string): string {
 /** Returns the kubeconfig text for `access` (reading the file when a path is given), or undefined if none exists. */
 export function loadKubeconfigText(access: ClusterAccess): string | undefined {
     const k = access.kubeconfig;
-    if (k && /\n/.test(k)) return k;
+    if (k && isInlineKubeconfig(k)) return k;
     const file = k ?? defaultKubeconfigPath();
     if (!file) return undefined;
     try {
@@ -35,18 +35,25 @@ export function loadKubeconfigText(access: ClusterAccess): string | undefined {
 
 /** The API server URL `access` resolves to, read from the kubeconfig; undefined when it cannot be read. */
 export function kubeconfigServer(access: ClusterAccess): string | undefined {
-    const text = loadKubeconfigText(access);
-    if (!text) return undefined;
-    let doc: any;
+    const found = kubeconfigLookup(access);
+    return found.status === "found" ? found.server : undefined;
+}
+
+/** Reads the kubeconfig of `access` and looks its context up: found (server, credential fields), or why not. */
+export function kubeconfigLookup(access: ClusterAccess): KubeconfigLookup {
+    const k = access.kubeconfig;
+    if (k && isInlineKubeconfig(k)) return lookupKubeconfig(k, { kind: "inline" }, access.context);
+    const file = k ?? defaultKubeconfigPath();
+    const source: KubeconfigSource = { kind: "file", path: file ?? "~/.kube/config", explicit: k !== undefined };
+    if (!file) return lookupKubeconfig(undefined, source, access.context);
+    let text: string;
     try {
-        doc = YAML.parse(text);
-    } catch {
-        return undefined;
+        text = fs.readFileSync(expandHome(file), "utf8");
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        return lookupKubeconfig(undefined, source, access.context, code === "ENOENT" ? "not found" : `cannot be read (${code ?? "error"})`);
     }
-    const ctxName = access.context ?? doc?.["current-context"];
-    const ctx = (doc?.contexts ?? []).find((c: any) => c?.name === ctxName)?.context;
-    const cluster = (doc?.clusters ?? []).find((c: any) => c?.name === ctx?.cluster)?.cluster;
-    return typeof cluster?.server === "string" ? cluster.server : undefined;
+    return lookupKubeconfig(text, source, access.context);
 }
 
 function defaultKubeconfigPath(): string | undefined {

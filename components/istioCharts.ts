@@ -40,8 +40,7 @@ export function resolveIstioChart(
     if (source.kind === "repo") {
         return { chart, version, repositoryOpts: { repo: source.repo } };
     }
-    const tried = LOCAL_LAYOUTS[chart].map((rel) => path.resolve(expandHome(source.path), rel));
-    const found = tried.find((dir) => exists(path.join(dir, "Chart.yaml")));
+    const { found, tried } = findLocalChart(source.path, chart, exists);
     if (!found) {
         throw new Error(
             `istio.chartPath: no ${chart} chart under ${source.path} (looked for Chart.yaml in ${tried.join(", ")}); ` +
@@ -49,4 +48,22 @@ export function resolveIstioChart(
         );
     }
     return { chart: found };
+}
+
+/** Looks one chart up under a local chart directory (either layout): the directory found, and those tried. */
+export function findLocalChart(
+    chartPath: string,
+    chart: IstioChartName,
+    exists: (p: string) => boolean = (p) => fs.existsSync(p),
+): { found?: string; tried: string[] } {
+    const tried = LOCAL_LAYOUTS[chart].map((rel) => path.resolve(expandHome(chartPath), rel));
+    return { found: tried.find((dir) => exists(path.join(dir, "Chart.yaml"))), tried };
+}
+
+/** The charts missing under a local chart directory (what the config layer refuses before anything registers). */
+export function missingLocalCharts(chartPath: string, exists?: (p: string) => boolean): { chart: IstioChartName; tried: string[] }[] {
+    return (["base", "istiod", "gateway"] as const)
+        .map((chart) => ({ chart, ...findLocalChart(chartPath, chart, exists) }))
+        .filter((r) => !r.found)
+        .map(({ chart, tried }) => ({ chart, tried }));
 }

@@ -3,19 +3,28 @@
  * model plus the secrets it names. The only place that reads stack config; components get typed args.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { kubeconfigServer } from "../components/clusterAccess";
+import { kubeconfigLookup } from "../components/clusterAccess";
+import { missingLocalCharts } from "../components/istioCharts";
 import { MeshSecrets } from "../components/mesh";
-import { ConfigIssue, MeshConfigError, MeshModel, meshConfigSchema, parseMeshConfig } from "../components/model";
+import { ConfigIssue, MeshConfigError, MeshModel, meshConfigSchema, ParseEnvironment, parseMeshConfig } from "../components/model";
 
 /** Config namespace (= project name). */
 export const CONFIG_NAMESPACE = "istio-multicluster";
 
-/** The raw values of every key in the namespace, JSON-decoded where possible. */
+/**
+ * The raw values of every key in the namespace: objects, lists, `true`/`false` and `null` JSON-decoded (the
+ * CLI hands them over as JSON text); anything else kept as the text it is, so `meshID: "1234"` stays the
+ * string "1234" and `tag: 1.10` does not become 1.1.
+ */
 export function rawNamespaceConfig(all: Record<string, string> = pulumi.runtime.allConfig()): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(all)) {
         if (!k.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
         const key = k.slice(CONFIG_NAMESPACE.length + 1);
+        if (!/^\s*([[{]|true\s*$|false\s*$|null\s*$)/.test(v)) {
+            raw[key] = v;
+            continue;
+        }
         try {
             raw[key] = JSON.parse(v);
         } catch {
@@ -25,8 +34,33 @@ export function rawNamespaceConfig(all: Record<string, string> = pulumi.runtime.
     return raw;
 }
 
+/** True if `key` of the namespace is stored encrypted (the SDK's own secret-key list; internal in 3.248). */
+function isSecretConfigKey(key: string): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
+    return runtimeConfig.isConfigSecret?.(`${CONFIG_NAMESPACE}:${key}`) ?? false;
+}
+
+/**
+ * The facts the model needs from outside the config: kubeconfig files, secret config values (decrypted by
+ * the SDK, never logged), local charts. `all` is the config map the values come from.
+ */
+export function stackEnvironment(all: Record<string, string>): ParseEnvironment {
+    return {
+        namespace: CONFIG_NAMESPACE,
+        kubeconfigServer: (c) => kubeconfigLookup({ kubeconfig: c.kubeconfig, context: c.context }),
+        secretValue: (key) => {
+            const value = all[`${CONFIG_NAMESPACE}:${key}`];
+            return value === undefined ? undefined : { value, secret: isSecretConfigKey(key) };
+        },
+        isSecretKey: isSecretConfigKey,
+        localChartsMissing: (chartPath) => missingLocalCharts(chartPath),
+        now: () => new Date(),
+    };
+}
+
 /** The stack's mesh model and secrets. Throws a {@link MeshConfigError} naming every bad key before anything is registered. */
-export function loadStack(all?: Record<string, string>): { model: MeshModel; secrets: MeshSecrets } {
+export function loadStack(all: Record<string, string> = pulumi.runtime.allConfig()): { model: MeshModel; secrets: MeshSecrets } {
     const raw = rawNamespaceConfig(all);
     const known = new Set(Object.keys(meshConfigSchema.shape));
     const referencedSecrets = secretKeysReferenced(raw);
@@ -35,7 +69,7 @@ export function loadStack(all?: Record<string, string>): { model: MeshModel; sec
 
     let model: MeshModel;
     try {
-        model = parseMeshConfig(body, { kubeconfigServer: (c) => kubeconfigServer({ kubeconfig: c.kubeconfig, context: c.context }) });
+        model = parseMeshConfig(body, stackEnvironment(all));
     } catch (e) {
         if (e instanceof MeshConfigError) throw withUnknownKeys(e.issues, unknown);
         throw e;

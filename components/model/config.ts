@@ -3,52 +3,63 @@
  * what it learned from kubeconfig files), so it is unit-testable and reusable by the policy pack.
  */
 import { z } from "zod";
+import { apiServerUrlShapeProblem, isTlsServerName } from "./apiServer";
+import { checkCaValidity } from "./caValidity";
+import { checkEnvironment, ParseEnvironment } from "./environment";
 import { ConfigIssue, MeshConfigError, formatPath } from "./errors";
 import { isDns1123Label, isDns1123Subdomain, isLabelValue } from "./names";
 import { ClusterModel, LinkModel, MeshModel } from "./types";
 import { checkTopology } from "./topology";
 import { parseIstioVersion, MIN_ISTIO_MINOR } from "./versions";
 import { resolveScenarios, scenarioListSchema, scenarioSettingsSchema } from "./scenarios";
+import { checkValueOwnership } from "./valueOwnership";
+
+export type { ParseEnvironment, MissingChart } from "./environment";
 
 /** Istio release used when `istio.version` is not set. */
 export const DEFAULT_ISTIO_VERSION = "1.30.3";
 /** The official Istio Helm repository. */
 export const OFFICIAL_CHART_REPO = "https://istio-release.storage.googleapis.com/charts";
 
+/**
+ * A string field that also takes a number or boolean, converted to its string: Pulumi stack config hands
+ * the program JSON-parsed values, so `meshID: 1234` or `zone: 1` arrive as numbers. Used for every field
+ * that holds a name, version, tag or path.
+ */
+const text = (what: string) =>
+    z.preprocess(
+        (v) => (typeof v === "number" && Number.isFinite(v)) || typeof v === "boolean" ? String(v) : v,
+        z.string({ error: `${what} must be a string` }),
+    );
+
 const dnsLabel = (what: string) =>
-    z.string({ error: `${what} must be a string` }).refine(isDns1123Label, {
+    text(what).refine(isDns1123Label, {
         error: (iss) =>
             `${what} ${JSON.stringify(iss.input)} is not a DNS-1123 label: use at most 63 lowercase letters, digits ` +
             `and '-', starting and ending with a letter or digit`,
     });
 
 const labelValue = (what: string) =>
-    z.string({ error: `${what} must be a string` }).refine(isLabelValue, {
+    text(what).refine(isLabelValue, {
         error: (iss) =>
             `${what} ${JSON.stringify(iss.input)} is not a valid Kubernetes label value: use 1-63 letters, digits, ` +
             `'-', '_' or '.', starting and ending with a letter or digit`,
     });
 
-const httpsUrl = z.string().refine(
-    (s) => {
-        try {
-            const u = new URL(s);
-            return u.protocol === "https:" && u.hostname !== "";
-        } catch {
-            return false;
-        }
-    },
-    { error: (iss) => `${JSON.stringify(iss.input)} is not an https:// URL with a host (e.g. https://10.0.0.1:6443)` },
-);
+/** An API server URL as written in config: https, a host, no userinfo/query/fragment (apiServer.ts). */
+const httpsUrl = z.string().superRefine((s, ctx) => {
+    const problem = apiServerUrlShapeProblem(s);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 const stringMap = z.record(z.string(), z.string({ error: "values must be strings (quote numbers and booleans)" }));
 const valuesMap = z.record(z.string(), z.unknown());
-const secretKeyName = z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]+$/, { error: "must be a Pulumi config key name (letters, digits, '_', '.', ':', '-')" });
+const secretKeyName = text("a config key name").pipe(
+    z.string().regex(/^[A-Za-z0-9_.:-]+$/, { error: "must be a Pulumi config key name (letters, digits, '_', '.', ':', '-')" }),
+);
 
 const nodeSchema = z.strictObject({
-    name: z.string().refine(isDns1123Subdomain, {
+    name: text("node name").refine(isDns1123Subdomain, {
         error: (iss) => `node name ${JSON.stringify(iss.input)} is not a valid Kubernetes node name (DNS-1123 subdomain)`,
     }),
     region: labelValue("region"),
@@ -69,10 +80,15 @@ const gatewaySchema = z.strictObject({
 const clusterSchema = z.strictObject({
     name: dnsLabel("cluster name"),
     network: dnsLabel("network name"),
-    context: z.string().min(1, { error: "must not be empty" }).optional(),
-    kubeconfig: z.string().min(1, { error: "must not be empty" }).optional(),
+    context: text("context").pipe(z.string().min(1, { error: "must not be empty" })).optional(),
+    kubeconfig: text("kubeconfig").pipe(z.string().min(1, { error: "must not be empty" })).optional(),
     apiServerUrl: httpsUrl.optional(),
-    tlsServerName: z.string().min(1).optional(),
+    tlsServerName: text("tlsServerName")
+        .refine(isTlsServerName, {
+            error: (iss) =>
+                `${JSON.stringify(iss.input)} is not a DNS name or IP address: use the host name on the API server's certificate (e.g. kubernetes.default.svc)`,
+        })
+        .optional(),
     nodes: z.array(nodeSchema).default([]),
     eastWestGateway: gatewaySchema.default({ enabled: true, serviceType: "LoadBalancer", serviceAnnotations: {} }),
     remoteKubeconfigSecret: secretKeyName.optional(),
@@ -80,22 +96,22 @@ const clusterSchema = z.strictObject({
 });
 
 const istioSchema = z.strictObject({
-    version: z.string().default(DEFAULT_ISTIO_VERSION),
-    hub: z
-        .string()
-        .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*$/, {
-            error: "must be an image registry path such as gcr.io/istio-release or registry.example.com/istio",
-        })
+    version: text("istio.version").default(DEFAULT_ISTIO_VERSION),
+    hub: text("istio.hub")
+        .pipe(
+            z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*$/, {
+                error: "must be an image registry path such as gcr.io/istio-release or registry.example.com/istio",
+            }),
+        )
         .optional(),
-    tag: z
-        .string()
-        .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "must be a valid image tag" })
+    tag: text("istio.tag")
+        .pipe(z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "must be a valid image tag" }))
         .optional(),
     chartRepo: z
         .string()
         .refine((s) => /^(https?|oci):\/\/[^\s]+$/.test(s), { error: "must be an http(s):// or oci:// URL" })
         .optional(),
-    chartPath: z.string().min(1, { error: "must not be empty" }).optional(),
+    chartPath: text("istio.chartPath").pipe(z.string().min(1, { error: "must not be empty" })).optional(),
     dnsCapture: z.boolean().default(true),
     dnsAutoAllocate: z.boolean().default(true),
     keepCrdsOnDestroy: z.boolean().default(false),
@@ -143,12 +159,6 @@ export const meshConfigSchema = z.strictObject({
 /** Raw config as users write it in Pulumi.<stack>.yaml (before defaults). */
 export type MeshConfigInput = z.input<typeof meshConfigSchema>;
 
-/** What the impure caller learned from kubeconfig files; injected so that parsing stays pure. */
-export interface ParseEnvironment {
-    /** The API server URL the kubeconfig gives for a cluster (its context, or current-context), if known. */
-    kubeconfigServer?: (cluster: { name: string; context?: string; kubeconfig?: string }) => string | undefined;
-}
-
 /**
  * Validates raw stack config and returns the mesh model. Collects every problem and throws one
  * {@link MeshConfigError} listing them all (each naming its config path and the fix).
@@ -176,6 +186,12 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
     if (cfg.istio.chartRepo && cfg.istio.chartPath) {
         issues.push({ path: "istio.chartPath", message: "set either istio.chartRepo or istio.chartPath, not both" });
     }
+    issues.push(
+        ...checkCaValidity({ ...cfg.ca, existingRoot: !!cfg.ca.existingRootCertSecret }, (f) => `ca.${f}`),
+        ...checkValueOwnership(cfg.istio.values),
+    );
+    const facts = checkEnvironment(cfg, env);
+    issues.push(...facts.issues);
     if (!!cfg.ca.existingRootCertSecret !== !!cfg.ca.existingRootKeySecret) {
         issues.push({
             path: cfg.ca.existingRootCertSecret ? "ca.existingRootKeySecret" : "ca.existingRootCertSecret",
@@ -198,15 +214,9 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
             }
             nodeSeen.add(n.name);
         });
-        let apiServerUrl = c.apiServerUrl;
-        let apiServerUrlSource: ClusterModel["apiServerUrlSource"] = apiServerUrl ? "config" : "unknown";
-        if (!apiServerUrl && !c.remoteKubeconfigSecret) {
-            const fromKubeconfig = env.kubeconfigServer?.({ name: c.name, context: c.context, kubeconfig: c.kubeconfig });
-            if (fromKubeconfig) {
-                apiServerUrl = fromKubeconfig;
-                apiServerUrlSource = "kubeconfig";
-            }
-        }
+        const fromKubeconfig = facts.discovered.get(i);
+        const apiServerUrl = c.apiServerUrl ?? fromKubeconfig;
+        const apiServerUrlSource: ClusterModel["apiServerUrlSource"] = c.apiServerUrl ? "config" : fromKubeconfig ? "kubeconfig" : "unknown";
         return {
             name: c.name,
             network: c.network,
@@ -234,7 +244,11 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
     // Unique names, and every link target reachable from the other clusters.
     issues.push(
         ...checkTopology(
-            clusters.map((c) => ({ ...c, usesReaderToken: c.remoteCredential.kind === "readerToken" })),
+            clusters.map((c, i) => ({
+                ...c,
+                usesReaderToken: c.remoteCredential.kind === "readerToken",
+                apiServerUrlExplained: facts.explained.has(i),
+            })),
             cfg.allowLoopbackApiServer,
         ),
     );
@@ -288,6 +302,8 @@ function zodIssueToConfigIssue(issue: z.core.$ZodIssue): ConfigIssue {
                 path,
                 message: `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}: check the spelling against the config reference in README.md`,
             };
+        case "custom":
+            return { path, message: issue.message };
         case "invalid_type":
             if (issue.input === undefined) return { path, message: `is required (expected ${issue.expected})` };
             return { path, message: issue.message.startsWith("Invalid input") ? `expected ${issue.expected}` : issue.message };

@@ -3,6 +3,7 @@
  * checks istiod applies to it (pkg/kube/util.go sanitisation), shared with the policy pack.
  */
 import * as YAML from "yaml";
+import { redactCredentials } from "./redact";
 
 /** What goes into a reader-token kubeconfig. */
 export interface RemoteKubeconfigInput {
@@ -55,7 +56,8 @@ export interface KubeconfigCheck {
 /**
  * Checks a kubeconfig meant for a remote secret the way istiod does before using it: it must parse, name a
  * current context, and use no exec plugin, no auth-provider other than oidc, no token file and no client
- * key/certificate file paths (inline `*-data` and `token` are fine).
+ * key/certificate file paths (inline `*-data` and `token` are fine). Messages never quote a credential
+ * ({@link redactCredentials}).
  */
 export function checkRemoteKubeconfig(text: string, allowedInsecure: readonly string[] = []): KubeconfigCheck {
     const errors: string[] = [];
@@ -63,9 +65,9 @@ export function checkRemoteKubeconfig(text: string, allowedInsecure: readonly st
     try {
         doc = YAML.parse(text);
     } catch (e) {
-        return { errors: [`kubeconfig is not valid YAML: ${(e as Error).message}`], servers: [] };
+        return { errors: [`kubeconfig is not valid YAML: ${redactCredentials((e as Error).message, text)}`], servers: [] };
     }
-    if (!doc || typeof doc !== "object") return { errors: ["kubeconfig is empty"], servers: [] };
+    if (!doc || typeof doc !== "object" || Array.isArray(doc)) return { errors: ["kubeconfig is empty or not a YAML mapping"], servers: [] };
     const servers = (Array.isArray(doc.clusters) ? doc.clusters : [])
         .map((c: any) => c?.cluster?.server)
         .filter((s: unknown): s is string => typeof s === "string");
@@ -77,7 +79,7 @@ export function checkRemoteKubeconfig(text: string, allowedInsecure: readonly st
     if (!servers.length) errors.push("kubeconfig has no cluster with a server URL");
     for (const u of Array.isArray(doc.users) ? doc.users : []) {
         const user = u?.user ?? {};
-        const who = `user ${JSON.stringify(u?.name ?? "")}`;
+        const who = `user ${JSON.stringify(redactCredentials(String(u?.name ?? "")))}`;
         if (user.exec && !allowedInsecure.includes("exec")) errors.push(`${who} uses an exec plugin, which istiod rejects`);
         if (user["auth-provider"] && user["auth-provider"].name !== "oidc" && !allowedInsecure.includes("auth-provider")) {
             errors.push(`${who} uses auth-provider ${JSON.stringify(user["auth-provider"].name)}; istiod accepts only oidc`);
@@ -88,5 +90,5 @@ export function checkRemoteKubeconfig(text: string, allowedInsecure: readonly st
             if (user[f] && !allowedInsecure.includes(f)) errors.push(`${who} uses ${f} (a file path), which istiod rejects; use ${f}-data`);
         }
     }
-    return { errors, servers };
+    return { errors: errors.map((e) => redactCredentials(e, text)), servers };
 }

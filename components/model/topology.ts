@@ -3,8 +3,8 @@
  * the policy pack: unique DNS-1123 cluster names, and API servers the other clusters can reach.
  */
 import { ConfigIssue } from "./errors";
+import { apiServerUrlProblem, canonicalApiServer } from "./apiServer";
 import { isDns1123Label } from "./names";
-import { isLoopbackUrl } from "./versions";
 
 /** What the checks need to know of one cluster. */
 export interface TopologyCluster {
@@ -20,11 +20,17 @@ export interface TopologyCluster {
     context?: string;
     /** True when links to this cluster use a reader token (so the URL must be known here). */
     usesReaderToken: boolean;
+    /**
+     * True when the caller already reported why the URL is unknown (kubeconfig file or context missing), so
+     * no second, vaguer "unknown" issue is added.
+     */
+    apiServerUrlExplained?: boolean;
 }
 
 /**
  * Returns the issues with a set of clusters; `pathOf(i, field)` renders the path of cluster i's field
- * (config path in stack config, args path in components).
+ * (config path in stack config, args path in components). Checks: DNS-1123 names, unique names, one API
+ * server per cluster, and every linked API server known and reachable ({@link apiServerUrlProblem}).
  */
 export function checkTopology(
     clusters: TopologyCluster[],
@@ -50,22 +56,34 @@ export function checkTopology(
             seen.set(c.name, i);
         }
     });
+    const urlSeen = new Map<string, number>();
+    clusters.forEach((c, i) => {
+        const key = c.apiServerUrl ? canonicalApiServer(c.apiServerUrl) : undefined;
+        if (!key) return;
+        const first = urlSeen.get(key);
+        if (first === undefined) urlSeen.set(key, i);
+        else {
+            issues.push({
+                path: pathOf(i, "apiServerUrl"),
+                message: `${c.apiServerUrl} is also the API server of ${pathOf(first, "name").replace(/\.name$/, "")} (${clusters[first].name}): each cluster needs its own API server; check the context/apiServerUrl of both`,
+            });
+        }
+    });
     if (clusters.length < 2) return issues;
     clusters.forEach((c, i) => {
         if (!c.usesReaderToken) return;
         const at = pathOf(i, "apiServerUrl");
         if (!c.apiServerUrl) {
+            if (c.apiServerUrlExplained) return;
             issues.push({
                 path: at,
                 message: `cluster ${c.name} is linked to ${clusters.length - 1} other cluster(s), but its API server URL is unknown: set apiServerUrl to the address the other clusters' istiod can reach (istioctl's --server)`,
             });
-        } else if (isLoopbackUrl(c.apiServerUrl) && !allowLoopbackApiServer) {
-            const from = c.apiServerUrlSource === "kubeconfig" ? ` (read from kubeconfig context ${c.context ?? "current-context"})` : "";
-            issues.push({
-                path: at,
-                message: `${c.apiServerUrl}${from} is a loopback address, which the other clusters' istiod cannot reach: set apiServerUrl to an address reachable from them, or set allowLoopbackApiServer: true for single-host test setups`,
-            });
+            return;
         }
+        const from = c.apiServerUrlSource === "kubeconfig" ? ` (read from kubeconfig context ${c.context ?? "current-context"})` : "";
+        const problem = apiServerUrlProblem(c.apiServerUrl, allowLoopbackApiServer, from);
+        if (problem) issues.push({ path: at, message: problem });
     });
     return issues;
 }

@@ -1,7 +1,7 @@
 /**
  * Version- and address-dependent facts, kept apart so that the schema and the components agree.
  */
-import { isIP } from "net";
+import { classifyHost } from "./apiServer";
 
 /** Oldest Istio minor release whose charts and values this project renders (1.22, charts with `networkGateway`). */
 export const MIN_ISTIO_MINOR = 22;
@@ -22,17 +22,11 @@ export function autoAllocateMode(semver: { minor: number }): "controller" | "age
     return semver.minor >= 25 ? "controller" : "agent";
 }
 
-/** True if the URL's host is a loopback address or `localhost` (unusable from another cluster). */
+/** True if the URL's host is a loopback address (IPv4-mapped forms included) or `localhost` (unusable from another cluster). */
 export function isLoopbackUrl(url: string): boolean {
-    let host: string;
     try {
-        host = new URL(url).hostname;
+        return classifyHost(new URL(url).hostname) === "loopback";
     } catch {
         return false;
     }
-    host = host.replace(/^\[|\]$/g, "").toLowerCase();
-    if (host === "localhost" || host.endsWith(".localhost")) return true;
-    if (isIP(host) === 4) return host.startsWith("127.");
-    if (isIP(host) === 6) return host === "::1" || host === "0:0:0:0:0:0:0:1";
-    return false;
 }

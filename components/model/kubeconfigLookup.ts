@@ -1,0 +1,86 @@
+/**
+ * What a cluster's kubeconfig (file or inline text) says about the context the program will use: found or
+ * not and why, its server, and which credential fields its user carries. Pure: the caller reads the file.
+ * Every reason string is redacted ({@link redactCredentials}).
+ */
+import * as YAML from "yaml";
+import { redactCredentials } from "./redact";
+
+/** Where a kubeconfig came from. */
+export type KubeconfigSource =
+    /** A file: named by `clusters[].kubeconfig` (`explicit`), or the default `$KUBECONFIG` / `~/.kube/config`. */
+    | { kind: "file"; path: string; explicit: boolean }
+    /** YAML text given directly in `clusters[].kubeconfig`. */
+    | { kind: "inline" };
+
+/** Result of looking a context up in a kubeconfig. */
+export type KubeconfigLookup =
+    /** The context exists. */
+    | {
+          status: "found";
+          /** Where the kubeconfig came from. */
+          source: KubeconfigSource;
+          /** The context used (given, or the kubeconfig's current-context). */
+          context: string;
+          /** Its cluster's `server`, if set. */
+          server?: string;
+          /** Credential fields set on its user (e.g. `token`, `client-key-data`, `password`). */
+          credentials: string[];
+      }
+    /** The file does not exist or cannot be read. */
+    | { status: "fileMissing"; source: KubeconfigSource; reason: string }
+    /** The text is not a kubeconfig (YAML error or not a mapping); `reason` is redacted. */
+    | { status: "unparsable"; source: KubeconfigSource; reason: string }
+    /** No context was given and the kubeconfig has no current-context. */
+    | { status: "noCurrentContext"; source: KubeconfigSource; available: string[] }
+    /** The context is not in the kubeconfig. */
+    | { status: "contextMissing"; source: KubeconfigSource; context: string; available: string[] };
+
+/** Credential fields of a kubeconfig user that must not sit in plain stack config. */
+export const USER_CREDENTIAL_FIELDS = ["token", "client-key-data", "password", "client-certificate-data"] as const;
+
+/** True if a `clusters[].kubeconfig` value is kubeconfig text rather than a path (it spans lines). */
+export function isInlineKubeconfig(value: string): boolean {
+    return /\n/.test(value);
+}
+
+/** How to name a kubeconfig source in messages. */
+export function describeKubeconfigSource(s: KubeconfigSource): string {
+    if (s.kind === "inline") return "the inline kubeconfig";
+    return s.explicit ? `kubeconfig file ${s.path}` : `the default kubeconfig ${s.path} ($KUBECONFIG or ~/.kube/config)`;
+}
+
+/** Looks `context` (or the current-context) up in kubeconfig `text`; `text` undefined means the file could not be read. */
+export function lookupKubeconfig(text: string | undefined, source: KubeconfigSource, context?: string, readError = "not found"): KubeconfigLookup {
+    if (text === undefined) return { status: "fileMissing", source, reason: readError };
+    let doc: any;
+    try {
+        doc = YAML.parse(text);
+    } catch (e) {
+        return { status: "unparsable", source, reason: `not valid YAML: ${redactCredentials((e as Error).message, text)}` };
+    }
+    if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
+        return { status: "unparsable", source, reason: "not a kubeconfig (expected a YAML mapping with clusters, contexts and users)" };
+    }
+    const contexts: any[] = Array.isArray(doc.contexts) ? doc.contexts : [];
+    const available = contexts.map((c) => c?.name).filter((n): n is string => typeof n === "string");
+    const name = context ?? (typeof doc["current-context"] === "string" && doc["current-context"] ? doc["current-context"] : undefined);
+    if (!name) return { status: "noCurrentContext", source, available };
+    const ctx = contexts.find((c) => c?.name === name)?.context;
+    if (!ctx) return { status: "contextMissing", source, context: name, available };
+    const cluster = (Array.isArray(doc.clusters) ? doc.clusters : []).find((c: any) => c?.name === ctx.cluster)?.cluster;
+    const user = (Array.isArray(doc.users) ? doc.users : []).find((u: any) => u?.name === ctx.user)?.user ?? {};
+    const credentials: string[] = USER_CREDENTIAL_FIELDS.filter((f) => typeof user?.[f] === "string" && user[f] !== "");
+    if (user?.["auth-provider"]?.config && typeof user["auth-provider"].config === "object") {
+        for (const k of ["id-token", "refresh-token", "access-token", "client-secret"]) {
+            if (user["auth-provider"].config[k]) credentials.push(`auth-provider.config.${k}`);
+        }
+    }
+    return {
+        status: "found",
+        source,
+        context: name,
+        server: typeof cluster?.server === "string" ? cluster.server : undefined,
+        credentials,
+    };
+}
