@@ -140,13 +140,19 @@ export function promiseOf<T>(o: pulumi.Input<T>): Promise<T> {
     return new Promise((resolve) => pulumi.output(o).apply((v) => resolve(v as T)));
 }
 
-/** Sets the stack config the program reads (keys without namespace get `istio-multicluster:`). */
-export function setStackConfig(values: Record<string, unknown>): void {
+/** Full config key of `k` (keys without namespace get `istio-multicluster:`). */
+const fullKey = (k: string) => (k.includes(":") ? k : `istio-multicluster:${k}`);
+
+/**
+ * Sets the stack config the program reads (keys without namespace get `istio-multicluster:`); `secretKeys`
+ * are marked as stored encrypted, as `pulumi config set --secret` would.
+ */
+export function setStackConfig(values: Record<string, unknown>, secretKeys: string[] = []): void {
     const all: Record<string, string> = {};
     for (const [k, v] of Object.entries(values)) {
-        all[k.includes(":") ? k : `istio-multicluster:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+        all[fullKey(k)] = typeof v === "string" ? v : JSON.stringify(v);
     }
-    pulumi.runtime.setAllConfig(all);
+    pulumi.runtime.setAllConfig(all, secretKeys.map(fullKey));
 }
 
 /** Waits until no new resource has been registered for a few event-loop turns. */
@@ -168,10 +174,10 @@ export async function settle(mocks: RecordingMocks, quietMs = 60): Promise<void>
  * Runs the program (program/main.ts) under `mocks` with the given stack config, recording every resource's
  * explicit dependsOn, and waits until registration settles.
  */
-export async function runProgram(mocks: RecordingMocks, config: Record<string, unknown>, stack = "test") {
+export async function runProgram(mocks: RecordingMocks, config: Record<string, unknown>, stack = "test", secretKeys: string[] = []) {
     mocks.reset();
     await setMocks(mocks, stack);
-    setStackConfig(config);
+    setStackConfig(config, secretKeys);
     const edges: Edges = new Map();
     const { main } = await import("../../program/main");
     const out = main({ transformations: [dependencyRecorder(edges)] });
