@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { isDns1123Label, ISTIO_NAMESPACE } from "./model";
+import { checkCaValidity, isDns1123Label, ISTIO_NAMESPACE } from "./model";
 
 /** Key usages of both root and intermediates (Makefile: digitalSignature, nonRepudiation, keyEncipherment, keyCertSign). */
 const CA_KEY_USAGES = ["digital_signature", "content_commitment", "key_encipherment", "cert_signing"];
@@ -182,12 +182,15 @@ function validateArgs(parent: pulumi.Resource, args: SharedRootCAArgs): void {
     }
     if (args.keyAlgorithm && !["RSA", "ECDSA"].includes(args.keyAlgorithm)) fail("keyAlgorithm", "must be RSA or ECDSA");
     if (args.rsaBits !== undefined && ![2048, 3072, 4096].includes(args.rsaBits)) fail("rsaBits", "must be 2048, 3072 or 4096");
-    const root = args.rootValidityHours ?? 87600;
-    const inter = args.intermediateValidityHours ?? 8760;
-    if (!(inter > 0)) fail("intermediateValidityHours", "must be > 0");
-    if (!args.existingRoot && !(inter < root)) {
-        fail("intermediateValidityHours", `(${inter}) must be shorter than rootValidityHours (${root})`);
-    }
-    const early = args.earlyRenewalHours ?? 720;
-    if (!(early >= 0 && early < inter)) fail("earlyRenewalHours", `(${early}) must be >= 0 and below intermediateValidityHours (${inter})`);
+    // The same rules the config layer applies to ca.* (model/caValidity.ts), reported together.
+    const issues = checkCaValidity(
+        {
+            rootValidityHours: args.rootValidityHours ?? 87600,
+            intermediateValidityHours: args.intermediateValidityHours ?? 8760,
+            earlyRenewalHours: args.earlyRenewalHours ?? 720,
+            existingRoot: !!args.existingRoot,
+        },
+        (f) => `args.${f}`,
+    );
+    if (issues.length) throw new pulumi.ResourceError(`SharedRootCA: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`, parent);
 }
