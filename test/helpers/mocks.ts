@@ -155,8 +155,17 @@ export function setStackConfig(values: Record<string, unknown>, secretKeys: stri
     pulumi.runtime.setAllConfig(all, secretKeys.map(fullKey));
 }
 
-/** Waits until no new resource has been registered for a few event-loop turns. */
+// The SDK's own drain: what `pulumi up` waits for before the program counts as finished (internal export).
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+
+/**
+ * Waits until the program is done registering: first every outstanding RPC to the (mock) monitor, registrations
+ * made inside `apply` callbacks included, as the engine waits for them; then until no new resource has appeared
+ * for `quietMs`. The drain makes this independent of machine load (a time window alone is not).
+ */
 export async function settle(mocks: RecordingMocks, quietMs = 60): Promise<void> {
+    await waitForRPCs();
     let last = -1;
     let stableSince = Date.now();
     for (;;) {
