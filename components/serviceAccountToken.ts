@@ -79,7 +79,7 @@ export async function readServiceAccountToken(
             const s = await api.readNamespacedSecret({ name, namespace });
             if (s.data?.token && s.data?.["ca.crt"]) return s.data;
         } catch (e) {
-            pulumi.log.debug(`reading ${namespace}/${name}: ${(e as Error).message}`);
+            void pulumi.log.debug(`reading ${namespace}/${name}: ${(e as Error).message}`);
         }
         if (Date.now() >= deadline) return undefined;
         await new Promise((r) => setTimeout(r, wait.intervalMs ?? 2000));

@@ -67,7 +67,6 @@ let tracking = false;
 export function installSecretTracking(): boolean {
     if (tracking) return true;
     try {
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
         const mod = require("@pulumi/policy/deserialize");
         const original = mod?.deserializeProperties;
         if (typeof original !== "function" || original.length !== 2) return false;
@@ -92,7 +91,7 @@ export function setSecretTrackingForTests(on: boolean): void {
 function rawTarget(x: unknown): unknown {
     let cur = x;
     for (let i = 0; i < 8 && cur !== null && (typeof cur === "object" || typeof cur === "function"); i++) {
-        let isProxy = false;
+        let isProxy: boolean;
         try {
             isProxy = (cur as Record<string, unknown>)[IS_PROXY] === true;
         } catch {

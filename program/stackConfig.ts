@@ -36,7 +36,6 @@ export function rawNamespaceConfig(all: Record<string, string> = pulumi.runtime.
 
 /** True if `key` of the namespace is stored encrypted (the SDK's own secret-key list; internal in 3.248). */
 function isSecretConfigKey(key: string): boolean {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
     return runtimeConfig.isConfigSecret?.(`${CONFIG_NAMESPACE}:${key}`) ?? false;
 }
@@ -92,12 +91,14 @@ export function loadStack(all: Record<string, string> = pulumi.runtime.allConfig
     return { model, secrets };
 }
 
-function secretKeysReferenced(raw: Record<string, any>): Set<string> {
+function secretKeysReferenced(raw: Record<string, unknown>): Set<string> {
     const keys = new Set<string>();
-    const ca = raw.ca ?? {};
-    for (const k of [ca.existingRootCertSecret, ca.existingRootKeySecret]) if (typeof k === "string") keys.add(k);
-    for (const c of Array.isArray(raw.clusters) ? raw.clusters : []) {
-        if (typeof c?.remoteKubeconfigSecret === "string") keys.add(c.remoteKubeconfigSecret);
+    const field = (o: unknown, k: string): unknown => (typeof o === "object" && o !== null ? (o as Record<string, unknown>)[k] : undefined);
+    for (const k of [field(raw.ca, "existingRootCertSecret"), field(raw.ca, "existingRootKeySecret")])
+        if (typeof k === "string") keys.add(k);
+    for (const c of Array.isArray(raw.clusters) ? (raw.clusters as unknown[]) : []) {
+        const k = field(c, "remoteKubeconfigSecret");
+        if (typeof k === "string") keys.add(k);
     }
     return keys;
 }

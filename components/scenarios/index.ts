@@ -68,7 +68,7 @@ export class Scenarios extends pulumi.ComponentResource {
             return mc;
         };
         const child = { parent: this };
-        for (const w of m.warnings) pulumi.log.warn(formatIssue(w), this);
+        for (const w of m.warnings) void pulumi.log.warn(formatIssue(w), this);
 
         for (const c of m.sampleNamespaceClusters)
             this.sampleNamespaces[c] = new SampleNamespace(`${name}-${c}-sample`, { cluster: cluster(c) }, child);

@@ -144,7 +144,7 @@ export function helloworldServiceSpec(app: string): Record<string, unknown> {
 
 /** Logs each warning on `resource`. */
 export function warnAll(resource: pulumi.Resource, warnings: string[]): void {
-    for (const w of warnings) pulumi.log.warn(w, resource);
+    for (const w of warnings) void pulumi.log.warn(w, resource);
 }
 
 /**

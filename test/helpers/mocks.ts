@@ -118,7 +118,6 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
  */
 export async function setMocks(mocks: pulumi.runtime.Mocks, stack: string, preview = false): Promise<void> {
     await pulumi.runtime.setMocks(mocks, "istio-multicluster", stack, preview);
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     (require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsTransforms: boolean } }).getStore().supportsTransforms = true;
 }
 
@@ -156,7 +155,6 @@ export function setStackConfig(values: Record<string, unknown>, secretKeys: stri
 }
 
 // The SDK's own drain: what `pulumi up` waits for before the program counts as finished (internal export).
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
 
 /**

@@ -17,9 +17,7 @@ import {
 } from "@pulumi/policy";
 import { setSecretTrackingForTests } from "../../policy/props";
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { deserializeProperties } = require("@pulumi/policy/deserialize");
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const rpc = require("@pulumi/pulumi/runtime/rpc");
 
 /** The engine's unknown-string sentinel. */

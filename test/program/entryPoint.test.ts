@@ -57,6 +57,8 @@ describe("program entry point after a build", function () {
         await setMocks(mocks, "dev");
         setStackConfig(stackFileConfig("dev"));
         delete require.cache[require.resolve(entry)];
+        // Re-running the entry point needs a fresh require of the compiled-on-the-fly module, not an import.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const exported = require(entry) as Record<string, unknown>;
         await settle(mocks);
         assert.ok(pulumi.Output.isInstance(exported.rootCertPem), "the program's stack outputs are exported");
