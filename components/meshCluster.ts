@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAccess, expandHome } from "./clusterAccess";
 import { resolveIstioChart } from "./istioCharts";
+import { skipServiceEndpointWait } from "./serviceAwait";
 import {
     baseValues,
     CACERTS_SECRET,
@@ -202,8 +203,9 @@ export class MeshCluster extends pulumi.ComponentResource {
                 namespace: ISTIO_NAMESPACE,
                 values: istiodChartValues(args),
             },
-            // istiod picks its CA at start-up: the plugged-in cacerts must exist first.
-            { ...child, dependsOn: [this.namespace, this.cacerts, this.base] },
+            // istiod picks its CA at start-up: the plugged-in cacerts must exist first. Its Service skips the
+            // provider's fixed 10 s endpoint settle (serviceAwait.ts); the Deployment still waits for ready pods.
+            { ...child, dependsOn: [this.namespace, this.cacerts, this.base], transforms: [skipServiceEndpointWait] },
         );
 
         this.registerOutputs({});
