@@ -1,0 +1,102 @@
+/**
+ * The seeds' defaults for every scenario setting (namespace, images, CC2–CC4 locality rules, DNSP service
+ * entries, sample zone names) and the builders that turn settings into the objects' specs. No Pulumi calls.
+ */
+import { OutlierDetection } from "./locality";
+import { SampleZone, ServiceEntryModel } from "./scenarioModel";
+import { NodeTopology } from "./types";
+
+/** Namespace of the sample workloads (both seeds call it `sample`; hosts such as `helloworld2.sample` depend on it). */
+export const SAMPLE_NAMESPACE = "sample";
+/** Default helloworld image prefix; `-v1:1.0` / `-v2:1.0` are appended (istio/samples/helloworld). */
+export const HELLOWORLD_IMAGE = "docker.io/istio/examples-helloworld";
+/** Default image of the sleep (curl) clients (istio samples/curl). */
+export const SLEEP_IMAGE = "docker.io/curlimages/curl:8.16.0";
+
+/** Seed 000 CC2 outlierDetection. */
+export const CC2_OUTLIER: OutlierDetection = { consecutive5xxErrors: 5, interval: "1s", baseEjectionTime: "30s" };
+/** Seed 000 CC3 outlierDetection. */
+export const CC3_OUTLIER: OutlierDetection = { consecutive5xxErrors: 5, interval: "10s", baseEjectionTime: "30s" };
+/** Seed 000 CC4 outlierDetection. */
+export const CC4_OUTLIER: OutlierDetection = { consecutive5xxErrors: 1, interval: "1s", baseEjectionTime: "1m" };
+/** Seed 000 CC3's three `distribute` rules. */
+export const CC3_DISTRIBUTE: { from: string; to: Record<string, number> }[] = [
+    { from: "region2/zone1/*", to: { "region1/*": 50, "region3/*": 50 } },
+    { from: "region2/zone2/*", to: { "region2/zone3/*": 40, "region2/zone1/*": 40, "region3/*": 20 } },
+    { from: "region2/zone3/*", to: { "region4/zone5/*": 100 } },
+];
+/** Seed 000 CC4's failover rule. */
+export const CC4_FAILOVER: { from: string; to: string }[] = [{ from: "region4", to: "region3" }];
+
+/** CC2's DestinationRule traffic policy: outlierDetection only (turns on locality-prioritised routing). */
+export function localityFailoverPolicy(outlierDetection: OutlierDetection): Record<string, unknown> {
+    return { outlierDetection };
+}
+
+/** CC3's DestinationRule traffic policy. */
+export function weightedDistributionPolicy(
+    distribute: { from: string; to: Record<string, number> }[],
+    outlierDetection: OutlierDetection,
+): Record<string, unknown> {
+    return { loadBalancer: { localityLbSetting: { enabled: true, distribute } }, outlierDetection };
+}
+
+/** CC4's DestinationRule traffic policy. */
+export function regionFailoverPolicy(
+    failover: { from: string; to: string }[],
+    outlierDetection: OutlierDetection,
+    maxRequestsPerConnection: number,
+): Record<string, unknown> {
+    return {
+        connectionPool: { http: { maxRequestsPerConnection } },
+        loadBalancer: { simple: "ROUND_ROBIN", localityLbSetting: { enabled: true, failover } },
+        outlierDetection,
+    };
+}
+
+/** DNSP1's ServiceEntry `istio-io`: external hosts over TLS 443, resolved by DNS. */
+export function externalTlsEntry(hosts: string[] = ["istio.io"]): ServiceEntryModel {
+    return {
+        name: "istio-io",
+        spec: { hosts, location: "MESH_EXTERNAL", ports: [{ number: 443, name: "https", protocol: "TLS" }], resolution: "DNS" },
+    };
+}
+
+/** DNSP2's ServiceEntries: one TCP host each, all on the same port. */
+export function tcpEntries(dbs: { name: string; host: string }[], port = 3306): ServiceEntryModel[] {
+    return dbs.map((d) => ({
+        name: d.name,
+        spec: { hosts: [d.host], ports: [{ number: port, name: "tcp", protocol: "TCP" }], resolution: "DNS" },
+    }));
+}
+
+/**
+ * Zones of a cluster's nodes, in node order, with their short ids and helloworld2 versions. A zone named
+ * `zone<n>` (or `zone-<n>`) is `z<n>`, as in the seed, unless an earlier zone took that id (the same zone name
+ * in another region); every other zone gets the lowest `z<k>` no zone claims, so ids are unique in a cluster.
+ */
+export function sampleZones(clusterIndex: number, nodes: NodeTopology[]): SampleZone[] {
+    const zones = new Map<string, { region: string; zone: string }>();
+    for (const n of nodes) if (!zones.has(`${n.region}/${n.zone}`)) zones.set(`${n.region}/${n.zone}`, { region: n.region, zone: n.zone });
+    const list = [...zones.values()];
+    const shorts: (string | undefined)[] = list.map(() => undefined);
+    const taken = new Set<string>();
+    list.forEach((z, i) => {
+        const m = /^zone-?([0-9]+)$/.exec(z.zone);
+        const short = m ? `z${Number(m[1])}` : undefined;
+        if (short && !taken.has(short)) {
+            shorts[i] = short;
+            taken.add(short);
+        }
+    });
+    let next = 1;
+    return list.map((z, i) => {
+        let short = shorts[i];
+        if (!short) {
+            while (taken.has(`z${next}`)) next++;
+            short = `z${next}`;
+            taken.add(short);
+        }
+        return { region: z.region, zone: z.zone, short, version: `c${clusterIndex + 1}${short}` };
+    });
+}

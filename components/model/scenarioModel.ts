@@ -1,0 +1,107 @@
+/**
+ * The resolved scenario model: what {@link resolveScenarios} returns and the components in
+ * `components/scenarios/` render. Plain data types only.
+ */
+import type { ConfigIssue } from "./errors";
+import type { OutlierDetection } from "./locality";
+import type { ScenarioId } from "./scenarioSchema";
+import type { NodeTopology } from "./types";
+
+/** One zone of a cluster that gets a helloworld2 Deployment and a sleep client (seed 000). */
+export interface SampleZone {
+    /** `topology.kubernetes.io/region` of the zone's nodes. */
+    region: string;
+    /** `topology.kubernetes.io/zone`. */
+    zone: string;
+    /** Short zone id, `z<n>` (`zone3` → `z3`; other names: `z<position>`). The sleep client is `sleep<short>`. */
+    short: string;
+    /** helloworld2 version label and SERVICE_VERSION, `c<k><short>` (cluster position k), e.g. `c1z2`. */
+    version: string;
+}
+
+/** A DestinationRule + VirtualService pair for helloworld2 (CC2–CC4). */
+export interface LocalityRuleModel {
+    /** Cluster it is applied to. */
+    cluster: string;
+    /** DestinationRule name. */
+    name: string;
+    /** DestinationRule host, as the seed writes it. */
+    host: string;
+    /** `spec.trafficPolicy` of the DestinationRule (built by the `*Policy` functions above). */
+    trafficPolicy: Record<string, unknown>;
+    /** Outlier detection. */
+    outlierDetection: OutlierDetection;
+    /** CC3: distribute rules. */
+    distribute?: { from: string; to: Record<string, number> }[];
+    /** CC4: failover rules. */
+    failover?: { from: string; to: string }[];
+    /** CC4: connectionPool.http.maxRequestsPerConnection. */
+    maxRequestsPerConnection?: number;
+}
+
+/** A ServiceEntry (DNSP1/2). */
+export interface ServiceEntryModel {
+    /** Object name. */
+    name: string;
+    /** `spec`. */
+    spec: Record<string, unknown>;
+}
+
+/** The resolved selection: every setting filled in from the seeds, validated against the clusters. */
+export interface ScenariosModel {
+    /** Selected ids, in {@link SCENARIO_IDS} order. */
+    selected: ScenarioId[];
+    /** samples: per cluster, its zones. */
+    samples?: { clusters: { cluster: string; index: number; zones: SampleZone[] }[]; helloworldImage: string; sleepImage: string };
+    /** cc1: the cluster whose clients mesh-check uses. */
+    cc1?: { cluster: string };
+    /** cc2: locality-prioritised failover. */
+    cc2?: LocalityRuleModel;
+    /** cc3: weighted distribution. */
+    cc3?: LocalityRuleModel;
+    /** cc4: region failover. */
+    cc4?: LocalityRuleModel;
+    /** dnsp1: external TLS service. */
+    dnsp1?: { cluster: string; entries: ServiceEntryModel[] };
+    /** dnsp2: two TCP services on the same port. */
+    dnsp2?: { cluster: string; entries: ServiceEntryModel[] };
+    /** helloworld (seed 003): versions per cluster; the Service goes to each of these clusters. */
+    helloworld?: { versions: Record<string, ("v1" | "v2")[]>; image: string };
+    /** shifting: clusters and v1/v2 weights through the ingress gateway. */
+    shifting?: { clusters: string[]; weights: { v1: number; v2: number } };
+    /** tls-frontend (seed 003). */
+    tlsFrontend?: {
+        clusters: string[];
+        host: string;
+        credentialName: string;
+        ingressAddress?: string;
+        weights: { v1: number; v2: number };
+        email: string;
+        acmeServer: string;
+        issuerName: string;
+        webhook: { groupName: string; solverName: string };
+    };
+    /** networkpolicy: clusters to get np-istio, np-istio-ports and np-helloworld. */
+    networkpolicy?: { clusters: string[] };
+    /** rancher: LimitRange per cluster, optional Project through the management cluster. */
+    rancher?: {
+        clusterIds: Record<string, string>;
+        management?: { context: string; kubeconfig?: string };
+        projectName: string;
+        limitRange: boolean;
+    };
+    /** Clusters that need the `sample` namespace (union over the selected scenarios). */
+    sampleNamespaceClusters: string[];
+    /** Clusters that need the `istio-ingressgateway` (shifting, tls-frontend). */
+    ingressGatewayClusters: string[];
+    /** Accepted, but worth telling the user (the components log them with pulumi.log.warn). */
+    warnings: ConfigIssue[];
+}
+
+/** A cluster as the scenarios see it: name and node topology. */
+export interface ScenarioCluster {
+    /** Cluster name. */
+    name: string;
+    /** Labelled nodes. */
+    nodes: NodeTopology[];
+}

@@ -1,0 +1,383 @@
+/**
+ * Resolves a stack's `scenarios` + `scenarioSettings` against its clusters into a {@link ScenariosModel}:
+ * every setting filled in from the seeds (scenarioDefaults.ts), every reference checked, every conflict
+ * found (scenarioConflicts.ts). Never throws; the caller decides what to do with the issues.
+ */
+import { ConfigIssue, formatPath } from "./errors";
+import { Labels } from "./names";
+import { LocalityLbSetting, OutlierDetection, validateLocalityLbSetting } from "./locality";
+import {
+    CC2_OUTLIER,
+    CC3_DISTRIBUTE,
+    CC3_OUTLIER,
+    CC4_FAILOVER,
+    CC4_OUTLIER,
+    externalTlsEntry,
+    HELLOWORLD_IMAGE,
+    localityFailoverPolicy,
+    regionFailoverPolicy,
+    sampleZones,
+    SLEEP_IMAGE,
+    tcpEntries,
+    weightedDistributionPolicy,
+} from "./scenarioDefaults";
+import { findWriteConflicts, scenarioWrites } from "./scenarioConflicts";
+import { LocalityRuleModel, ScenarioCluster, ScenariosModel } from "./scenarioModel";
+import { SCENARIO_IDS, SCENARIO_REQUIRES, ScenarioId, scenarioListSchema, scenarioSettingsSchema } from "./scenarioSchema";
+
+type Settings = NonNullable<ReturnType<typeof scenarioSettingsSchema.safeParse>["data"]>;
+
+/** What every per-scenario resolver shares: the clusters, the issue lists and the cluster-reference checks. */
+interface Resolver {
+    clusters: ScenarioCluster[];
+    names: string[];
+    issues: ConfigIssue[];
+    warnings: ConfigIssue[];
+    /** `c` back, with an issue at `path` unless it names a cluster. */
+    known(path: string, c: string): string;
+    /** {@link Resolver.known} for each entry of a list. */
+    knownList(path: string, cs: string[]): string[];
+    /** The configured cluster, or the cluster at `position` (seed: cluster1 / cluster2). */
+    pick(id: string, configured: string | undefined, position: number): string;
+}
+
+function resolver(clusters: ScenarioCluster[], issues: ConfigIssue[], warnings: ConfigIssue[]): Resolver {
+    const names = clusters.map((c) => c.name);
+    const known = (path: string, c: string): string => {
+        if (!names.includes(c)) issues.push({ path, message: `unknown cluster ${JSON.stringify(c)}: use one of ${names.join(", ")}` });
+        return c;
+    };
+    return {
+        clusters,
+        names,
+        issues,
+        warnings,
+        known,
+        knownList: (path, cs) => cs.map((c, i) => known(`${path}[${i}]`, c)),
+        pick: (id, configured, position) => {
+            if (configured !== undefined) return known(`scenarioSettings.${id}.cluster`, configured);
+            if (clusters.length <= position) {
+                issues.push({
+                    path: `scenarioSettings.${id}.cluster`,
+                    message: `${id} defaults to cluster #${position + 1} (the seed's cluster${position + 1}), but this stack has ${clusters.length}: set the cluster`,
+                });
+                return names[0] ?? "";
+            }
+            return names[position];
+        },
+    };
+}
+
+/**
+ * Resolves `scenarios` + `scenarioSettings` against the clusters: unknown ids, unknown clusters, missing
+ * prerequisites, locality settings (Istio's own validation), weights, and conflicting writes are issues
+ * (paths relative to the stack config namespace). Never throws; the caller decides.
+ */
+export function resolveScenarios(
+    rawIds: unknown,
+    rawSettings: unknown,
+    clusters: ScenarioCluster[],
+): { model: ScenariosModel; issues: ConfigIssue[] } {
+    const issues: ConfigIssue[] = [];
+    const warnings: ConfigIssue[] = [];
+    const empty: ScenariosModel = { selected: [], sampleNamespaceClusters: [], ingressGatewayClusters: [], warnings };
+
+    const parsed = parseSelection(rawIds, rawSettings, issues, warnings);
+    if (!parsed) return { model: empty, issues };
+    const { settings, selectedSet } = parsed;
+    const selected = SCENARIO_IDS.filter((id) => selectedSet.has(id));
+    for (const id of selected) {
+        const req = SCENARIO_REQUIRES[id];
+        if (req && !selectedSet.has(req.needs)) {
+            issues.push({ path: "scenarios", message: `${id} needs ${req.needs} (${req.why}): add ${req.needs} to scenarios` });
+        }
+    }
+
+    const r = resolver(clusters, issues, warnings);
+    const model: ScenariosModel = { ...empty, selected };
+    if (selectedSet.has("samples")) model.samples = resolveSamples(r, settings.samples ?? {});
+    if (selectedSet.has("cc1")) model.cc1 = { cluster: r.pick("cc1", settings.cc1?.cluster, 0) };
+    resolveLocalityRules(r, settings, selectedSet, model);
+    if (selectedSet.has("dnsp1")) {
+        const s = settings.dnsp1 ?? {};
+        model.dnsp1 = { cluster: r.pick("dnsp1", s.cluster, 0), entries: [externalTlsEntry(s.hosts)] };
+    }
+    if (selectedSet.has("dnsp2")) {
+        const s = settings.dnsp2 ?? {};
+        const dbs =
+            s.databases ?? [1, 2].map((i) => ({ name: `mysql-db-${i}`, host: `database-${i}.wecve5t321.eu-central-1.rds.amazonaws.com` }));
+        model.dnsp2 = { cluster: r.pick("dnsp2", s.cluster, 0), entries: tcpEntries(dbs, s.port) };
+    }
+    if (selectedSet.has("helloworld")) model.helloworld = resolveHelloworld(r, settings.helloworld ?? {});
+    const helloworldClusters = Object.keys(model.helloworld?.versions ?? {}).filter((c) => r.names.includes(c));
+    if (selectedSet.has("shifting")) {
+        const s = settings.shifting ?? {};
+        const weights = s.weights ?? { v1: 10, v2: 90 };
+        checkWeights("shifting", weights, issues);
+        model.shifting = {
+            clusters: s.clusters ? r.knownList("scenarioSettings.shifting.clusters", s.clusters) : helloworldClusters,
+            weights,
+        };
+    }
+    if (selectedSet.has("tls-frontend")) model.tlsFrontend = resolveTlsFrontend(r, settings["tls-frontend"] ?? {}, model.shifting);
+    if (selectedSet.has("networkpolicy")) {
+        const s = settings.networkpolicy ?? {};
+        model.networkpolicy = { clusters: s.clusters ? r.knownList("scenarioSettings.networkpolicy.clusters", s.clusters) : r.names };
+    }
+    if (selectedSet.has("rancher")) model.rancher = resolveRancher(r, settings.rancher);
+
+    placeSharedObjects(r, model, helloworldClusters);
+    issues.push(...findWriteConflicts(scenarioWrites(model)));
+    return { model, issues };
+}
+
+/** Parses both keys; unknown or repeated ids are issues, settings of unselected ids warnings. Undefined if either does not parse. */
+function parseSelection(
+    rawIds: unknown,
+    rawSettings: unknown,
+    issues: ConfigIssue[],
+    warnings: ConfigIssue[],
+): { settings: Settings; selectedSet: Set<ScenarioId> } | undefined {
+    const ids = scenarioListSchema.safeParse(rawIds ?? []);
+    const settingsParsed = scenarioSettingsSchema.safeParse(rawSettings ?? {}, { reportInput: true });
+    if (!ids.success) issues.push(...ids.error.issues.map((i) => ({ path: formatPath(i.path, "scenarios"), message: i.message })));
+    if (!settingsParsed.success) {
+        issues.push(
+            ...settingsParsed.error.issues.map((i) => ({
+                path: formatPath(i.path, "scenarioSettings"),
+                message:
+                    i.code === "unrecognized_keys"
+                        ? `unknown field(s) ${i.keys.map((k) => JSON.stringify(k)).join(", ")}` +
+                          (i.path.length === 0 ? `: scenario ids are ${SCENARIO_IDS.join(", ")}` : "")
+                        : i.code === "invalid_type" && i.input === undefined
+                          ? `is required (expected ${i.expected})`
+                          : i.message,
+            })),
+        );
+    }
+    if (issues.length) return undefined;
+
+    const settings = settingsParsed.data!;
+    const selectedSet = new Set<ScenarioId>();
+    (ids.data ?? []).forEach((id, i) => {
+        if (!(SCENARIO_IDS as readonly string[]).includes(id)) {
+            issues.push({
+                path: `scenarios[${i}]`,
+                message: `unknown scenario ${JSON.stringify(id)}: use one of ${SCENARIO_IDS.join(", ")}`,
+            });
+        } else if (selectedSet.has(id as ScenarioId)) {
+            issues.push({ path: `scenarios[${i}]`, message: `${id} is listed twice` });
+        } else selectedSet.add(id as ScenarioId);
+    });
+    for (const id of Object.keys(settings) as (keyof typeof settings)[]) {
+        if (settings[id] !== undefined && !selectedSet.has(id as ScenarioId)) {
+            warnings.push({
+                path: `scenarioSettings.${id}`,
+                message: `settings for ${id}, which is not selected in scenarios, are ignored`,
+            });
+        }
+    }
+    return { settings, selectedSet };
+}
+
+function resolveSamples(r: Resolver, s: NonNullable<Settings["samples"]>): ScenariosModel["samples"] {
+    const chosen = s.clusters ? r.knownList("scenarioSettings.samples.clusters", s.clusters) : r.names;
+    return {
+        helloworldImage: s.helloworldImage ?? `${HELLOWORLD_IMAGE}-v1:1.0`,
+        sleepImage: s.sleepImage ?? SLEEP_IMAGE,
+        clusters: chosen
+            .filter((c) => r.names.includes(c))
+            .map((c) => {
+                const index = r.names.indexOf(c);
+                const zones = sampleZones(index, r.clusters[index].nodes);
+                if (!zones.length) {
+                    r.issues.push({
+                        path: `clusters[${index}].nodes`,
+                        message: `samples places one helloworld2 and one sleep client per zone, but cluster ${c} lists no nodes: add its nodes with region and zone`,
+                    });
+                }
+                return { cluster: c, index, zones };
+            }),
+    };
+}
+
+/** CC2–CC4: one helloworld2 DestinationRule each, validated as Istio validates it. */
+function resolveLocalityRules(r: Resolver, settings: Settings, selectedSet: Set<ScenarioId>, model: ScenariosModel): void {
+    if (selectedSet.has("cc2")) {
+        const s = settings.cc2 ?? {};
+        model.cc2 = {
+            cluster: r.pick("cc2", s.cluster, 0),
+            name: "helloworld2-loc1",
+            host: "helloworld2",
+            trafficPolicy: localityFailoverPolicy(s.outlierDetection ?? CC2_OUTLIER),
+            outlierDetection: s.outlierDetection ?? CC2_OUTLIER,
+        };
+    }
+    if (selectedSet.has("cc3")) {
+        const s = settings.cc3 ?? {};
+        const distribute = s.distribute ?? CC3_DISTRIBUTE;
+        const lb: LocalityLbSetting = { enabled: true, distribute };
+        const od = s.outlierDetection ?? CC3_OUTLIER;
+        checkLocality("cc3", lb, od, r.issues, r.warnings);
+        model.cc3 = {
+            cluster: r.pick("cc3", s.cluster, 1),
+            name: "helloworld2-loc2",
+            host: "helloworld2.sample.svc.cluster.local",
+            trafficPolicy: weightedDistributionPolicy(distribute, od),
+            outlierDetection: od,
+            distribute,
+        };
+    }
+    if (selectedSet.has("cc4")) {
+        const s = settings.cc4 ?? {};
+        const failover = s.failover ?? CC4_FAILOVER;
+        const lb: LocalityLbSetting = { enabled: true, failover };
+        const od = s.outlierDetection ?? CC4_OUTLIER;
+        const maxRequestsPerConnection = s.maxRequestsPerConnection ?? 1;
+        checkLocality("cc4", lb, od, r.issues, r.warnings);
+        model.cc4 = {
+            cluster: r.pick("cc4", s.cluster, 1),
+            name: "helloworld2-loc-failover",
+            host: "helloworld2.sample.svc.cluster.local",
+            trafficPolicy: regionFailoverPolicy(failover, od, maxRequestsPerConnection),
+            outlierDetection: od,
+            failover,
+            maxRequestsPerConnection,
+        };
+    }
+    for (const [id, rule] of [
+        ["cc3", model.cc3],
+        ["cc4", model.cc4],
+    ] as const) {
+        if (rule) warnUnknownRegions(id, rule, r.clusters, r.warnings);
+    }
+}
+
+function resolveHelloworld(r: Resolver, s: NonNullable<Settings["helloworld"]>): ScenariosModel["helloworld"] {
+    let versions: Record<string, ("v1" | "v2")[]>;
+    if (s.versions) {
+        versions = s.versions;
+        Object.keys(versions).forEach((c) => r.known(`scenarioSettings.helloworld.versions.${c}`, c));
+    } else if (r.clusters.length >= 2) {
+        versions = { [r.names[0]]: ["v1"], [r.names[1]]: ["v2"] };
+    } else {
+        versions = r.names.length ? { [r.names[0]]: ["v1", "v2"] } : {};
+    }
+    return { versions, image: s.image ?? HELLOWORLD_IMAGE };
+}
+
+function resolveTlsFrontend(
+    r: Resolver,
+    s: NonNullable<Settings["tls-frontend"]>,
+    shifting: ScenariosModel["shifting"],
+): ScenariosModel["tlsFrontend"] {
+    const weights = s.weights ?? { v1: 90, v2: 10 };
+    checkWeights("tls-frontend", weights, r.issues);
+    const chosen = s.clusters ? r.knownList(`scenarioSettings["tls-frontend"].clusters`, s.clusters) : r.names.slice(0, 1);
+    for (const c of chosen) {
+        if (shifting && !shifting.clusters.includes(c)) {
+            r.issues.push({
+                path: `scenarioSettings["tls-frontend"].clusters`,
+                message: `cluster ${c} has no shifting DestinationRule (subsets v1/v2): add it to scenarioSettings.shifting.clusters`,
+            });
+        }
+    }
+    if (chosen.length > 1 && s.ingressAddress) {
+        r.warnings.push({
+            path: `scenarioSettings["tls-frontend"].ingressAddress`,
+            message: "one ingressAddress is used as the external-dns target on every tls-frontend cluster",
+        });
+    }
+    return {
+        clusters: chosen,
+        host: s.host ?? "helloistio.mcsps.telekomcloud.com",
+        credentialName: s.credentialName ?? "helloistio-mcsps-telekomcloud-com",
+        ingressAddress: s.ingressAddress,
+        weights,
+        email: s.email ?? "cloud-operations@telekom.de",
+        acmeServer: s.acmeServer ?? "https://acme-v02.api.letsencrypt.org/directory",
+        issuerName: s.issuerName ?? "letsencrypt-wild",
+        webhook: s.webhook ?? { groupName: "acme.syseleven.de", solverName: "designatedns" },
+    };
+}
+
+function resolveRancher(r: Resolver, s: Settings["rancher"]): ScenariosModel["rancher"] {
+    if (!s) {
+        r.issues.push({
+            path: "scenarioSettings.rancher.clusterIds",
+            message: "rancher needs the Rancher cluster id of every cluster, e.g. { mcsps-test-k8s-01: c-f7r9g }",
+        });
+        return undefined;
+    }
+    Object.keys(s.clusterIds).forEach((c) => r.known(`scenarioSettings.rancher.clusterIds.${c}`, c));
+    for (const c of r.names) {
+        if (!s.clusterIds[c]) {
+            r.issues.push({ path: `scenarioSettings.rancher.clusterIds`, message: `no Rancher cluster id for cluster ${c}` });
+        }
+    }
+    return {
+        clusterIds: s.clusterIds,
+        management: s.management,
+        projectName: s.projectName ?? "istio",
+        limitRange: s.limitRange ?? true,
+    };
+}
+
+/** The clusters that need the `sample` namespace and an ingress gateway; CC2–CC4 rules where no samples run are a warning. */
+function placeSharedObjects(r: Resolver, model: ScenariosModel, helloworldClusters: string[]): void {
+    const nsClusters = new Set<string>();
+    for (const c of model.samples?.clusters ?? []) nsClusters.add(c.cluster);
+    for (const c of helloworldClusters) nsClusters.add(c);
+    for (const x of [model.cc2, model.cc3, model.cc4, model.dnsp1, model.dnsp2]) if (x) nsClusters.add(x.cluster);
+    for (const c of model.shifting?.clusters ?? []) nsClusters.add(c);
+    for (const c of model.networkpolicy?.clusters ?? []) nsClusters.add(c);
+    model.sampleNamespaceClusters = r.names.filter((c) => nsClusters.has(c));
+    const gw = new Set([...(model.shifting?.clusters ?? []), ...(model.tlsFrontend?.clusters ?? [])]);
+    model.ingressGatewayClusters = r.names.filter((c) => gw.has(c));
+
+    // Rules need their workloads in the cluster they apply to (sample namespace is there via nsClusters).
+    for (const id of ["cc2", "cc3", "cc4"] as const) {
+        const rule = model[id];
+        if (rule && model.samples && !model.samples.clusters.some((c) => c.cluster === rule.cluster) && r.names.includes(rule.cluster)) {
+            r.warnings.push({
+                path: `scenarioSettings.${id}.cluster`,
+                message: `${id} is applied on ${rule.cluster}, which runs no samples: there is no sleep client there to observe it`,
+            });
+        }
+    }
+}
+
+function checkLocality(id: string, lb: LocalityLbSetting, od: OutlierDetection, issues: ConfigIssue[], warnings: ConfigIssue[]): void {
+    const r = validateLocalityLbSetting(lb, od);
+    const at = `scenarioSettings.${id}`;
+    for (const e of r.errors) issues.push({ path: at, message: `Istio would reject this DestinationRule: ${e}` });
+    for (const w of r.warnings) warnings.push({ path: at, message: w });
+}
+
+function checkWeights(id: string, w: { v1: number; v2: number }, issues: ConfigIssue[]): void {
+    if (w.v1 + w.v2 !== 100) {
+        issues.push({
+            path: `scenarioSettings${id.includes("-") ? `["${id}"]` : `.${id}`}.weights`,
+            message: `v1 ${w.v1} + v2 ${w.v2} = ${w.v1 + w.v2}: route weights must add up to 100`,
+        });
+    }
+}
+
+function warnUnknownRegions(id: string, rule: LocalityRuleModel, clusters: ScenarioCluster[], warnings: ConfigIssue[]): void {
+    const regions = new Set(clusters.flatMap((c) => c.nodes.map((n) => n.region)));
+    if (!regions.size) return;
+    const lb = (rule.trafficPolicy.loadBalancer as { localityLbSetting: LocalityLbSetting }).localityLbSetting;
+    const localities = [
+        ...(lb.distribute ?? []).flatMap((d) => [d.from ?? "", ...Object.keys(d.to ?? {})]),
+        ...(lb.failover ?? []).flatMap((f) => [f.from ?? "", f.to ?? ""]),
+    ];
+    for (const l of localities) {
+        const region = l.split("/")[0];
+        if (region && region !== "*" && !regions.has(region)) {
+            warnings.push({
+                path: `scenarioSettings.${id}`,
+                message: `locality ${l}: no node of any cluster is labelled ${Labels.region}=${region}`,
+            });
+        }
+    }
+}
