@@ -18,6 +18,7 @@ import {
     ISTIO_NAMESPACE,
     Labels,
     NodeTopology,
+    OFFICIAL_CHART_REPO,
     parseIstioVersion,
 } from "./model";
 import { CaCertsBundle } from "./sharedRootCA";
@@ -128,7 +129,7 @@ export class MeshCluster extends pulumi.ComponentResource {
         this.clusterName = args.clusterName;
         this.network = args.network;
         this.istioVersion = args.istio.version;
-        this.chartSource = args.istio.chart ?? { kind: "repo", repo: "https://istio-release.storage.googleapis.com/charts" };
+        this.chartSource = args.istio.chart ?? { kind: "repo", repo: OFFICIAL_CHART_REPO };
         this.access = args.provider ? undefined : (args.access ?? {});
         this.provider =
             args.provider ??

@@ -20,6 +20,7 @@ import {
     SecretObject,
     secretKeys,
 } from "../components/model";
+import { isPlainObject } from "../components/model/objects";
 import { read, secretness } from "./props";
 
 /** Istio networking API versions a DestinationRule/VirtualService/Gateway may be registered with. */
@@ -56,7 +57,7 @@ function get(obj: unknown, path: readonly string[]): unknown {
 /** The plain props of a resource, with unknown values as UNKNOWN. */
 export function plainProps(args: { props: Record<string, unknown> }): Record<string, unknown> {
     const p = read(() => args.props);
-    return p !== null && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
+    return isPlainObject(p) ? p : {};
 }
 
 /** A Secret's props in the shape the model checks take. */

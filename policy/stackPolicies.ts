@@ -24,6 +24,7 @@ import {
     secretValue,
     virtualServiceSubsetReferences,
 } from "../components/model";
+import { isPlainObject } from "../components/model/objects";
 import { read, secretness } from "./props";
 import { CHART_TYPES, istioTypes, plainProps, SECRET_TYPE, secretObject } from "./resourcePolicies";
 
@@ -50,7 +51,7 @@ export interface ClusterGroup {
 }
 
 function obj(v: unknown): Record<string, unknown> | undefined {
-    return v !== null && typeof v === "object" && !Array.isArray(v) && !isUnknown(v) ? (v as Record<string, unknown>) : undefined;
+    return isPlainObject(v) ? v : undefined;
 }
 function str(v: unknown): string | undefined {
     return typeof v === "string" ? v : undefined;

@@ -7,6 +7,7 @@ import { kubeconfigLookup } from "../components/clusterAccess";
 import { missingLocalCharts } from "../components/istioCharts";
 import { MeshSecrets } from "../components/mesh";
 import { ConfigIssue, MeshConfigError, MeshModel, meshConfigSchema, ParseEnvironment, parseMeshConfig } from "../components/model";
+import { isPlainObject } from "../components/model/objects";
 
 /** Config namespace (= project name). */
 export const CONFIG_NAMESPACE = "istio-multicluster";
@@ -93,7 +94,7 @@ export function loadStack(all: Record<string, string> = pulumi.runtime.allConfig
 
 function secretKeysReferenced(raw: Record<string, unknown>): Set<string> {
     const keys = new Set<string>();
-    const field = (o: unknown, k: string): unknown => (typeof o === "object" && o !== null ? (o as Record<string, unknown>)[k] : undefined);
+    const field = (o: unknown, k: string): unknown => (isPlainObject(o) ? o[k] : undefined);
     for (const k of [field(raw.ca, "existingRootCertSecret"), field(raw.ca, "existingRootKeySecret")])
         if (typeof k === "string") keys.add(k);
     for (const c of Array.isArray(raw.clusters) ? (raw.clusters as unknown[]) : []) {

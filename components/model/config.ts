@@ -6,13 +6,14 @@ import { z } from "zod";
 import { apiServerUrlShapeProblem, isTlsServerName } from "./apiServer";
 import { checkCaValidity } from "./caValidity";
 import { checkEnvironment, ParseEnvironment } from "./environment";
-import { ConfigIssue, MeshConfigError, formatPath } from "./errors";
+import { ConfigIssue, MeshConfigError } from "./errors";
 import { isDns1123Label, isDns1123Subdomain, isLabelValue } from "./names";
 import { ClusterModel, LinkModel, MeshModel } from "./types";
 import { checkTopology } from "./topology";
 import { parseIstioVersion, MIN_ISTIO_MINOR } from "./versions";
 import { resolveScenarios, scenarioListSchema, scenarioSettingsSchema } from "./scenarios";
 import { checkValueOwnership } from "./valueOwnership";
+import { zodIssueToConfigIssue } from "./zodIssues";
 
 export type { ParseEnvironment, MissingChart } from "./environment";
 
@@ -28,7 +29,7 @@ export const OFFICIAL_CHART_REPO = "https://istio-release.storage.googleapis.com
  */
 const text = (what: string) =>
     z.preprocess(
-        (v) => (typeof v === "number" && Number.isFinite(v)) || typeof v === "boolean" ? String(v) : v,
+        (v) => ((typeof v === "number" && Number.isFinite(v)) || typeof v === "boolean" ? String(v) : v),
         z.string({ error: `${what} must be a string` }),
     );
 
@@ -80,8 +81,12 @@ const gatewaySchema = z.strictObject({
 const clusterSchema = z.strictObject({
     name: dnsLabel("cluster name"),
     network: dnsLabel("network name"),
-    context: text("context").pipe(z.string().min(1, { error: "must not be empty" })).optional(),
-    kubeconfig: text("kubeconfig").pipe(z.string().min(1, { error: "must not be empty" })).optional(),
+    context: text("context")
+        .pipe(z.string().min(1, { error: "must not be empty" }))
+        .optional(),
+    kubeconfig: text("kubeconfig")
+        .pipe(z.string().min(1, { error: "must not be empty" }))
+        .optional(),
     apiServerUrl: httpsUrl.optional(),
     tlsServerName: text("tlsServerName")
         .refine(isTlsServerName, {
@@ -111,7 +116,9 @@ const istioSchema = z.strictObject({
         .string()
         .refine((s) => /^(https?|oci):\/\/[^\s]+$/.test(s), { error: "must be an http(s):// or oci:// URL" })
         .optional(),
-    chartPath: text("istio.chartPath").pipe(z.string().min(1, { error: "must not be empty" })).optional(),
+    chartPath: text("istio.chartPath")
+        .pipe(z.string().min(1, { error: "must not be empty" }))
+        .optional(),
     dnsCapture: z.boolean().default(true),
     dnsAutoAllocate: z.boolean().default(true),
     keepCrdsOnDestroy: z.boolean().default(false),
@@ -166,7 +173,7 @@ export type MeshConfigInput = z.input<typeof meshConfigSchema>;
 export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshModel {
     const parsed = meshConfigSchema.safeParse(raw ?? {}, { reportInput: true });
     if (!parsed.success) {
-        throw new MeshConfigError(parsed.error.issues.map(zodIssueToConfigIssue));
+        throw new MeshConfigError(parsed.error.issues.map((i) => zodIssueToConfigIssue(i)));
     }
     const cfg = parsed.data;
     const issues: ConfigIssue[] = [];
@@ -216,7 +223,11 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
         });
         const fromKubeconfig = facts.discovered.get(i);
         const apiServerUrl = c.apiServerUrl ?? fromKubeconfig;
-        const apiServerUrlSource: ClusterModel["apiServerUrlSource"] = c.apiServerUrl ? "config" : fromKubeconfig ? "kubeconfig" : "unknown";
+        const apiServerUrlSource: ClusterModel["apiServerUrlSource"] = c.apiServerUrl
+            ? "config"
+            : fromKubeconfig
+              ? "kubeconfig"
+              : "unknown";
         return {
             name: c.name,
             network: c.network,
@@ -292,22 +303,4 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
         tokenRotationEpoch: cfg.tokenRotationEpoch,
         scenarios: scenarios.model,
     };
-}
-
-function zodIssueToConfigIssue(issue: z.core.$ZodIssue): ConfigIssue {
-    const path = formatPath(issue.path);
-    switch (issue.code) {
-        case "unrecognized_keys":
-            return {
-                path,
-                message: `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}: check the spelling against the config reference in README.md`,
-            };
-        case "custom":
-            return { path, message: issue.message };
-        case "invalid_type":
-            if (issue.input === undefined) return { path, message: `is required (expected ${issue.expected})` };
-            return { path, message: issue.message.startsWith("Invalid input") ? `expected ${issue.expected}` : issue.message };
-        default:
-            return { path, message: issue.message };
-    }
 }

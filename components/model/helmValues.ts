@@ -2,6 +2,7 @@
  * Helm values for the Istio charts, per cluster. Pure functions so unit tests and the policy pack can
  * check exactly what the components pass to the charts.
  */
+import { isPlainObject } from "./objects";
 import { autoAllocateMode, parseIstioVersion } from "./versions";
 
 /** Where Istio's release images live; pinned explicitly so every chart source (repo or directory) gets release images. */
@@ -110,8 +111,4 @@ export function deepMerge(base: Record<string, unknown>, over: Record<string, un
         out[k] = isPlainObject(b) && isPlainObject(v) ? deepMerge(b, v) : v;
     }
     return out;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
 }

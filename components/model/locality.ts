@@ -20,8 +20,10 @@
  *    can accept a map on one run and reject it on the next. Here an overlap is an error
  *    if *any* key order would make Istio reject it.
  *
- * The module has no dependencies and no Pulumi imports.
+ * The module has no Pulumi imports; the topology label keys come from names.ts (istio pilot's label.go).
  */
+import { Labels } from "./names";
+import { isPlainObject } from "./objects";
 
 /**
  * The `trafficPolicy.loadBalancer.localityLbSetting` block of a DestinationRule
@@ -67,11 +69,6 @@ export interface ValidationResult {
     warnings: string[];
 }
 
-// pilot/pkg/serviceregistry/util/label/label.go
-const LABEL_TOPOLOGY_REGION = "topology.kubernetes.io/region";
-const LABEL_TOPOLOGY_ZONE = "topology.kubernetes.io/zone";
-const LABEL_TOPOLOGY_SUBZONE = "topology.istio.io/subzone";
-
 const UINT32_MAX = 4294967295;
 
 const REGION_INDEX = 0;
@@ -97,10 +94,6 @@ function describe(v: unknown): string {
     if (typeof v === "string") return `string ${JSON.stringify(v)}`;
     if (typeof v === "number") return `number ${String(v)}`;
     return typeof v;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function isAbsent(v: unknown): v is null | undefined {
@@ -361,9 +354,9 @@ export function validateLocalityLbSetting(
         for (let i = 0; i < lb.failoverPriority.length; i++) {
             const priorityLabel = lb.failoverPriority[i] as string;
             switch (priorityLabel) {
-                case LABEL_TOPOLOGY_REGION:
-                case LABEL_TOPOLOGY_ZONE:
-                case LABEL_TOPOLOGY_SUBZONE:
+                case Labels.region:
+                case Labels.zone:
+                case Labels.subzone:
                     errors.push(
                         `failoverPriority[${i}]: can not simultaneously set 'failover' and topology label '${priorityLabel}' in 'failover_priority'`,
                     );

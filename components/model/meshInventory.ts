@@ -6,7 +6,7 @@
  */
 import { checkTopology } from "./topology";
 import { normalizePem } from "./policyChecks";
-import { REMOTE_SECRET_PREFIX } from "./names";
+import { Labels, REMOTE_SECRET_PREFIX } from "./names";
 
 /** What is known of one cluster. Fields left undefined are unknown (not deployed here, or not known yet). */
 export interface ClusterInventory {
@@ -69,7 +69,7 @@ export function checkMeshIdentity(clusters: ClusterInventory[]): MeshIssue[] {
             issues.push({
                 area: "identity",
                 cluster: c.label,
-                message: `cluster ${nameOf(c)}: istio-system is labelled topology.istio.io/network=${c.namespaceNetwork} but istiod has global.network=${c.network}; endpoints get the wrong network and traffic skips the east-west gateway (istio/istio#49412)`,
+                message: `cluster ${nameOf(c)}: istio-system is labelled ${Labels.network}=${c.namespaceNetwork} but istiod has global.network=${c.network}; endpoints get the wrong network and traffic skips the east-west gateway (istio/istio#49412)`,
             });
         }
     }

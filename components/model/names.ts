@@ -42,3 +42,16 @@ export const REMOTE_SECRET_PREFIX = "istio-remote-secret-";
 export const READER_SERVICE_ACCOUNT = "istio-reader-service-account";
 /** Istio's system namespace. */
 export const ISTIO_NAMESPACE = "istio-system";
+
+/**
+ * The one host resolver: a VirtualService or DestinationRule host the way istiod resolves it
+ * (`ResolveShortnameToFQDN` in pilot's config model). Only a name without a dot is short and becomes
+ * `<name>.<namespace>.svc.<domain>` (the rule's namespace); a wildcard, an IP address and every name with a dot
+ * are taken as written. So `helloworld2` in namespace `sample` is `helloworld2.sample.svc.cluster.local`, but
+ * `helloworld2.sample` stays `helloworld2.sample`, which matches no Kubernetes Service (their hostnames are
+ * the FQDNs): write either the bare name or the FQDN. Lowercased, as DNS names compare.
+ */
+export function resolveServiceHost(host: string, namespace: string, domain = "cluster.local"): string {
+    if (host.startsWith("*") || host.includes(".") || host.includes(":")) return host.toLowerCase();
+    return `${host}.${namespace}.svc.${domain}`.toLowerCase();
+}

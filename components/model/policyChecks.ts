@@ -10,6 +10,7 @@ import { X509Certificate } from "crypto";
 import { checkRemoteKubeconfig } from "./kubeconfig";
 import { validateLocalityLbSetting } from "./locality";
 import { CACERTS_SECRET, ISTIO_NAMESPACE, Labels, REMOTE_SECRET_PREFIX } from "./names";
+import { asArray, isPlainObject } from "./objects";
 import { isLoopbackUrl } from "./versions";
 
 /** Marks a value that is not known yet (e.g. a Pulumi output during preview). */
@@ -26,16 +27,8 @@ export function isUnknown(v: unknown): v is typeof UNKNOWN {
 export function containsUnknown(v: unknown): boolean {
     if (v === UNKNOWN) return true;
     if (Array.isArray(v)) return v.some(containsUnknown);
-    if (isObject(v)) return Object.values(v).some(containsUnknown);
+    if (isPlainObject(v)) return Object.values(v).some(containsUnknown);
     return false;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function asArray(v: unknown): unknown[] {
-    return Array.isArray(v) ? v : [];
 }
 
 /** Errors (Istio rejects or it is broken) and warnings (accepted, but likely not what was meant). */
@@ -52,17 +45,17 @@ export interface CheckResult {
 /** Every traffic policy of a DestinationRule spec with its path: top level, port level, subsets (and their ports). */
 export function destinationRuleTrafficPolicies(spec: unknown): { path: string; policy: Record<string, unknown> }[] {
     const out: { path: string; policy: Record<string, unknown> }[] = [];
-    if (!isObject(spec)) return out;
+    if (!isPlainObject(spec)) return out;
     const visit = (tp: unknown, path: string) => {
-        if (!isObject(tp)) return;
+        if (!isPlainObject(tp)) return;
         out.push({ path, policy: tp });
         asArray(tp.portLevelSettings).forEach((p, i) => {
-            if (isObject(p)) out.push({ path: `${path}.portLevelSettings[${i}]`, policy: p });
+            if (isPlainObject(p)) out.push({ path: `${path}.portLevelSettings[${i}]`, policy: p });
         });
     };
     visit(spec.trafficPolicy, "spec.trafficPolicy");
     asArray(spec.subsets).forEach((s, i) => {
-        if (isObject(s)) visit(s.trafficPolicy, `spec.subsets[${i}].trafficPolicy`);
+        if (isPlainObject(s)) visit(s.trafficPolicy, `spec.subsets[${i}].trafficPolicy`);
     });
     return out;
 }
@@ -78,7 +71,7 @@ export function checkDestinationRuleLocality(spec: unknown): CheckResult {
     for (const { path, policy } of destinationRuleTrafficPolicies(spec)) {
         const lbBlock = policy.loadBalancer;
         if (isUnknown(lbBlock)) continue;
-        const lb = isObject(lbBlock) ? lbBlock.localityLbSetting : undefined;
+        const lb = isPlainObject(lbBlock) ? lbBlock.localityLbSetting : undefined;
         if (containsUnknown(lb) || containsUnknown(policy.outlierDetection)) continue;
         const r = validateLocalityLbSetting(lb as never, policy.outlierDetection as never);
         const at = `${path}.loadBalancer.localityLbSetting`;
@@ -109,15 +102,15 @@ export interface RouteWeightOptions {
  */
 export function checkVirtualServiceWeights(spec: unknown, opts: RouteWeightOptions = {}): string[] {
     const errors: string[] = [];
-    if (!isObject(spec)) return errors;
+    if (!isPlainObject(spec)) return errors;
     const requireSum100 = opts.requireSum100 ?? true;
     for (const kind of ["http", "tcp", "tls"] as const) {
         asArray(spec[kind]).forEach((route, i) => {
-            if (!isObject(route)) return;
+            if (!isPlainObject(route)) return;
             const dests = route.route;
             if (isUnknown(dests) || !Array.isArray(dests) || dests.length === 0) return;
             const at = `spec.${kind}[${i}].route`;
-            const weights = dests.map((d) => (isObject(d) ? d.weight : undefined));
+            const weights = dests.map((d) => (isPlainObject(d) ? d.weight : undefined));
             if (weights.some(isUnknown)) return;
             const given = weights.filter((w): w is number => typeof w === "number");
             const bad = weights.findIndex((w) => w !== undefined && w !== null && (typeof w !== "number" || !Number.isInteger(w)));
@@ -168,21 +161,21 @@ export interface SubsetReference {
 /** Every destination (http/tcp/tls routes and http mirrors) that names a subset; entries with unknown host or subset are left out. */
 export function virtualServiceSubsetReferences(spec: unknown): SubsetReference[] {
     const out: SubsetReference[] = [];
-    if (!isObject(spec)) return out;
+    if (!isPlainObject(spec)) return out;
     const add = (d: unknown, path: string) => {
-        if (!isObject(d)) return;
+        if (!isPlainObject(d)) return;
         const dest = d.destination;
-        if (!isObject(dest)) return;
+        if (!isPlainObject(dest)) return;
         if (typeof dest.host === "string" && typeof dest.subset === "string" && dest.subset !== "") {
             out.push({ path: `${path}.destination`, host: dest.host, subset: dest.subset });
         }
     };
     for (const kind of ["http", "tcp", "tls"] as const) {
         asArray(spec[kind]).forEach((route, i) => {
-            if (!isObject(route)) return;
+            if (!isPlainObject(route)) return;
             asArray(route.route).forEach((d, j) => add(d, `spec.${kind}[${i}].route[${j}]`));
             if (kind === "http") {
-                if (isObject(route.mirror)) {
+                if (isPlainObject(route.mirror)) {
                     const m = route.mirror;
                     if (typeof m.host === "string" && typeof m.subset === "string" && m.subset !== "") {
                         out.push({ path: `spec.http[${i}].mirror`, host: m.host, subset: m.subset });
@@ -193,15 +186,6 @@ export function virtualServiceSubsetReferences(spec: unknown): SubsetReference[]
         });
     }
     return out;
-}
-
-/**
- * Resolves a host the way Istio resolves short names in VirtualServices and DestinationRules: a name without a
- * dot (and not a wildcard) is `<name>.<namespace>.svc.<domain>`; anything else is taken as written.
- */
-export function resolveServiceHost(host: string, namespace: string, domain = "cluster.local"): string {
-    if (host.startsWith("*") || host.includes(".")) return host.toLowerCase();
-    return `${host}.${namespace}.svc.${domain}`.toLowerCase();
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -225,7 +209,7 @@ export interface SecretObject {
 
 /** True if the Secret is a remote secret istiod watches (label `istio/multiCluster: "true"`). */
 export function isRemoteSecret(s: SecretObject): boolean {
-    return isObject(s.labels) && s.labels[Labels.multiCluster] === "true";
+    return isPlainObject(s.labels) && s.labels[Labels.multiCluster] === "true";
 }
 
 /** The keys of data and stringData, or UNKNOWN if either map is unknown. */
@@ -417,10 +401,10 @@ export function isHubAllowed(hub: string, allowedHubs: readonly string[]): boole
 /** Every container image of a pod spec (containers, initContainers, ephemeralContainers), with its path. */
 export function podSpecImages(podSpec: unknown, path: string): { path: string; image: Maybe<string> }[] {
     const out: { path: string; image: Maybe<string> }[] = [];
-    if (!isObject(podSpec)) return out;
+    if (!isPlainObject(podSpec)) return out;
     for (const kind of ["initContainers", "containers", "ephemeralContainers"] as const) {
         asArray(podSpec[kind]).forEach((c, i) => {
-            if (!isObject(c)) return;
+            if (!isPlainObject(c)) return;
             const image = c.image;
             if (typeof image === "string" || isUnknown(image)) out.push({ path: `${path}.${kind}[${i}].image`, image });
         });
@@ -462,6 +446,6 @@ export function findCredentials(value: unknown, path = ""): { path: string; kind
         return kind ? [{ path, kind }] : [];
     }
     if (Array.isArray(value)) return value.flatMap((v, i) => findCredentials(v, `${path}[${i}]`));
-    if (isObject(value)) return Object.entries(value).flatMap(([k, v]) => findCredentials(v, path ? `${path}.${k}` : k));
+    if (isPlainObject(value)) return Object.entries(value).flatMap(([k, v]) => findCredentials(v, path ? `${path}.${k}` : k));
     return [];
 }

@@ -3,6 +3,7 @@
  * the same object (or the DestinationRule of the same host) on one cluster.
  */
 import { ConfigIssue } from "./errors";
+import { resolveServiceHost } from "./names";
 import { SAMPLE_NAMESPACE } from "./scenarioDefaults";
 import { ScenariosModel } from "./scenarioModel";
 import { ScenarioId } from "./scenarioSchema";
@@ -23,13 +24,12 @@ export interface ScenarioWrite {
     host?: string;
 }
 
-/** `helloworld2` → `helloworld2.sample.svc.cluster.local`; FQDNs are returned as they are. */
+/**
+ * `helloworld2` → `helloworld2.sample.svc.cluster.local`; a name with a dot is returned as written. The same
+ * rule as {@link resolveServiceHost} (istiod's), which it calls; kept under this name for existing callers.
+ */
 export function qualifyHost(host: string, namespace: string): string {
-    const parts = host.split(".");
-    if (parts.length === 1) return `${host}.${namespace}.svc.cluster.local`;
-    if (parts.length === 2) return `${host}.svc.cluster.local`;
-    if (parts.length === 3 && parts[2] === "svc") return `${host}.cluster.local`;
-    return host;
+    return resolveServiceHost(host, namespace);
 }
 
 /** The writes (for conflict detection) of a resolved model. */

@@ -3,9 +3,10 @@
  * every setting filled in from the seeds (scenarioDefaults.ts), every reference checked, every conflict
  * found (scenarioConflicts.ts). Never throws; the caller decides what to do with the issues.
  */
-import { ConfigIssue, formatPath } from "./errors";
-import { Labels } from "./names";
-import { LocalityLbSetting, OutlierDetection, validateLocalityLbSetting } from "./locality";
+import { ConfigIssue } from "./errors";
+import { Labels, resolveServiceHost } from "./names";
+import { LocalityLbSetting, OutlierDetection } from "./locality";
+import { checkLocalitySetting } from "./localityCheck";
 import {
     CC2_OUTLIER,
     CC3_DISTRIBUTE,
@@ -16,6 +17,7 @@ import {
     HELLOWORLD_IMAGE,
     localityFailoverPolicy,
     regionFailoverPolicy,
+    SAMPLE_NAMESPACE,
     sampleZones,
     SLEEP_IMAGE,
     tcpEntries,
@@ -24,6 +26,7 @@ import {
 import { findWriteConflicts, scenarioWrites } from "./scenarioConflicts";
 import { LocalityRuleModel, ScenarioCluster, ScenariosModel } from "./scenarioModel";
 import { SCENARIO_IDS, SCENARIO_REQUIRES, ScenarioId, scenarioListSchema, scenarioSettingsSchema } from "./scenarioSchema";
+import { zodIssueToConfigIssue } from "./zodIssues";
 
 type Settings = NonNullable<ReturnType<typeof scenarioSettingsSchema.safeParse>["data"]>;
 
@@ -140,20 +143,11 @@ function parseSelection(
 ): { settings: Settings; selectedSet: Set<ScenarioId> } | undefined {
     const ids = scenarioListSchema.safeParse(rawIds ?? []);
     const settingsParsed = scenarioSettingsSchema.safeParse(rawSettings ?? {}, { reportInput: true });
-    if (!ids.success) issues.push(...ids.error.issues.map((i) => ({ path: formatPath(i.path, "scenarios"), message: i.message })));
+    if (!ids.success) issues.push(...ids.error.issues.map((i) => zodIssueToConfigIssue(i, { prefix: "scenarios" })));
     if (!settingsParsed.success) {
-        issues.push(
-            ...settingsParsed.error.issues.map((i) => ({
-                path: formatPath(i.path, "scenarioSettings"),
-                message:
-                    i.code === "unrecognized_keys"
-                        ? `unknown field(s) ${i.keys.map((k) => JSON.stringify(k)).join(", ")}` +
-                          (i.path.length === 0 ? `: scenario ids are ${SCENARIO_IDS.join(", ")}` : "")
-                        : i.code === "invalid_type" && i.input === undefined
-                          ? `is required (expected ${i.expected})`
-                          : i.message,
-            })),
-        );
+        const unknownKeysHint = (path: ReadonlyArray<PropertyKey>) =>
+            path.length === 0 ? `scenario ids are ${SCENARIO_IDS.join(", ")}` : undefined;
+        issues.push(...settingsParsed.error.issues.map((i) => zodIssueToConfigIssue(i, { prefix: "scenarioSettings", unknownKeysHint })));
     }
     if (issues.length) return undefined;
 
@@ -218,11 +212,11 @@ function resolveLocalityRules(r: Resolver, settings: Settings, selectedSet: Set<
         const distribute = s.distribute ?? CC3_DISTRIBUTE;
         const lb: LocalityLbSetting = { enabled: true, distribute };
         const od = s.outlierDetection ?? CC3_OUTLIER;
-        checkLocality("cc3", lb, od, r.issues, r.warnings);
+        collectLocality(r, "cc3", lb, od);
         model.cc3 = {
             cluster: r.pick("cc3", s.cluster, 1),
             name: "helloworld2-loc2",
-            host: "helloworld2.sample.svc.cluster.local",
+            host: resolveServiceHost("helloworld2", SAMPLE_NAMESPACE),
             trafficPolicy: weightedDistributionPolicy(distribute, od),
             outlierDetection: od,
             distribute,
@@ -234,11 +228,11 @@ function resolveLocalityRules(r: Resolver, settings: Settings, selectedSet: Set<
         const lb: LocalityLbSetting = { enabled: true, failover };
         const od = s.outlierDetection ?? CC4_OUTLIER;
         const maxRequestsPerConnection = s.maxRequestsPerConnection ?? 1;
-        checkLocality("cc4", lb, od, r.issues, r.warnings);
+        collectLocality(r, "cc4", lb, od);
         model.cc4 = {
             cluster: r.pick("cc4", s.cluster, 1),
             name: "helloworld2-loc-failover",
-            host: "helloworld2.sample.svc.cluster.local",
+            host: resolveServiceHost("helloworld2", SAMPLE_NAMESPACE),
             trafficPolicy: regionFailoverPolicy(failover, od, maxRequestsPerConnection),
             outlierDetection: od,
             failover,
@@ -251,6 +245,12 @@ function resolveLocalityRules(r: Resolver, settings: Settings, selectedSet: Set<
     ] as const) {
         if (rule) warnUnknownRegions(id, rule, r.clusters, r.warnings);
     }
+}
+
+function collectLocality(r: Resolver, id: string, lb: LocalityLbSetting, od: OutlierDetection): void {
+    const v = checkLocalitySetting(`scenarioSettings.${id}`, lb, od);
+    r.issues.push(...v.issues);
+    r.warnings.push(...v.warnings);
 }
 
 function resolveHelloworld(r: Resolver, s: NonNullable<Settings["helloworld"]>): ScenariosModel["helloworld"] {
@@ -345,13 +345,6 @@ function placeSharedObjects(r: Resolver, model: ScenariosModel, helloworldCluste
             });
         }
     }
-}
-
-function checkLocality(id: string, lb: LocalityLbSetting, od: OutlierDetection, issues: ConfigIssue[], warnings: ConfigIssue[]): void {
-    const r = validateLocalityLbSetting(lb, od);
-    const at = `scenarioSettings.${id}`;
-    for (const e of r.errors) issues.push({ path: at, message: `Istio would reject this DestinationRule: ${e}` });
-    for (const w of r.warnings) warnings.push({ path: at, message: w });
 }
 
 function checkWeights(id: string, w: { v1: number; v2: number }, issues: ConfigIssue[]): void {

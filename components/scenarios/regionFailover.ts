@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
-import { CC4_FAILOVER, CC4_OUTLIER, OutlierDetection, regionFailoverPolicy } from "../model";
+import { CC4_FAILOVER, CC4_OUTLIER, OutlierDetection, regionFailoverPolicy, resolveServiceHost, SAMPLE_NAMESPACE } from "../model";
 import { helloworld2Rule, Helloworld2Rule, requireCluster, checkLocality } from "./resources";
 
 /** Arguments of {@link RegionFailover}. */
@@ -52,7 +52,7 @@ export class RegionFailover extends pulumi.ComponentResource {
             cluster,
             {
                 name: "helloworld2-loc-failover",
-                host: "helloworld2.sample.svc.cluster.local",
+                host: resolveServiceHost("helloworld2", SAMPLE_NAMESPACE),
                 trafficPolicy: regionFailoverPolicy(localityLbSetting.failover, outlierDetection, args.maxRequestsPerConnection ?? 1),
             },
             args.dependsOn,

@@ -5,7 +5,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
-import { LocalityLbSetting, OutlierDetection, validateLocalityLbSetting } from "../model";
+import { formatIssue, Labels, LocalityLbSetting, OutlierDetection, SAMPLE_NAMESPACE } from "../model";
+import { checkLocalitySetting } from "../model/localityCheck";
 
 /** API version of the Istio networking resources the scenarios write (v1 is served from Istio 1.22). */
 export const ISTIO_NETWORKING_API = "networking.istio.io/v1";
@@ -96,7 +97,7 @@ export function ingressGatewaySpec(server: Record<string, unknown>): Record<stri
 
 /** `nodeSelector` that pins a pod to one region/zone. */
 export function zoneSelector(region: string, zone: string): Record<string, string> {
-    return { "topology.kubernetes.io/region": region, "topology.kubernetes.io/zone": zone };
+    return { [Labels.region]: region, [Labels.zone]: zone };
 }
 
 /** NetworkPolicy rules, one per port, as seed 003 writes them (`- ports: [{port, protocol}]`). */
@@ -148,8 +149,9 @@ export function warnAll(resource: pulumi.Resource, warnings: string[]): void {
 }
 
 /**
- * Validates a DestinationRule's locality settings as Istio does: errors throw a ResourceError prefixed with
- * `prefix` (component and field), warnings (e.g. failover without outlierDetection) are logged on `parent`.
+ * Validates a DestinationRule's locality settings with the model's {@link checkLocalitySetting}: errors throw a
+ * ResourceError prefixed with `prefix` (component and field), warnings (e.g. failover without outlierDetection)
+ * are logged on `parent`.
  */
 export function checkLocality(
     parent: pulumi.Resource,
@@ -157,9 +159,9 @@ export function checkLocality(
     setting: LocalityLbSetting | undefined,
     outlierDetection: OutlierDetection | undefined,
 ): void {
-    const v = validateLocalityLbSetting(setting, outlierDetection);
-    if (v.errors.length) throw new pulumi.ResourceError(`${prefix}: ${v.errors.join("; ")}`, parent);
-    warnAll(parent, v.warnings);
+    const v = checkLocalitySetting(prefix, setting, outlierDetection);
+    if (v.issues.length) throw new pulumi.ResourceError(v.issues.map(formatIssue).join("; "), parent);
+    warnAll(parent, v.warnings.map(formatIssue));
 }
 
 /** The VirtualService + DestinationRule pair CC2–CC4 apply for helloworld2 in `sample`. */
@@ -178,7 +180,7 @@ export function helloworld2Rule(
     rule: { name: string; host: string; trafficPolicy: Record<string, unknown> },
     deps: pulumi.Resource[] = [],
 ): Helloworld2Rule {
-    const ns = "sample";
+    const ns = SAMPLE_NAMESPACE;
     return {
         virtualService: istioResource(
             `${name}-vs`,

@@ -7,7 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
-import { ISTIO_NAMESPACE } from "../model";
+import { ISTIO_NAMESPACE, resolveServiceHost, SAMPLE_NAMESPACE } from "../model";
 import { ingressGatewaySpec, istioResource, onCluster, requireCluster, weightedHelloSpec } from "./resources";
 
 /** Arguments of {@link TlsFrontend}. */
@@ -148,7 +148,7 @@ export class TlsFrontend extends pulumi.ComponentResource {
             cluster,
             "VirtualService",
             { name: "helloworld-ssl", namespace: ISTIO_NAMESPACE },
-            weightedHelloSpec("helloworld-ssl-gateway", "helloworld.sample.svc.cluster.local", 5000, weights),
+            weightedHelloSpec("helloworld-ssl-gateway", resolveServiceHost("helloworld", SAMPLE_NAMESPACE), 5000, weights),
             [...deps, this.gateway],
         );
         this.registerOutputs({});

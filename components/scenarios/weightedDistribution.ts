@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
-import { CC3_DISTRIBUTE, CC3_OUTLIER, OutlierDetection, weightedDistributionPolicy } from "../model";
+import { CC3_DISTRIBUTE, CC3_OUTLIER, OutlierDetection, resolveServiceHost, SAMPLE_NAMESPACE, weightedDistributionPolicy } from "../model";
 import { helloworld2Rule, Helloworld2Rule, requireCluster, checkLocality } from "./resources";
 
 /** Arguments of {@link WeightedDistribution}. */
@@ -47,7 +47,7 @@ export class WeightedDistribution extends pulumi.ComponentResource {
             cluster,
             {
                 name: "helloworld2-loc2",
-                host: "helloworld2.sample.svc.cluster.local",
+                host: resolveServiceHost("helloworld2", SAMPLE_NAMESPACE),
                 trafficPolicy: weightedDistributionPolicy(localityLbSetting.distribute, outlierDetection),
             },
             args.dependsOn,

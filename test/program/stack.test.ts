@@ -5,19 +5,12 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { clustersConfig, stackFileConfig, TEST_KUBECONFIG } from "../helpers/configs";
-import { RecordingMocks, setMocks, setStackConfig, settle } from "../helpers/mocks";
+import { RecordingMocks, runProgram } from "../helpers/mocks";
 
 const mocks = new RecordingMocks();
 
-async function runProgram(config: Record<string, unknown>) {
-    mocks.reset();
-    await setMocks(mocks, "dev");
-    setStackConfig(config);
-    const { main } = await import("../../program/main");
-    const out = main();
-    await settle(mocks);
-    return out;
-}
+/** The program under the shared helper, as stack `dev`. */
+const runDev = (config: Record<string, unknown>) => runProgram(mocks, config, "dev");
 
 describe("dev stack (seed 000) under mocks", () => {
     const savedKubeconfig = process.env.KUBECONFIG;
@@ -25,7 +18,7 @@ describe("dev stack (seed 000) under mocks", () => {
     after(() => (savedKubeconfig === undefined ? delete process.env.KUBECONFIG : (process.env.KUBECONFIG = savedKubeconfig)));
 
     it("produces three clusters' worth of mesh and exactly six istioctl-shaped remote secrets", async () => {
-        const { outputs } = await runProgram(stackFileConfig("dev"));
+        const { outputs } = await runDev(stackFileConfig("dev"));
         const secrets = mocks.ofType("kubernetes:core/v1:Secret");
         assert.equal(secrets.filter((s) => s.inputs.metadata.name === "cacerts").length, 3);
         const remote = secrets.filter((s) => s.inputs.metadata.labels?.["istio/multiCluster"] === "true");
@@ -71,7 +64,7 @@ describe("dev stack (seed 000) under mocks", () => {
     });
 
     it("labels seed 000's eleven nodes, following the kubectl commands (c1n3 and c3n3 in zone3)", async () => {
-        await runProgram(stackFileConfig("dev"));
+        await runDev(stackFileConfig("dev"));
         const labels = Object.fromEntries(
             mocks
                 .ofType("kubernetes:core/v1:NodePatch")
@@ -124,7 +117,7 @@ describe("invalid stack config", () => {
     ];
     for (const c of cases) {
         it(`fails before registering anything: ${c.name}`, async () => {
-            await assert.rejects(runProgram(c.config), (e: unknown) => {
+            await assert.rejects(runDev(c.config), (e: unknown) => {
                 assert.ok(pulumi.RunError.isInstance(e as Error), "a RunError, printed without a stack trace");
                 assert.match((e as Error).message, c.says);
                 return true;

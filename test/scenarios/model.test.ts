@@ -2,7 +2,7 @@
  * resolveScenarios (pure): defaults from the seeds, zones and versions, shared namespaces/gateways, warnings.
  */
 import { strict as assert } from "assert";
-import { findWriteConflicts, qualifyHost, resolveScenarios, sampleZones } from "../../components/model";
+import { findWriteConflicts, qualifyHost, resolveScenarios, resolveServiceHost, sampleZones } from "../../components/model";
 
 const clusters = [1, 2, 3].map((k) => ({
     name: `cluster${k}`,
@@ -70,6 +70,14 @@ describe("resolveScenarios", () => {
         }
         assert.equal(qualifyHost("helloworld2", "sample"), "helloworld2.sample.svc.cluster.local");
         assert.equal(qualifyHost("helloworld2.sample.svc.cluster.local", "x"), "helloworld2.sample.svc.cluster.local");
+    });
+
+    it("resolves hosts as istiod does (ResolveShortnameToFQDN): only a name without a dot is qualified", () => {
+        assert.equal(resolveServiceHost("helloworld2", "sample"), "helloworld2.sample.svc.cluster.local");
+        assert.equal(resolveServiceHost("helloworld2.sample", "x"), "helloworld2.sample");
+        assert.equal(resolveServiceHost("*.example.com", "x"), "*.example.com");
+        assert.equal(resolveServiceHost("2001:db8::1", "x"), "2001:db8::1");
+        assert.equal(qualifyHost("helloworld2.sample", "x"), resolveServiceHost("helloworld2.sample", "x"));
     });
 
     it("rejects two generated objects with one name, within a scenario too", () => {
