@@ -181,6 +181,7 @@ export function meshArgsFromModel(model: MeshModel, secrets: MeshSecrets = {}): 
             remoteKubeconfig: secrets.remoteKubeconfigs?.[c.name],
             nodes: c.nodes,
             eastWestGateway: c.eastWestGateway,
+            namespaceMetadata: c.namespaceMetadata,
         })),
         istio: {
             version: model.istio.version,

@@ -61,6 +61,12 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
     public readonly remoteSecret: k8s.core.v1.Secret;
     /** The kubeconfig stored in the remote secret (a Pulumi secret). */
     public readonly kubeconfig: pulumi.Output<string>;
+    /** Name of the reader cluster (whose istiod reads the remote secret). */
+    public readonly readerCluster: string;
+    /** Name of the target cluster (the one the remote secret points at). */
+    public readonly targetCluster: string;
+    /** Name of the remote secret in the reader, `istio-remote-secret-<target>` as istioctl writes it. */
+    public readonly remoteSecretName: string;
 
     /**
      * @param name The _unique_ name of this component.
@@ -79,6 +85,9 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
         if (!args.kubeconfig && !args.apiServerUrl) {
             fail("apiServerUrl", `is required to link ${reader.clusterName} -> ${target.clusterName} (or pass args.kubeconfig)`);
         }
+        this.readerCluster = reader.clusterName;
+        this.targetCluster = target.clusterName;
+        this.remoteSecretName = `${REMOTE_SECRET_PREFIX}${target.clusterName}`;
         const what = `remote secret ${target.clusterName} in ${reader.clusterName}`;
 
         if (args.kubeconfig) {
@@ -123,7 +132,7 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
             `${name}-remote-secret`,
             {
                 metadata: {
-                    name: `${REMOTE_SECRET_PREFIX}${target.clusterName}`,
+                    name: this.remoteSecretName,
                     namespace: ISTIO_NAMESPACE,
                     labels: { [Labels.multiCluster]: "true" },
                     annotations: { [Labels.clusterAnnotation]: target.clusterName },

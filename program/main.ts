@@ -30,9 +30,7 @@ export function main(opts?: pulumi.ComponentResourceOptions): { mesh: IstioMesh;
         throw e;
     }
     const { model, secrets } = loaded;
-    const args = meshArgsFromModel(model, secrets);
-    for (const c of args.clusters) c.namespaceMetadata = model.clusters.find((m) => m.name === c.name)?.namespaceMetadata;
-    const mesh = new IstioMesh("mesh", args, opts);
+    const mesh = new IstioMesh("mesh", meshArgsFromModel(model, secrets), opts);
     const scenarios = model.scenarios?.selected.length
         ? new Scenarios("scenarios", { clusters: mesh.clusters, model: model.scenarios }, opts)
         : undefined;
@@ -45,7 +43,9 @@ export function main(opts?: pulumi.ComponentResourceOptions): { mesh: IstioMesh;
             remoteSecrets: Object.fromEntries(
                 model.clusters.map((c) => [
                     c.name,
-                    model.links.filter((l) => l.reader === c.name).map((l) => `istio-remote-secret-${l.target}`),
+                    Object.values(mesh.links)
+                        .filter((l) => l.readerCluster === c.name)
+                        .map((l) => l.remoteSecretName),
                 ]),
             ),
             scenarios: model.scenarios?.selected ?? [],

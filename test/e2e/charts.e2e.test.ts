@@ -54,7 +54,6 @@ function localMeshArgs() {
     );
     const model = parseMeshConfig(raw, { kubeconfigServer: (c) => kubeconfigServer({ kubeconfig: c.kubeconfig, context: c.context }) });
     const args = meshArgsFromModel(model);
-    for (const c of args.clusters) c.namespaceMetadata = model.clusters.find((m) => m.name === c.name)?.namespaceMetadata;
     return args;
 }
 
