@@ -2,6 +2,7 @@
  * Stack config → validated {@link MeshModel}. Pure: no Pulumi calls, no file access (the caller injects
  * what it learned from kubeconfig files), so it is unit-testable and reusable by the policy pack.
  */
+import { MAX_MESH_CLUSTERS, tooManyClustersMessage } from "./limits";
 import { z } from "zod";
 import { apiServerUrlShapeProblem, isTlsServerName } from "./apiServer";
 import { checkCaValidity } from "./caValidity";
@@ -154,7 +155,10 @@ const caSchema = z.strictObject({
 /** Shape of the stack config this project reads (namespace `istio-multicluster`). */
 export const meshConfigSchema = z.strictObject({
     meshID: dnsLabel("meshID"),
-    clusters: z.array(clusterSchema, { error: "must be a list of clusters" }).min(1, { error: "list at least one cluster" }),
+    clusters: z
+        .array(clusterSchema, { error: "must be a list of clusters" })
+        .min(1, { error: "list at least one cluster" })
+        .max(MAX_MESH_CLUSTERS, { error: (iss) => tooManyClustersMessage((iss.input as unknown[]).length) }),
     istio: istioSchema.default(istioSchema.parse({})),
     ca: caSchema.default(caSchema.parse({})),
     allowLoopbackApiServer: z.boolean().default(false),

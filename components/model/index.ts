@@ -6,6 +6,7 @@ export * from "./names";
 export * from "./types";
 export * from "./versions";
 export * from "./config";
+export * from "./limits";
 export * from "./helmValues";
 export * from "./kubeconfig";
 export * from "./kubeconfigLookup";
