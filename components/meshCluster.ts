@@ -243,7 +243,7 @@ export function istiodChartValues(args: Pick<MeshClusterArgs, "meshID" | "cluste
     });
 }
 
-function validateArgs(parent: pulumi.Resource, args: MeshClusterArgs): { major: number; minor: number; patch: number } {
+function validateArgs(parent: pulumi.Resource, args: MeshClusterArgs): void {
     const fail = (field: string, msg: string): never => {
         throw new pulumi.ResourceError(`MeshCluster: args.${field} ${msg}`, parent);
     };
@@ -258,7 +258,7 @@ function validateArgs(parent: pulumi.Resource, args: MeshClusterArgs): { major: 
         }
         if (n.subzone !== undefined && !isLabelValue(n.subzone)) fail(`nodes[${i}].subzone`, "is not a valid label value");
     });
-    const semver = parseIstioVersion(args.istio?.version ?? "");
-    if (!semver) return fail("istio.version", `${JSON.stringify(args.istio?.version)} is not an Istio release (MAJOR.MINOR.PATCH)`);
-    return semver;
+    if (!parseIstioVersion(args.istio?.version ?? "")) {
+        fail("istio.version", `${JSON.stringify(args.istio?.version)} is not an Istio release (MAJOR.MINOR.PATCH)`);
+    }
 }

@@ -78,11 +78,6 @@ export function installSecretTracking(): boolean {
     }
 }
 
-/** Whether secret markers are being kept (tests may switch this on when they build props the SDK way). */
-export function secretTrackingEnabled(): boolean {
-    return tracking;
-}
-
 /** For tests: force the tracking flag (the props must then come from `deserializeProperties(..., true)`). */
 export function setSecretTrackingForTests(on: boolean): void {
     tracking = on;

@@ -27,19 +27,6 @@ export function rancherProjectSpec(clusterId: string, displayName = "istio"): Re
     };
 }
 
-/** Seed 003's istio-system annotations/labels for Rancher project `projectName` of cluster `clusterId`. */
-export function rancherNamespaceMetadata(clusterId: string, projectName = "istio") {
-    return {
-        annotations: {
-            "field.cattle.io/projectId": `${clusterId}:${projectName}`,
-            "field.cattle.io/resourceQuota": JSON.stringify(RANCHER_QUOTA),
-            "lifecycle.cattle.io/create.namespace-auth": "true",
-            "scheduler.alpha.kubernetes.io/node-selector": "role=ingress",
-        },
-        labels: { "field.cattle.io/projectId": projectName },
-    };
-}
-
 /** Seed 003's LimitRange spec (container defaults 100m/100Mi, requests 10m/10Mi). */
 export function istioLimitRangeSpec(): k8s.types.input.core.v1.LimitRangeSpec {
     return {
