@@ -27,6 +27,7 @@ import {
     localStack,
     localStackFileText,
     localUp,
+    withoutScenarios,
     missingPulumiPlugins,
     REPO,
     toolchainEnv,
@@ -130,9 +131,7 @@ async function pulumiHalf(env: NodeJS.ProcessEnv, api: Record<string, Clients>, 
     const penv = toolchainEnv(["pulumi", "kube", "istio"]);
     // Like for like: the mesh the serial procedure builds (labels, CA, cacerts, istiod, east-west gateway,
     // exposed services, remote secrets), without the local stack's traffic scenarios.
-    const { stack, backend } = await localStack(penv, "bench", (config) => {
-        config["istio-multicluster:scenarios"] = [];
-    });
+    const { stack, backend } = await localStack(penv, "bench", withoutScenarios);
     const out: string[] = [];
     const onOutput = (s: string) => out.push(s);
     try {

@@ -10,7 +10,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { localStack, localUp, REPO, toolchainEnv } from "../test/e2e/harness";
+import { localStack, localUp, REPO, toolchainEnv, withoutScenarios } from "../test/e2e/harness";
 
 const STACK = "trace";
 
@@ -80,16 +80,15 @@ function summarise(spans: Span[], stateBytes: number | undefined): string {
         agg.set(k, a);
     }
     lines.push("", "per operation and type:", "| op and type | count | sum (s) | max (s) |", "|---|---:|---:|---:|");
-    for (const [k, a] of [...agg].sort((x, y) => y[1].ms - x[1].ms).slice(0, 15)) lines.push(`| ${k} | ${a.n} | ${s1(a.ms)} | ${s1(a.max)} |`);
+    for (const [k, a] of [...agg].sort((x, y) => y[1].ms - x[1].ms).slice(0, 15))
+        lines.push(`| ${k} | ${a.n} | ${s1(a.ms)} | ${s1(a.max)} |`);
     return lines.join("\n");
 }
 
 async function main() {
     const env = toolchainEnv(["pulumi", "kube", "istio"]);
     localUp(env, 3);
-    const { backend, envVars } = await localStack(env, STACK, (config) => {
-        config["istio-multicluster:scenarios"] = [];
-    });
+    const { backend, envVars } = await localStack(env, STACK, withoutScenarios);
     const trace = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "istio-mc-trace-")), "trace.json");
     const pulumi = (args: string[]) => {
         const r = spawnSync("pulumi", [...args, "--stack", STACK, "--non-interactive"], {
@@ -107,7 +106,10 @@ async function main() {
         console.log(summarise(readSpans(trace), stateBytes));
     } finally {
         spawnSync("pulumi", ["destroy", "--yes", "--skip-preview", "--stack", STACK, "--non-interactive"], { cwd: REPO, env: envVars });
-        spawnSync("pulumi", ["stack", "rm", STACK, "--yes", "--force", "--preserve-config", "--non-interactive"], { cwd: REPO, env: envVars });
+        spawnSync("pulumi", ["stack", "rm", STACK, "--yes", "--force", "--preserve-config", "--non-interactive"], {
+            cwd: REPO,
+            env: envVars,
+        });
         fs.rmSync(path.join(REPO, `Pulumi.${STACK}.yaml`), { force: true });
         fs.rmSync(backend, { recursive: true, force: true });
         if (process.argv.includes("--keep-trace")) console.log(`trace: ${trace}`);

@@ -93,6 +93,14 @@ export function localStackFileText(): string {
     return text.split("~/.cache/istio-multicluster").join(CACHE);
 }
 
+/**
+ * An edit for {@link localStack}: the mesh without the local stack's traffic scenarios, i.e. what seed 000's serial
+ * procedure builds (the benchmarks' stack).
+ */
+export function withoutScenarios(config: Record<string, unknown>): void {
+    config["istio-multicluster:scenarios"] = [];
+}
+
 /** The stack the engine suite runs: its config is a copy of Pulumi.local.yaml (Pulumi.e2e.yaml, gitignored). */
 export const E2E_STACK = "e2e";
 

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { stackFileConfig } from "../helpers/configs";
+import { stackFileConfig, withoutNamespace } from "../helpers/configs";
 import { RecordingMocks, runProgram } from "../helpers/mocks";
 import {
     apiserver,
@@ -458,45 +458,82 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
             apiServerUrl: "https://127.0.4.1:6443",
             nodes: ["zone1", "zone2", "zone3"].map((zone, i) => ({ name: `c4n${i + 1}`, region: "region5", zone })),
         });
-        const asConfig = (doc: { config: Record<string, unknown> }) =>
-            Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(/^istio-multicluster:/, ""), v]));
         const key = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
-        const before = new Set((await underMocks(asConfig(YAML.parse(original)))).resources.map(key));
-        const predictedNew = (await underMocks(asConfig(grownDoc))).resources.map(key).filter((k) => !before.has(k)).sort();
-        const nonSame = (steps: PlannedStep[]) => steps.filter((st) => st.op !== "same");
-        try {
-            fs.writeFileSync(stackFile, YAML.stringify(grownDoc));
+        const before = new Set((await underMocks(withoutNamespace(YAML.parse(original).config))).resources.map(key));
+        const predictedNew = (await underMocks(withoutNamespace(grownDoc.config))).resources
+            .map(key)
+            .filter((k) => !before.has(k))
+            .sort();
+        /** The preview's changes: every one of them `op`, every one of them cluster4's. */
+        const previewChanges = async (op: "create" | "delete"): Promise<PlannedStep[]> => {
             const events: EngineEvent[] = [];
             await stack.preview({ onOutput, onEvent: (e) => events.push(e) });
-            const grow = nonSame(plannedSteps(events));
-            assert.deepEqual(grow.filter((st) => st.op !== "create").map((st) => `${st.op} ${st.urn}`), [], "only creates");
-            assert.deepEqual(grow.filter((st) => !st.urn.includes("cluster4")).map((st) => st.urn), [], "only cluster4's resources");
-            assert.deepEqual(grow.filter((st) => st.byProgram).map(key).sort(), predictedNew, "what the mocks predict");
+            const changed = plannedSteps(events).filter((st) => st.op !== "same");
+            assert.deepEqual(
+                changed.filter((st) => st.op !== op).map((st) => `${st.op} ${st.urn}`),
+                [],
+                `only ${op}s`,
+            );
+            assert.deepEqual(
+                changed.filter((st) => !st.urn.includes("cluster4")).map((st) => st.urn),
+                [],
+                "only cluster4's resources",
+            );
+            return changed;
+        };
+        try {
+            fs.writeFileSync(stackFile, YAML.stringify(grownDoc));
+            const grow = await previewChanges("create");
+            assert.deepEqual(
+                grow
+                    .filter((st) => st.byProgram)
+                    .map(key)
+                    .sort(),
+                predictedNew,
+                "what the mocks predict",
+            );
             assert.equal(grow.filter((st) => st.type === "istio-multicluster:index:RemoteSecretLink").length, 6, "six new links");
             assert.equal((await stack.up({ onOutput })).summary.result, "succeeded");
             const all = { ...api, cluster4: c4 } as Record<string, Clients>;
             for (const [reader, client] of Object.entries(all)) {
-                const list = await client.core.listNamespacedSecret({ namespace: "istio-system", labelSelector: "istio/multiCluster=true" });
+                const list = await client.core.listNamespacedSecret({
+                    namespace: "istio-system",
+                    labelSelector: "istio/multiCluster=true",
+                });
                 const targets = list.items.map((x) => x.metadata!.annotations!["networking.istio.io/cluster"]).sort();
-                assert.deepEqual(targets, Object.keys(all).filter((c) => c !== reader).sort(), `${reader} reads every other cluster`);
+                assert.deepEqual(
+                    targets,
+                    Object.keys(all)
+                        .filter((c) => c !== reader)
+                        .sort(),
+                    `${reader} reads every other cluster`,
+                );
                 for (const x of list.items) {
                     const target = x.metadata!.annotations!["networking.istio.io/cluster"];
-                    if (reader === "cluster4" || target === "cluster4") await assertReaderOnly(await clients({ kubeconfig: b64(x.data![target]) }));
+                    if (reader === "cluster4" || target === "cluster4")
+                        await assertReaderOnly(await clients({ kubeconfig: b64(x.data![target]) }));
                 }
             }
         } finally {
             fs.writeFileSync(stackFile, original);
         }
-        const events: EngineEvent[] = [];
-        await stack.preview({ onOutput, onEvent: (e) => events.push(e) });
-        const shrink = nonSame(plannedSteps(events));
-        assert.deepEqual(shrink.filter((st) => st.op !== "delete").map((st) => `${st.op} ${st.urn}`), [], "only deletes");
-        assert.deepEqual(shrink.filter((st) => !st.urn.includes("cluster4")).map((st) => st.urn), [], "only cluster4's resources");
-        assert.deepEqual(shrink.filter((st) => st.byProgram).map(key).sort(), predictedNew, "everything the grow added");
+        const shrink = await previewChanges("delete");
+        assert.deepEqual(
+            shrink
+                .filter((st) => st.byProgram)
+                .map(key)
+                .sort(),
+            predictedNew,
+            "everything the grow added",
+        );
         assert.equal((await stack.up({ onOutput })).summary.result, "succeeded");
         for (const c of CLUSTERS) {
             const names = (await api[c].core.listNamespacedSecret({ namespace: "istio-system" })).items.map((x) => x.metadata!.name!);
-            assert.deepEqual(names.filter((n) => n.includes("cluster4")), [], `${c}: no remote secret or token for cluster4 is left`);
+            assert.deepEqual(
+                names.filter((n) => n.includes("cluster4")),
+                [],
+                `${c}: no remote secret or token for cluster4 is left`,
+            );
             assert.equal(names.filter((n) => n.startsWith("istio-remote-secret-")).length, 2, `${c}: remote secrets`);
         }
         assert.deepEqual(await clusterSnapshot(c4), c4before, "cluster4 is as before the grow");

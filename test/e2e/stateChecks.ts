@@ -16,12 +16,7 @@ export function registeredByProgram(events: EngineEvent[]): Registered[] {
     const out: Registered[] = [];
     for (const e of events) {
         const m = e.resourcePreEvent?.metadata;
-        if (!m) continue;
-        const typePath = m.urn.split("::")[2] ?? "";
-        const name = m.urn.split("::")[3] ?? "";
-        if (m.type === "pulumi:pulumi:Stack") continue;
-        if (m.type.startsWith("pulumi:providers:") && name.startsWith("default")) continue;
-        if (typePath.includes("kubernetes:helm.sh/v4:Chart$")) continue;
+        if (!m || !isByProgram(m.urn, m.type)) continue;
         // Components (ours, and the chart) and provider resources have no provider of their own to count.
         const component = m.type.startsWith("istio-multicluster:") || m.type === "kubernetes:helm.sh/v4:Chart";
         const providerName = (m.new?.provider ?? m.provider ?? "").split("::")[3];
@@ -34,6 +29,16 @@ export function registeredByProgram(events: EngineEvent[]): Registered[] {
         out.push({ type: m.type, provider });
     }
     return out;
+}
+
+/** False for the stack root, default providers and Helm chart children (what the charts render). */
+function isByProgram(urn: string, type: string): boolean {
+    const [, , typePath = "", name = ""] = urn.split("::");
+    return (
+        type !== "pulumi:pulumi:Stack" &&
+        !(type.startsWith("pulumi:providers:") && name.startsWith("default")) &&
+        !typePath.includes("kubernetes:helm.sh/v4:Chart$")
+    );
 }
 
 /** One planned step of a preview: its operation and resource, and whether the program registered it itself. */
@@ -52,12 +57,7 @@ export function plannedSteps(events: EngineEvent[]): PlannedStep[] {
     for (const e of events) {
         const m = e.resourcePreEvent?.metadata;
         if (!m) continue;
-        const [, , typePath = "", name = ""] = m.urn.split("::");
-        const byProgram =
-            m.type !== "pulumi:pulumi:Stack" &&
-            !(m.type.startsWith("pulumi:providers:") && name.startsWith("default")) &&
-            !typePath.includes("kubernetes:helm.sh/v4:Chart$");
-        out.push({ op: m.op, urn: m.urn, type: m.type, name, byProgram });
+        out.push({ op: m.op, urn: m.urn, type: m.type, name: m.urn.split("::").pop() ?? "", byProgram: isByProgram(m.urn, m.type) });
     }
     return out;
 }

@@ -25,8 +25,12 @@ export function clustersConfig(n: number): Record<string, unknown> {
 /** The config of a stack file (Pulumi.<stack>.yaml), keys stripped of the project namespace. */
 export function stackFileConfig(stack: string): Record<string, unknown> {
     const file = path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`);
-    const doc = YAML.parse(fs.readFileSync(file, "utf8")).config as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k.replace(/^istio-multicluster:/, ""), v]));
+    return withoutNamespace(YAML.parse(fs.readFileSync(file, "utf8")).config as Record<string, unknown>);
+}
+
+/** A stack file's `config:` map with its keys stripped of the project namespace (`istio-multicluster:`). */
+export function withoutNamespace(config: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/^istio-multicluster:/, ""), v]));
 }
 
 /** Path of the test kubeconfig whose c1-admin..c3-admin contexts point at test-net addresses. */
