@@ -49,6 +49,8 @@ on_path() {
     kubectl) "$p" version --client 2>/dev/null | grep -q "Client Version: v1\.$(k8s_minor)\." ;;
     pulumi) "$p" version 2>/dev/null | grep -qx "v$PULUMI_VERSION" ;;
     istioctl) "$p" version --remote=false 2>/dev/null | grep -qE "(^|: )$ISTIO_VERSION\$" ;;
+    pilot-discovery) "$p" version -s 2>/dev/null | grep -qx "$ISTIO_VERSION" ;;
+    meshxds) false ;;   # ours (tools/meshxds): always the cache's build of the current source
     helm) "$p" version --short 2>/dev/null | grep -q '^v3\.' ;;
     *) true ;;
   esac || return 1
@@ -61,7 +63,7 @@ bins_of() {
   case "$1" in
     pulumi) echo "pulumi pulumi-language-nodejs pulumi-resource-kubernetes pulumi-resource-tls pulumi-resource-random" ;;
     kube) echo "etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok" ;;
-    istio) echo "istioctl helm" ;;
+    istio) echo "istioctl pilot-discovery meshxds helm" ;;
   esac
 }
 
@@ -70,7 +72,9 @@ if [ "$CHECK" = 1 ]; then
   for g in pulumi kube istio; do
     want "$g" || continue
     for b in $(bins_of "$g"); do
-      if [ -x "$BIN/$b" ]; then printf '%-28s cache   %s\n' "$b" "$(readlink -f "$BIN/$b")"
+      if [ "$b" = meshxds ] && [ "$(readlink "$BIN/meshxds" 2>/dev/null | sed 's/.*meshxds-//')" != "$(cat "$REPO"/tools/meshxds/*.go | sha256sum | cut -c1-12)" ]; then
+        printf '%-28s MISSING (not built from the current tools/meshxds)\n' "$b"; missing=1
+      elif [ -x "$BIN/$b" ]; then printf '%-28s cache   %s\n' "$b" "$(readlink -f "$BIN/$b")"
       elif p="$(on_path "$b")"; then printf '%-28s PATH    %s\n' "$b" "$p"
       else printf '%-28s MISSING\n' "$b"; missing=1; fi
     done
@@ -117,6 +121,8 @@ verify() {
         etcd) out="$(PATH="$BIN:$PATH" etcd --version 2>&1)" ;;
         kwok) out="$(PATH="$BIN:$PATH" kwok --version 2>&1)" ;;
         istioctl) out="$(PATH="$BIN:$PATH" istioctl version --remote=false 2>&1)" ;;
+        pilot-discovery) out="$(PATH="$BIN:$PATH" pilot-discovery version -s 2>/dev/null | tail -1)" ;;
+        meshxds) out="$(PATH="$BIN:$PATH" meshxds -h 2>&1 | head -1)"; [[ "$out" == Usage* ]] && out="ok ($(readlink -f "$BIN/meshxds"))" ;;
         helm) out="$(PATH="$BIN:$PATH" helm version --short 2>&1)" ;;
       esac || { out="FAILED: $out"; rc=1; }
       out="${out%%$'\n'*}"

@@ -13,26 +13,46 @@ ISTIOCTL_MODULE_VERSION="${ISTIOCTL_MODULE_VERSION:-v0.0.0-20260423205519-b01690
 
 istio_dir() { "$GO" mod download -json "istio.io/istio@$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'; }
 
+# istio_build DIR NAME PKG : go build PKG of the module copy in DIR/src into DIR/bin/NAME, stamped $ISTIO_VERSION
+istio_build() {
+  local dir="$1" name="$2" pkg="$3" rev="${ISTIOCTL_MODULE_VERSION##*-}" p=istio.io/istio/pkg/version
+  (cd "$dir/src" && timed "$name $ISTIO_VERSION" "$GO" build -p "$GOPAR" -trimpath -ldflags \
+    "-s -w -X $p.buildVersion=$ISTIO_VERSION -X $p.buildTag=$ISTIO_VERSION -X $p.buildHub=docker.io/istio -X $p.buildGitRevision=$rev -X $p.buildStatus=Clean" \
+    -o "$dir/bin/$name" "$pkg") || die "build of $name failed"
+}
+
+# Built from one copy of the istioctl module: istioctl, pilot-discovery (istiod, run on the host against the local
+# clusters: docs/istiod-on-host.md) and meshxds (our xDS client, tools/meshxds, built inside the module so that it
+# uses that istiod's own ADS client package; its binary name carries a hash of its source, so an edit rebuilds it).
 build_istio() {
-  local dir="$BUILD/istioctl-$ISTIOCTL_MODULE_VERSION" src rev
+  local dir="$BUILD/istioctl-$ISTIOCTL_MODULE_VERSION" src
   src="$(istio_dir "$ISTIO_CHARTS_MODULE_VERSION")"
   [ -n "$src" ] && [ -d "$src/manifests/charts/base" ] || die "cannot download istio.io/istio@$ISTIO_CHARTS_MODULE_VERSION"
   echo "$src/manifests/charts" > "$CACHE/istio-charts-dir"
-  if ! on_path istioctl >/dev/null && [ ! -x "$dir/bin/istioctl" ]; then
-    log "building istioctl (istio.io/istio@$ISTIOCTL_MODULE_VERSION, stamped $ISTIO_VERSION)"
-    rev="${ISTIOCTL_MODULE_VERSION##*-}"
+  local xds_hash; xds_hash="$(cat "$REPO"/tools/meshxds/*.go | sha256sum | cut -c1-12)"
+  local want_istioctl=0 want_pilot=0 want_xds=0
+  if ! on_path istioctl >/dev/null && [ ! -x "$dir/bin/istioctl" ]; then want_istioctl=1; fi
+  if ! on_path pilot-discovery >/dev/null && [ ! -x "$dir/bin/pilot-discovery" ]; then want_pilot=1; fi
+  [ -x "$dir/bin/meshxds-$xds_hash" ] || want_xds=1
+  if [ $((want_istioctl + want_pilot + want_xds)) -gt 0 ]; then
     mkdir -p "$dir/bin"
-    local p=istio.io/istio/pkg/version
     # build inside a copy of the module so that its own go.sum vouches for the dependencies (with `go install m@v`
     # the go command asks the checksum DB, which here lacks istio's pseudo-versioned dependencies)
     local msrc; msrc="$(istio_dir "$ISTIOCTL_MODULE_VERSION")"; [ -n "$msrc" ] || die "cannot download istio.io/istio@$ISTIOCTL_MODULE_VERSION"
     rm -rf "$dir/src"; cp -r "$msrc" "$dir/src"; chmod -R u+w "$dir/src"
-    (cd "$dir/src" && timed "istioctl $ISTIO_VERSION" "$GO" build -p "$GOPAR" -trimpath -ldflags \
-      "-s -w -X $p.buildVersion=$ISTIO_VERSION -X $p.buildTag=$ISTIO_VERSION -X $p.buildHub=docker.io/istio -X $p.buildGitRevision=$rev -X $p.buildStatus=Clean" \
-      -o "$dir/bin/istioctl" ./istioctl/cmd/istioctl) || die "build of istioctl failed"
+    if [ "$want_istioctl" = 1 ]; then log "building istioctl (istio.io/istio@$ISTIOCTL_MODULE_VERSION, stamped $ISTIO_VERSION)"; istio_build "$dir" istioctl ./istioctl/cmd/istioctl; fi
+    if [ "$want_pilot" = 1 ]; then log "building pilot-discovery (same module)"; istio_build "$dir" pilot-discovery ./pilot/cmd/pilot-discovery; fi
+    if [ "$want_xds" = 1 ]; then
+      log "building meshxds (tools/meshxds inside the same module)"
+      mkdir -p "$dir/src/meshxds" && cp "$REPO"/tools/meshxds/*.go "$dir/src/meshxds/"
+      rm -f "$dir"/bin/meshxds-*
+      istio_build "$dir" "meshxds-$xds_hash" ./meshxds
+    fi
     rm -rf "$dir/src"
   fi
   [ -x "$dir/bin/istioctl" ] && install_bin "$dir/bin/istioctl" istioctl
+  [ -x "$dir/bin/pilot-discovery" ] && install_bin "$dir/bin/pilot-discovery" pilot-discovery
+  install_bin "$dir/bin/meshxds-$xds_hash" meshxds
   log "Istio charts: $(cat "$CACHE/istio-charts-dir")"
   cat "$CACHE/istio-charts-dir"
 }
