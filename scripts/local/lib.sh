@@ -11,6 +11,8 @@ cluster_list() { seq -f 'c%g' 1 "$1" | tr '\n' ' ' | sed 's/ $//'; }
 started_count() { local n; n="$(cat "$STATE/clusters" 2>/dev/null || true)"; echo "${n:-3}"; }
 CLUSTERS="$(cluster_list "$(started_count)")"
 COMPONENTS="etcd kube-apiserver kube-controller-manager kube-scheduler kwok lb"
+# started on demand by `npm run local:istiod` (scripts/local/istiod.ts) after a `pulumi up`; stopped with the rest
+ON_DEMAND="istiod"
 
 # per-cluster facts
 ip_of()    { echo "127.0.${1#c}.1"; }                  # c2 -> 127.0.2.1 (API server and all other ports)
@@ -86,7 +88,7 @@ stop_component() {
 stop_clusters() {
   local c x pid pids="" alive="" p i
   for c in "$@"; do
-    for x in $COMPONENTS; do
+    for x in $ON_DEMAND $COMPONENTS; do
       is_running "$c" "$x" || continue
       pid="$(cat "$(pidfile "$c" "$x")")"; pids="$pids $pid"
       kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true

@@ -32,6 +32,7 @@ import (
 	v3 "istio.io/istio/pilot/pkg/xds/v3"
 	"istio.io/istio/pkg/adsc"
 	dnsProto "istio.io/istio/pkg/dns/proto"
+	"istio.io/istio/pkg/log"
 )
 
 // Endpoint is one load-balancing endpoint of a cluster's assignment, with the locality group it belongs to.
@@ -122,7 +123,17 @@ func main() {
 	version := flag.String("istio-version", "1.30.3", "ISTIO_VERSION the proxy reports")
 	timeout := flag.Duration("timeout", 20*time.Second, "how long to wait for each kind of response")
 	settle := flag.Duration("settle", 2*time.Second, "quiet time after the last response before printing")
+	verbose := flag.Bool("v", false, "log the ADS client's messages (on stderr)")
 	flag.Parse()
+	// stdout carries only the JSON result; the ADS client's log goes to stderr, warnings only unless -v
+	lo := log.DefaultOptions()
+	lo.OutputPaths = []string{"stderr"}
+	if !*verbose {
+		lo.SetDefaultOutputLevel(log.OverrideScopeName, log.WarnLevel)
+	}
+	if err := log.Configure(lo); err != nil {
+		fail("configure logging: %v", err)
+	}
 	if *clusterID == "" || *network == "" {
 		fail("--cluster and --network are required")
 	}
