@@ -221,12 +221,26 @@ export function stopIstiods(clusters = localClusters()): void {
     }
 }
 
-/** istiod's view of its clusters (/debug/clusterz): ID → sync status. */
-export async function clusterSync(h: HostIstiod): Promise<Record<string, string>> {
-    const r = await fetch(`${h.http}/debug/clusterz`);
+/** One cluster as istiod's /debug/clusterz lists it. */
+export interface ClusterzEntry {
+    /** The cluster ID. */
+    id: string;
+    /** `namespace/name` of the remote secret it was read from; empty for istiod's own cluster. */
+    secretName: string;
+    /** `synced`, `syncing`, `timeout`, `closed`. */
+    syncStatus: string;
+}
+
+/** istiod's clusters (/debug/clusterz). */
+export async function clusterz(h: HostIstiod): Promise<ClusterzEntry[]> {
+    const r = await fetch(`${h.http}/debug/clusterz`, { signal: AbortSignal.timeout(5_000) });
     if (!r.ok) throw new Error(`${h.local}: /debug/clusterz answered ${r.status}`);
-    const list = (await r.json()) as { id: string; secretName: string; syncStatus: string }[];
-    return Object.fromEntries(list.map((c) => [c.id, c.syncStatus]));
+    return (await r.json()) as ClusterzEntry[];
+}
+
+/** istiod's view of its clusters: ID → sync status. */
+export async function clusterSync(h: HostIstiod): Promise<Record<string, string>> {
+    return Object.fromEntries((await clusterz(h)).map((c) => [c.id, c.syncStatus]));
 }
 
 async function main(): Promise<void> {

@@ -59,7 +59,7 @@ export function missingPulumiPlugins(
 export function requireToolchain(): NodeJS.ProcessEnv {
     const env = toolchainEnv(["pulumi", "kube", "istio"]);
     const missing = missingPulumiPlugins(env);
-    for (const tool of ["istioctl", "helm", "kubectl", "openssl"]) {
+    for (const tool of ["istioctl", "pilot-discovery", "meshxds", "helm", "kubectl", "openssl"]) {
         if (spawnSync("bash", ["-c", `command -v ${tool}`], { env }).status !== 0) missing.push(tool);
     }
     if (missing.length) {
