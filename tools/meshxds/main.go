@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -23,7 +24,9 @@ import (
 	cluster "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
 	core "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	endpoint "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
+	listener "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
 	route "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	hcm "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	discovery "github.com/envoyproxy/go-control-plane/envoy/service/discovery/v3"
 	"google.golang.org/protobuf/proto"
 	pstruct "google.golang.org/protobuf/types/known/structpb"
@@ -65,6 +68,7 @@ type WeightedCluster struct {
 type Route struct {
 	Name     string            `json:"name,omitempty"`
 	Prefix   string            `json:"prefix,omitempty"`
+	Path     string            `json:"path,omitempty"`
 	Clusters []WeightedCluster `json:"clusters"`
 }
 
@@ -77,13 +81,13 @@ type VirtualHost struct {
 
 // Result is what istiod served the proxy.
 type Result struct {
-	Node      string                     `json:"node"`
-	Clusters  []Cluster                  `json:"clusters"`
-	Endpoints map[string][]Endpoint      `json:"endpoints"`
-	Routes    map[string][]VirtualHost   `json:"routes"`
-	NameTable map[string][]string        `json:"nameTable,omitempty"`
-	Listeners []string                   `json:"listeners"`
-	Received  map[string]int             `json:"received"`
+	Node      string                   `json:"node"`
+	Clusters  []Cluster                `json:"clusters"`
+	Endpoints map[string][]Endpoint    `json:"endpoints"`
+	Routes    map[string][]VirtualHost `json:"routes"`
+	NameTable map[string][]string      `json:"nameTable,omitempty"`
+	Listeners []string                 `json:"listeners"`
+	Received  map[string]int           `json:"received"`
 }
 
 type ndsHandler struct {
@@ -214,6 +218,32 @@ func main() {
 		}
 	}
 
+	// Istio's ADS client asks for routes named after each HTTP listener's port, which is what a sidecar's
+	// listeners use; a gateway's listeners name theirs after the server (`http.80`, `https.443.…`). When that guess
+	// missed, ask for the names the listeners really carry, as Envoy does, on a second stream: istiod ignores a
+	// re-request on the first one, whose nonce the client does not let us set.
+	routes := c.GetRoutes()
+	names := routeNames(c.GetHTTPListeners())
+	if !allPresent(names, routes) {
+		rcfg := *cfg
+		rcfg.InitialDiscoveryRequests = []*discovery.DiscoveryRequest{{TypeUrl: v3.RouteType, ResourceNames: names}}
+		rcfg.ResponseHandler = nil
+		rc, err := adsc.New(*addr, &rcfg)
+		if err != nil {
+			fail("connect to %s for routes: %v", *addr, err)
+		}
+		defer rc.Close()
+		if err := rc.Run(); err != nil {
+			fail("open the ADS stream to %s for routes: %v", *addr, err)
+		}
+		if _, err := rc.Wait(*timeout, v3.RouteType); err != nil {
+			fail("no routes (RDS) %v from %s: %v", names, *addr, err)
+		}
+		for name, r := range rc.GetRoutes() {
+			routes[name] = r
+		}
+	}
+
 	out := Result{
 		Node:      fmt.Sprintf("%s~%s~%s.%s", *nodeType, *ip, *workload, *namespace),
 		Endpoints: map[string][]Endpoint{},
@@ -233,7 +263,10 @@ func main() {
 	for name, cla := range c.GetEndpoints() {
 		out.Endpoints[name] = endpointsOf(cla)
 	}
-	for name, rc := range c.GetRoutes() {
+	for name, rc := range routes {
+		if len(names) > 0 && !slices.Contains(names, name) {
+			continue // the client's guess, not a name any listener uses
+		}
 		out.Routes[name] = virtualHostsOf(rc)
 	}
 	for name := range c.GetHTTPListeners() {
@@ -318,12 +351,45 @@ func endpointsOf(cla *endpoint.ClusterLoadAssignment) []Endpoint {
 	return out
 }
 
+// routeNames are the RDS names the HTTP connection managers of these listeners refer to.
+func routeNames(listeners map[string]*listener.Listener) []string {
+	seen := map[string]bool{}
+	for _, l := range listeners {
+		for _, fc := range l.GetFilterChains() {
+			for _, f := range fc.GetFilters() {
+				m := &hcm.HttpConnectionManager{}
+				if f.GetTypedConfig() == nil || f.GetTypedConfig().UnmarshalTo(m) != nil {
+					continue
+				}
+				if name := m.GetRds().GetRouteConfigName(); name != "" {
+					seen[name] = true
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for name := range seen {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func allPresent(names []string, routes map[string]*route.RouteConfiguration) bool {
+	for _, n := range names {
+		if _, ok := routes[n]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
 func virtualHostsOf(rc *route.RouteConfiguration) []VirtualHost {
 	out := []VirtualHost{}
 	for _, vh := range rc.VirtualHosts {
 		v := VirtualHost{Name: vh.Name, Domains: vh.Domains, Routes: []Route{}}
 		for _, r := range vh.Routes {
-			rt := Route{Name: r.Name, Prefix: r.GetMatch().GetPrefix(), Clusters: []WeightedCluster{}}
+			rt := Route{Name: r.Name, Prefix: r.GetMatch().GetPrefix(), Path: r.GetMatch().GetPath(), Clusters: []WeightedCluster{}}
 			if a := r.GetRoute(); a != nil {
 				if name := a.GetCluster(); name != "" {
 					rt.Clusters = append(rt.Clusters, WeightedCluster{Name: name, Weight: 100})
