@@ -70,8 +70,11 @@ export interface MeshClusterArgs {
     /** Mesh identifier (`global.meshID`), the same on every cluster. */
     meshID: string;
     /**
-     * Kubernetes provider for this cluster. When unset, one is created from `access`.
-     * Passing your own provider works, but then token Secrets cannot be read back beyond the provider's own wait.
+     * Kubernetes provider for this cluster. When unset, one is created from `access` (with `enableSecretMutable`).
+     * Passing your own provider works, but then token Secrets cannot be read back beyond the provider's own wait;
+     * give it `enableSecretMutable: true`, or a token or CA rotation replaces the remote secrets and `cacerts`
+     * (delete, then create) instead of updating them, and each reading istiod loses the remote cluster meanwhile.
+     * @see https://www.pulumi.com/registry/packages/kubernetes/api-docs/provider/#enablesecretmutable_nodejs
      */
     provider?: k8s.Provider;
     /** Kubeconfig and context used to create the provider (ignored when `provider` is set). */
@@ -135,7 +138,14 @@ export class MeshCluster extends pulumi.ComponentResource {
             args.provider ??
             new k8s.Provider(
                 `${name}-k8s`,
-                { kubeconfig: this.access?.kubeconfig && expandHome(this.access.kubeconfig), context: this.access?.context },
+                {
+                    kubeconfig: this.access?.kubeconfig && expandHome(this.access.kubeconfig),
+                    context: this.access?.context,
+                    // Update Secrets in place: by default the provider replaces a Secret whose data changes
+                    // (delete, then create), and a remote secret that is briefly absent makes every reading istiod
+                    // drop that cluster. In place, istiod swaps to the new credentials only once they have synced.
+                    enableSecretMutable: true,
+                },
                 { parent: this },
             );
         const child = { parent: this, provider: this.provider };

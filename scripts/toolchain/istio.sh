@@ -4,12 +4,14 @@
 #  - charts:   release-1.30 branch @9739e10eb9d7 (2026-08-26, 52 commits after the 1.30.3 tag; the charts differ
 #              from 1.30.3 only by template quoting fixes and a new optional networkGatewayPorts value). Its
 #              dependencies (istio.io/api, envoy go-control-plane pseudo-versions) are NOT served, so it cannot build.
-#  - istioctl: master @b01690e6db7d (2026-04-23, ten days after the 1.30 branch cut), the only version whose
-#              dependencies the proxy serves. Stamped as version $ISTIO_VERSION (image tag, skew checks) with
-#              that git revision.
-# Override with ISTIO_CHARTS_MODULE_VERSION / ISTIOCTL_MODULE_VERSION (e.g. 1.30.3 where the proxy resolves tags).
+#  - istioctl, pilot-discovery, meshxds: master @eed52ebb66ad (2026-08-27, Istio 1.31 development), whose
+#              dependencies the proxy serves. It has the fix for istio/istio#61043 (a remote-secret update wiped the
+#              remote cluster's endpoints for good; the earlier master @b01690e6db7d of 2026-04-23 has the bug:
+#              docs/istiod-on-host.md). Stamped as version $ISTIO_VERSION (image tag, skew checks) with that
+#              git revision.
+# Override with ISTIO_CHARTS_MODULE_VERSION / ISTIOCTL_MODULE_VERSION (e.g. 1.30.4 where the proxy resolves tags).
 ISTIO_CHARTS_MODULE_VERSION="${ISTIO_CHARTS_MODULE_VERSION:-v0.0.0-20260826214018-9739e10eb9d7}"
-ISTIOCTL_MODULE_VERSION="${ISTIOCTL_MODULE_VERSION:-v0.0.0-20260423205519-b01690e6db7d}"
+ISTIOCTL_MODULE_VERSION="${ISTIOCTL_MODULE_VERSION:-v0.0.0-20260827124520-eed52ebb66ad}"
 
 istio_dir() { "$GO" mod download -json "istio.io/istio@$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'; }
 

@@ -39,6 +39,9 @@ describe("dev stack (seed 000) under mocks", () => {
         // The providers use the seed's contexts.
         const providers = mocks.ofType("pulumi:providers:kubernetes");
         assert.deepEqual(providers.map((p) => p.inputs.context).sort(), ["c1-admin", "c2-admin", "c3-admin"]);
+        // Secrets are updated in place: a replaced remote secret is briefly absent, and istiod drops that cluster.
+        // (Provider inputs reach the engine JSON-encoded as strings.)
+        for (const p of providers) assert.equal(String(p.inputs.enableSecretMutable), "true", `${p.name} enableSecretMutable`);
         // API servers come from the kubeconfig contexts.
         const kc = remote.find((s) => s.inputs.metadata.name === "istio-remote-secret-cluster2")!;
         assert.match(Buffer.from(kc.inputs.data.cluster2, "base64").toString(), /server: https:\/\/192\.0\.2\.12:6443/);
