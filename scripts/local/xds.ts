@@ -2,7 +2,7 @@
  * What a host istiod (scripts/local/istiod.ts) serves one proxy of the mesh, through meshxds (tools/meshxds, Istio's
  * own ADS client built in the istiod module): clusters, endpoints, routes and the DNS name table, typed.
  */
-import { spawnSync } from "child_process";
+import { execFile, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CACHE, HostIstiod } from "./istiod";
@@ -22,7 +22,7 @@ export interface XdsView {
     node: string;
     clusters: { name: string; type: string; outlierDetection: boolean; lbPolicy: string }[];
     endpoints: Record<string, XdsEndpoint[]>;
-    routes: Record<string, { name: string; domains: string[]; routes: { name?: string; prefix?: string; clusters: { name: string; weight: number }[] }[] }[]>;
+    routes: Record<string, { name: string; domains: string[]; routes: { name?: string; prefix?: string; path?: string; clusters: { name: string; weight: number }[] }[] }[]>;
     nameTable?: Record<string, string[]>;
     listeners: string[];
     received: Record<string, number>;
@@ -57,8 +57,7 @@ export function meshxdsBinary(): string {
     return bin;
 }
 
-/** Connects to `istiod` as `proxy` and returns what it served. */
-export function xdsView(istiod: Pick<HostIstiod, "xds">, proxy: ProxyIdentity): XdsView {
+function meshxdsArgs(istiod: Pick<HostIstiod, "xds">, proxy: ProxyIdentity): string[] {
     const args = [`--addr=${istiod.xds}`, `--cluster=${proxy.cluster}`, `--network=${proxy.network}`];
     if (proxy.locality) args.push(`--locality=${proxy.locality}`);
     if (proxy.namespace) args.push(`--namespace=${proxy.namespace}`);
@@ -67,9 +66,32 @@ export function xdsView(istiod: Pick<HostIstiod, "xds">, proxy: ProxyIdentity): 
     if (proxy.type) args.push(`--type=${proxy.type}`);
     if (proxy.labels) args.push(`--labels=${Object.entries(proxy.labels).map(([k, v]) => `${k}=${v}`).join(",")}`);
     if (proxy.dns) args.push("--dns");
-    const r = spawnSync(meshxdsBinary(), args, { encoding: "utf8", maxBuffer: 64 << 20, timeout: 90_000 });
-    if (r.status !== 0) throw new Error(`meshxds ${args.join(" ")} exited ${r.status}: ${r.stderr.split("\n").filter((l) => l.includes("meshxds:")).join(" ") || r.stderr.slice(-2000)}`);
+    return args;
+}
+
+function meshxdsFailure(args: string[], status: number | string | null, stderr: string): Error {
+    return new Error(`meshxds ${args.join(" ")} exited ${status}: ${stderr.split("\n").filter((l) => l.includes("meshxds:")).join(" ") || stderr.slice(-2000)}`);
+}
+
+const MESHXDS_OPTIONS = { encoding: "utf8", maxBuffer: 64 << 20, timeout: 90_000 } as const;
+
+/** Connects to `istiod` as `proxy` and returns what it served. */
+export function xdsView(istiod: Pick<HostIstiod, "xds">, proxy: ProxyIdentity): XdsView {
+    const args = meshxdsArgs(istiod, proxy);
+    const r = spawnSync(meshxdsBinary(), args, MESHXDS_OPTIONS);
+    if (r.status !== 0) throw meshxdsFailure(args, r.status, r.stderr);
     return JSON.parse(r.stdout) as XdsView;
+}
+
+/** {@link xdsView} without blocking the event loop (for polling while other work runs). */
+export function xdsViewAsync(istiod: Pick<HostIstiod, "xds">, proxy: ProxyIdentity): Promise<XdsView> {
+    const args = meshxdsArgs(istiod, proxy);
+    return new Promise((resolve, reject) => {
+        execFile(meshxdsBinary(), args, MESHXDS_OPTIONS, (err, stdout, stderr) => {
+            if (err) reject(meshxdsFailure(args, err.code ?? err.signal ?? null, stderr));
+            else resolve(JSON.parse(stdout) as XdsView);
+        });
+    });
 }
 
 /** Envoy's outbound cluster name for a service host and port. */

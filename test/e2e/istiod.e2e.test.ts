@@ -16,7 +16,7 @@ import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import * as YAML from "yaml";
 import { clusterz, HostIstiod, startIstiods, stopIstiods } from "../../scripts/local/istiod";
-import { outbound, ProxyIdentity, xdsView, XdsEndpoint } from "../../scripts/local/xds";
+import { outbound, ProxyIdentity, xdsView, xdsViewAsync, XdsEndpoint } from "../../scripts/local/xds";
 import { CLUSTERS, ClusterName, clients, Clients, CONTEXTS, KUBECONFIG, localStack, localUp, REPO, requireToolchain } from "./harness";
 import { distributedWeights, DistributeRule, localityGroups, localityMatches, priorities } from "./xdsExpect";
 
@@ -239,6 +239,98 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
         for (const [i, a] of addresses.entries()) assert.match(a ?? "", /^240\.240\./, `${hosts[i]} auto-allocated (${a})`);
         assert.equal(new Set(addresses).size, 3, "distinct addresses");
     });
+
+    it("traffic shifting: on every cluster with the ingress gateway, its route for /hello splits 10/90 between subsets v1 and v2", async () => {
+        let checked = 0;
+        for (const c of CLUSTERS) {
+            const gw = await api[c].core.listPodForAllNamespaces({ labelSelector: "istio=ingressgateway" });
+            const pod = gw.items.find((p) => p.status?.podIP);
+            if (!pod) continue;
+            const v = view(c, { type: "router", labels: { istio: "ingressgateway" }, ip: pod.status!.podIP!, namespace: pod.metadata!.namespace!, workload: pod.metadata!.name! });
+            const routes = Object.values(v.routes).flat().flatMap((vh) => vh.routes);
+            const split = routes.find((r) => r.clusters.some((x) => x.name.endsWith("|helloworld.sample.svc.cluster.local")));
+            assert.ok(split, `${c}: the gateway has a route to helloworld`);
+            const weights = Object.fromEntries(split!.clusters.map((x) => [x.name.split("|")[2], x.weight]));
+            assert.deepEqual(weights, { v1: 10, v2: 90 }, `${c}: the seed's 10/90`);
+            checked++;
+        }
+        assert.ok(checked >= 2, `both of seed 003's clusters (${checked} had an ingress gateway)`);
+    });
+
+    it("rotating the link tokens: no istiod ever drops a remote cluster or its endpoints, and each ends synced on the new tokens", async () => {
+        // Istio swaps credentials without a gap: on a remote-secret update it syncs a new connection (clusterz shows
+        // it "syncing") while the old one keeps serving, and closes the old one once the new one has synced. So the
+        // claim is checked where traffic is decided: clusterz never loses a remote cluster, never reports it timed
+        // out or closed, and cluster1's EDS keeps both remote networks' gateway endpoints at every poll.
+        const gatewayWeights = (eps: XdsEndpoint[]) =>
+            JSON.stringify(eps.filter((e) => e.port === EW_PORT).map((e) => `${e.address}/${e.locality}=${e.weight}`).sort());
+        const proxy = { cluster: "cluster1", network: NETWORK.cluster1, locality: "region1/zone1" };
+        const expected = gatewayWeights(helloworld2("cluster1", "region1/zone1"));
+        assert.ok(JSON.parse(expected).length >= 2, `cluster1 reaches both remote networks before the rotation: ${expected}`);
+        const lost: string[] = [];
+        const syncing = new Map<string, number>();
+        let clusterzPolls = 0;
+        let edsPolls = 0;
+        let polling = true;
+        const t0 = Date.now();
+        const at = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+        const clusterzPoller = (async () => {
+            while (polling) {
+                for (const c of CLUSTERS) {
+                    const listed = await clusterz(istiod[c]).catch((e: Error) => {
+                        lost.push(`${at()} ${c}: clusterz unreachable: ${e.message}`);
+                        return undefined;
+                    });
+                    for (const o of listed ? CLUSTERS.filter((x) => x !== c) : []) {
+                        const status = listed!.find((x) => x.id === o)?.syncStatus ?? "absent";
+                        if (status === "syncing") syncing.set(`${c}→${o}`, (syncing.get(`${c}→${o}`) ?? 0) + 1);
+                        else if (status !== "synced") lost.push(`${at()} ${c}→${o}: ${status}`);
+                    }
+                }
+                clusterzPolls++;
+                await new Promise((r) => setTimeout(r, 200));
+            }
+        })();
+        const edsPoller = (async () => {
+            while (polling) {
+                const v = await xdsViewAsync(istiod.cluster1, proxy);
+                const got = gatewayWeights(v.endpoints[outbound(HELLOWORLD2, 5000)] ?? []);
+                if (got !== expected) lost.push(`${at()} cluster1 EDS for helloworld2: gateways ${got}, want ${expected}`);
+                edsPolls++;
+            }
+        })();
+        const before = await remoteTokens();
+        try {
+            editConfig((c) => {
+                c["istio-multicluster:tokenRotationEpoch"] = "2";
+            });
+            await up();
+            // istiod's secret controller swaps after the up; keep polling past its remote-cluster sync timeout (30 s).
+            await new Promise((r) => setTimeout(r, 40_000));
+        } finally {
+            polling = false;
+            await Promise.all([clusterzPoller, edsPoller]);
+        }
+        const after = await remoteTokens();
+        for (const [link, token] of after) assert.notEqual(token, before.get(link), `${link} has a new token`);
+        assert.ok(clusterzPolls > 100 && edsPolls > 10, `polled clusterz ${clusterzPolls} and EDS ${edsPolls} times`);
+        assert.deepEqual(lost, [], "a remote cluster or its endpoints lost during the rotation");
+        for (const c of CLUSTERS) for (const x of await clusterz(istiod[c])) assert.equal(x.syncStatus, "synced", `${c}: ${x.id}`);
+        assert.equal(gatewayWeights(helloworld2("cluster1", "region1/zone1")), expected, "the same gateway endpoints after it");
+        // How long the new connections took to sync (clusterz polls every ~200 ms per istiod), for the record.
+        console.log(`      token rotation: ${syncing.size} link(s) seen syncing, longest ~${Math.max(0, ...syncing.values()) * 0.2} s`);
+    });
+
+    async function remoteTokens(): Promise<Map<string, string>> {
+        const out = new Map<string, string>();
+        for (const c of CLUSTERS) {
+            for (const o of CLUSTERS.filter((x) => x !== c)) {
+                const s = await api[c].core.readNamespacedSecret({ namespace: "istio-system", name: `istio-remote-secret-${o}` });
+                out.set(`${c}->${o}`, YAML.parse(Buffer.from(s.data![o], "base64").toString("utf8")).users[0].user.token);
+            }
+        }
+        return out;
+    }
 
     it("CC4: with the region failover rule on cluster2, a proxy in region4 gets region3 before any other region", async () => {
         editConfig((c) => {
