@@ -17,7 +17,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import * as YAML from "yaml";
 import { clusterz, HostIstiod, startIstiods, stopIstiods } from "../../scripts/local/istiod";
 import { outbound, ProxyIdentity, xdsView, xdsViewAsync, XdsEndpoint } from "../../scripts/local/xds";
-import { CLUSTERS, ClusterName, clients, Clients, CONTEXTS, KUBECONFIG, localStack, localUp, REPO, requireToolchain } from "./harness";
+import { assertReaderOnly, CLUSTERS, ClusterName, clients, Clients, CONTEXTS, KUBECONFIG, localStack, localUp, REPO, requireToolchain } from "./harness";
 import { distributedWeights, DistributeRule, localityGroups, localityMatches, priorities } from "./xdsExpect";
 
 const STACK = "xds";
@@ -348,6 +348,47 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
             for (const other of ["region1", "region2"]) {
                 assert.ok(region(other).length > 0 && region(other).every((x) => x > 2), `${other} after region3: ${JSON.stringify(p)}`);
             }
+        });
+    });
+
+    it("drift: a remote secret and a reader token deleted by hand; `pulumi up --refresh` restores both and every istiod syncs them again", async () => {
+        const gateways = (c: ClusterName, remote: ClusterName) => helloworld2(c, "region1/zone1").filter((e) => e.port === EW_PORT && gatewayOf[remote] === e.address);
+        const gatewayOf = {} as Record<ClusterName, string>;
+        for (const c of CLUSTERS) {
+            const svc = await api[c].core.readNamespacedService({ namespace: "istio-system", name: "istio-eastwestgateway" });
+            gatewayOf[c] = svc.status!.loadBalancer!.ingress![0].ip!;
+        }
+        assert.ok(gateways("cluster1", "cluster2").length > 0, "cluster1 reaches cluster2 before");
+        // 1. cluster1's remote secret for cluster2, deleted by hand: istiod drops cluster2.
+        await api.cluster1.core.deleteNamespacedSecret({ namespace: "istio-system", name: "istio-remote-secret-cluster2" });
+        // 2. cluster3's reader token on cluster2, deleted behind Pulumi's back: the API server revokes it.
+        const tokens = await api.cluster2.core.listNamespacedSecret({ namespace: "istio-system", labelSelector: "istio-multicluster/reader=cluster3" });
+        assert.equal(tokens.items.length, 1, "one reader token of cluster3 on cluster2");
+        const revoked = tokens.items[0].metadata!.name!;
+        await api.cluster2.core.deleteNamespacedSecret({ namespace: "istio-system", name: revoked });
+        await eventually(30_000, async () => {
+            assert.ok(!(await clusterz(istiod.cluster1)).some((x) => x.id === "cluster2"), "cluster1's istiod dropped cluster2");
+            assert.equal(gateways("cluster1", "cluster2").length, 0, "and its endpoints");
+        });
+        // Pulumi's state still has both: a plain preview sees nothing to do; a refresh finds the drift.
+        const plain = await stack.preview({ onOutput });
+        assert.deepEqual(Object.keys(plain.changeSummary).filter((k) => k !== "same"), [], "no changes without a refresh");
+        const r = await stack.up({ onOutput, refresh: true });
+        assert.equal(r.summary.result, "succeeded");
+        assert.ok((r.summary.resourceChanges?.create ?? 0) >= 2, `recreated: ${JSON.stringify(r.summary.resourceChanges)}`);
+        const restored = await api.cluster1.core.readNamespacedSecret({ namespace: "istio-system", name: "istio-remote-secret-cluster2" });
+        await assertReaderOnly(await clients({ kubeconfig: Buffer.from(restored.data!.cluster2, "base64").toString("utf8") }));
+        const reissued = await api.cluster3.core.readNamespacedSecret({ namespace: "istio-system", name: "istio-remote-secret-cluster2" });
+        const kubeconfig = Buffer.from(reissued.data!.cluster2, "base64").toString("utf8");
+        await assertReaderOnly(await clients({ kubeconfig }));
+        await eventually(60_000, async () => {
+            for (const c of CLUSTERS) {
+                const listed = await clusterz(istiod[c]);
+                assert.deepEqual(listed.map((x) => x.id).sort(), [...CLUSTERS].sort(), `${c}'s istiod lists every cluster`);
+                for (const x of listed) assert.equal(x.syncStatus, "synced", `${c}'s istiod: ${x.id}`);
+            }
+            assert.ok(gateways("cluster1", "cluster2").length > 0, "cluster1 reaches cluster2 again");
+            assert.ok(gateways("cluster3", "cluster2").length > 0, "cluster3 reaches cluster2 on its new token");
         });
     });
 
