@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { checkCaValidity, isDns1123Label, ISTIO_NAMESPACE } from "./model";
+import { checkCaValidity, EcdsaCurve, isDns1123Label, ISTIO_NAMESPACE, KeyAlgorithm } from "./model";
 
 /** Key usages of both root and intermediates (Makefile: digitalSignature, nonRepudiation, keyEncipherment, keyCertSign). */
 const CA_KEY_USAGES = ["digital_signature", "content_commitment", "key_encipherment", "cert_signing"];
@@ -37,7 +37,7 @@ export interface SharedRootCAArgs {
      * Key algorithm for the root and the intermediates.
      * @default "RSA"
      */
-    keyAlgorithm?: "RSA" | "ECDSA";
+    keyAlgorithm?: KeyAlgorithm;
     /**
      * RSA key size in bits (Istio's Makefiles use 4096).
      * @default 4096
@@ -47,7 +47,7 @@ export interface SharedRootCAArgs {
      * ECDSA curve when `keyAlgorithm` is `"ECDSA"`.
      * @default "P256"
      */
-    ecdsaCurve?: "P256" | "P384" | "P521";
+    ecdsaCurve?: EcdsaCurve;
     /**
      * Validity of a generated root, in hours.
      * @default 87600 (10 years, as ROOTCA_DAYS=3650)
