@@ -47,6 +47,13 @@ type host struct {
 
 func main() {
 	flag.String("tracing", "", "ignored")
+	// Runtime options (Pulumi.yaml / PulumiPlugin.yaml `runtime.options`) also arrive as flags when the engine
+	// loads a plugin project from a path (a component package); they are read from the request's ProgramInfo.
+	flag.String("typescript", "", "ignored: read from ProgramInfo")
+	flag.String("tsconfig", "", "ignored: read from ProgramInfo")
+	flag.String("nodeargs", "", "ignored: read from ProgramInfo")
+	flag.String("packagemanager", "", "ignored: read from ProgramInfo")
+	flag.String("root", "", "ignored: the program directory comes with each request")
 	runtime := flag.String("runtime", "nodejs", "only nodejs is supported")
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
