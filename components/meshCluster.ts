@@ -22,6 +22,9 @@ import {
     parseIstioVersion,
 } from "./model";
 import { CaCertsBundle } from "./sharedRootCA";
+
+/** The entries of a `cacerts` Secret istiod needs. */
+const CACERTS_ENTRIES: (keyof CaCertsBundle)[] = ["ca-cert.pem", "ca-key.pem", "root-cert.pem", "cert-chain.pem"];
 import { TypeScriptOnly } from "./typeScriptOnly";
 
 /**
@@ -109,8 +112,11 @@ export interface MeshClusterArgs {
      * @default []
      */
     nodes?: NodeTopology[];
-    /** The four `cacerts` entries for this cluster, normally `SharedRootCA.caCerts[clusterName]`. */
-    caCerts: CaCertsBundle;
+    /**
+     * The four `cacerts` entries for this cluster (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`,
+     * `cert-chain.pem`), normally `SharedRootCA.caCerts[clusterName]` (`caCertsByCluster` in other languages).
+     */
+    caCerts: Record<string, pulumi.Input<string>>;
     /** Istio settings. */
     istio: MeshClusterIstioArgs;
     /** Extra labels and annotations on `istio-system` (e.g. Rancher project annotations, seed 003). */
@@ -338,6 +344,8 @@ function validateArgs(parent: pulumi.Resource, args: MeshClusterArgs): void {
     if (!isDns1123Label(args.network ?? "")) fail("network", `${JSON.stringify(args.network)} is not a DNS-1123 label`);
     if (!args.meshID) fail("meshID", "is required");
     if (!args.caCerts) fail("caCerts", "is required (use SharedRootCA.caCerts[clusterName])");
+    const missing = CACERTS_ENTRIES.filter((k) => !(k in args.caCerts));
+    if (missing.length) fail("caCerts", `lacks ${missing.join(", ")} (use SharedRootCA.caCerts[clusterName])`);
     (args.nodes ?? []).forEach((n, i) => {
         if (!isDns1123Subdomain(n.name ?? "")) fail(`nodes[${i}].name`, `${JSON.stringify(n.name)} is not a valid node name`);
         for (const f of ["region", "zone"] as const) {
