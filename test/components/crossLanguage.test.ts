@@ -85,9 +85,10 @@ describe("cross-language shapes of the components", () => {
         await settle(mocks);
         const charts = mocks.ofType("kubernetes:helm.sh/v4:Chart").filter((r) => r.name === "ref2-eastwest-chart");
         assert.equal(charts.length, 1);
-        assert.equal(charts[0].inputs.chart, "gateway");
-        assert.equal(charts[0].inputs.repositoryOpts?.repo, "https://istio-release.storage.googleapis.com/charts");
-        assert.equal(charts[0].inputs.values?.networkGateway, "ref2-net");
+        const inputs = charts[0].inputs as { chart: string; repositoryOpts?: { repo: string }; values?: { networkGateway?: string } };
+        assert.equal(inputs.chart, "gateway");
+        assert.equal(inputs.repositoryOpts?.repo, "https://istio-release.storage.googleapis.com/charts");
+        assert.equal(inputs.values?.networkGateway, "ref2-net");
     });
 
     it("MeshCluster refuses cacerts without the four entries, naming the missing ones", () => {

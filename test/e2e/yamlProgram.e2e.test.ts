@@ -49,7 +49,9 @@ describe("Pulumi YAML: examples/yaml brings up the mesh through the component pa
         // The example, with its package path made absolute (it is run from a temp dir) and the cache in use.
         work = fs.mkdtempSync(path.join(os.tmpdir(), "istio-mc-yaml-"));
         backend = fs.mkdtempSync(path.join(os.tmpdir(), "istio-mc-backend-"));
-        const project = YAML.parse(fs.readFileSync(path.join(REPO, "examples", "yaml", "Pulumi.yaml"), "utf8"));
+        const project = YAML.parse(fs.readFileSync(path.join(REPO, "examples", "yaml", "Pulumi.yaml"), "utf8")) as {
+            packages: Record<string, string>;
+        };
         project.packages["istio-multicluster"] = path.join(REPO, "plugin");
         fs.writeFileSync(path.join(work, "Pulumi.yaml"), YAML.stringify(project));
         envVars = pulumiEnv(env, backend);
@@ -72,7 +74,7 @@ describe("Pulumi YAML: examples/yaml brings up the mesh through the component pa
 
     it("pulumi up succeeds and exports the mesh's outputs", () => {
         pulumiCli(envVars, ["up", "--yes", "--skip-preview"], work);
-        outputs = JSON.parse(pulumiCli(envVars, ["stack", "output", "--json", "--show-secrets"], work));
+        outputs = JSON.parse(pulumiCli(envVars, ["stack", "output", "--json", "--show-secrets"], work)) as typeof outputs;
         assert.deepEqual(outputs.clusterNames, CLUSTERS);
         const pairs = CLUSTERS.flatMap((r) => CLUSTERS.filter((t) => t !== r).map((t) => `${r}->${t}`)).sort();
         assert.deepEqual(Object.keys(outputs.remoteSecretNames).sort(), pairs, "every ordered pair is linked");
