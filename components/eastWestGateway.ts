@@ -4,14 +4,21 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { toChartSourceModel } from "./chartSource";
 import { resolveIstioChart } from "./istioCharts";
 import { eastWestGatewayValues, EASTWEST_GATEWAY_NAME, GatewayServiceType, ISTIO_NAMESPACE } from "./model";
-import { MeshCluster } from "./meshCluster";
+import { HelmValues, MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
+import { TypeScriptOnly } from "./typeScriptOnly";
+
+const tsOnly = new TypeScriptOnly<EastWestGateway, { crossNetworkGateway?: k8s.apiextensions.CustomResource }>();
 
 /** Arguments of {@link EastWestGateway}. */
 export interface EastWestGatewayArgs {
-    /** The cluster to install the gateway in (its provider, network, chart source and istiod are used). */
-    cluster: MeshCluster;
+    /**
+     * The cluster to install the gateway in, normally a {@link MeshCluster} (its provider, network, chart source
+     * and istiod are used).
+     */
+    cluster: MeshClusterRef;
     /**
      * Service type of `istio-eastwestgateway`. Use NodePort where no load balancer exists (istio/istio#49045).
      * @default "LoadBalancer"
@@ -23,8 +30,11 @@ export interface EastWestGatewayArgs {
      * @default {}
      */
     serviceAnnotations?: Record<string, string>;
-    /** Extra values merged over the generated `gateway` chart values. */
-    values?: Record<string, unknown>;
+    /**
+     * Extra values merged over the generated `gateway` chart values.
+     * @default {}
+     */
+    values?: HelmValues;
     /**
      * Also create the `cross-network-gateway` Gateway (15443, TLS AUTO_PASSTHROUGH, hosts `*.local`).
      * @default true
@@ -39,8 +49,13 @@ export interface EastWestGatewayArgs {
 export class EastWestGateway extends pulumi.ComponentResource {
     /** The gateway chart. */
     public readonly chart: k8s.helm.v4.Chart;
-    /** The `cross-network-gateway` Gateway, if created. */
-    public readonly crossNetworkGateway?: k8s.apiextensions.CustomResource;
+    /**
+     * The `cross-network-gateway` Gateway, if created. TypeScript only: a generic CustomResource has no type
+     * token the multi-language schema could name.
+     */
+    public get crossNetworkGateway(): k8s.apiextensions.CustomResource | undefined {
+        return tsOnly.get(this).crossNetworkGateway;
+    }
     /** The gateway's external address (LoadBalancer IP or hostname) once the cluster reports one. */
     public readonly address: pulumi.Output<string | undefined>;
 
@@ -51,16 +66,26 @@ export class EastWestGateway extends pulumi.ComponentResource {
      */
     constructor(name: string, args: EastWestGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:EastWestGateway", name, {}, opts);
-        if (!args.cluster || !MeshCluster.isInstance(args.cluster)) {
-            throw new pulumi.ResourceError("EastWestGateway: args.cluster must be a MeshCluster", this);
+        const missing = missingMeshClusterRefFields(args.cluster);
+        if (missing.length) {
+            throw new pulumi.ResourceError(
+                `EastWestGateway: args.cluster must be a MeshCluster or carry its outputs (missing: ${missing.join(", ")})`,
+                this,
+            );
         }
         const cluster = args.cluster;
+        let chartSource;
+        try {
+            chartSource = toChartSourceModel(cluster.chartSource, "args.cluster.chartSource");
+        } catch (e) {
+            throw new pulumi.ResourceError(`EastWestGateway: ${(e as Error).message}`, this);
+        }
         const child = { parent: this, provider: cluster.provider };
 
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
             {
-                ...resolveIstioChart(cluster.chartSource, "gateway", cluster.istioVersion),
+                ...resolveIstioChart(chartSource, "gateway", cluster.istioVersion),
                 name: EASTWEST_GATEWAY_NAME,
                 namespace: ISTIO_NAMESPACE,
                 values: eastWestGatewayValues({
@@ -74,19 +99,21 @@ export class EastWestGateway extends pulumi.ComponentResource {
             { ...child, dependsOn: [cluster.istiod] },
         );
 
-        if (args.exposeServices ?? true) {
-            this.crossNetworkGateway = new k8s.apiextensions.CustomResource(
-                `${name}-cross-network-gateway`,
-                {
-                    apiVersion: "networking.istio.io/v1",
-                    kind: "Gateway",
-                    metadata: { name: "cross-network-gateway", namespace: ISTIO_NAMESPACE },
-                    spec: crossNetworkGatewaySpec(),
-                },
-                // The Gateway CRD comes from the base chart.
-                { ...child, dependsOn: [cluster.base, this.chart] },
-            );
-        }
+        tsOnly.set(this, {
+            crossNetworkGateway: !(args.exposeServices ?? true)
+                ? undefined
+                : new k8s.apiextensions.CustomResource(
+                      `${name}-cross-network-gateway`,
+                      {
+                          apiVersion: "networking.istio.io/v1",
+                          kind: "Gateway",
+                          metadata: { name: "cross-network-gateway", namespace: ISTIO_NAMESPACE },
+                          spec: crossNetworkGatewaySpec(),
+                      },
+                      // The Gateway CRD comes from the base chart.
+                      { ...child, dependsOn: [cluster.base, this.chart] },
+                  ),
+        });
 
         this.address = gatewayAddress(this.chart);
 

@@ -6,11 +6,46 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAccess } from "./clusterAccess";
 import { EastWestGateway } from "./eastWestGateway";
-import { MeshCluster, MeshClusterIstioArgs } from "./meshCluster";
+import { HelmValues, MeshCluster, MeshClusterIstioArgs, NamespaceMetadataArgs } from "./meshCluster";
 import { checkTopology, GatewayServiceType, MeshConfigError, MeshModel, NodeTopology } from "./model";
 import { RemoteSecretLink, tokenSuffix } from "./remoteSecretLink";
 import { ExistingRootCA, SharedRootCA, SharedRootCAArgs } from "./sharedRootCA";
 import { TokenWaitOptions } from "./serviceAccountToken";
+import { TypeScriptOnly } from "./typeScriptOnly";
+
+/** East-west gateway settings of one {@link IstioMesh} cluster. */
+export interface IstioMeshGatewayArgs {
+    /**
+     * Whether the cluster gets an east-west gateway (needed wherever a peer is on another network).
+     * @default true
+     */
+    enabled?: boolean;
+    /**
+     * Service type of `istio-eastwestgateway`.
+     * @default "LoadBalancer"
+     */
+    serviceType?: GatewayServiceType;
+    /**
+     * Annotations on the gateway Service (MetalLB pools, cloud load balancer settings).
+     * @default {}
+     */
+    serviceAnnotations?: Record<string, string>;
+}
+
+/** Istio settings of an {@link IstioMesh}: those of every {@link MeshCluster}, plus the gateway chart's values. */
+export interface IstioMeshIstioArgs extends MeshClusterIstioArgs {
+    /**
+     * Extra values merged over the generated `gateway` chart values of every east-west gateway.
+     * @default {}
+     */
+    gatewayValues?: HelmValues;
+}
+
+/** CA settings of an {@link IstioMesh}: {@link SharedRootCAArgs} without `clusterNames` (the mesh's clusters). */
+export interface IstioMeshCaArgs extends Omit<SharedRootCAArgs, "clusterNames"> {
+    /** Sign the intermediates with this existing root instead of generating one. */
+    existingRoot?: ExistingRootCA;
+}
 
 /** One cluster of an {@link IstioMesh}. */
 export interface IstioMeshClusterArgs {
@@ -37,9 +72,9 @@ export interface IstioMeshClusterArgs {
      * East-west gateway settings.
      * @default { enabled: true, serviceType: "LoadBalancer", serviceAnnotations: {} }
      */
-    eastWestGateway?: { enabled?: boolean; serviceType?: GatewayServiceType; serviceAnnotations?: Record<string, string> };
+    eastWestGateway?: IstioMeshGatewayArgs;
     /** Extra labels/annotations for `istio-system`. */
-    namespaceMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+    namespaceMetadata?: NamespaceMetadataArgs;
 }
 
 /** Arguments of {@link IstioMesh}. */
@@ -49,9 +84,12 @@ export interface IstioMeshArgs {
     /** The clusters; every ordered pair is linked. */
     clusters: IstioMeshClusterArgs[];
     /** Istio settings shared by every cluster, plus gateway chart value overrides. */
-    istio: MeshClusterIstioArgs & { gatewayValues?: Record<string, unknown> };
-    /** CA settings (see {@link SharedRootCAArgs}); a new root is generated unless `existingRoot` is set. */
-    ca?: Omit<SharedRootCAArgs, "clusterNames"> & { existingRoot?: ExistingRootCA };
+    istio: IstioMeshIstioArgs;
+    /**
+     * CA settings (see {@link SharedRootCAArgs}); a new root is generated unless `existingRoot` is set.
+     * @default {} (an RSA 4096 root of 10 years, intermediates of 1 year)
+     */
+    ca?: IstioMeshCaArgs;
     /**
      * Changing this value issues new reader tokens for every link.
      * @default "1"
@@ -66,16 +104,40 @@ export interface IstioMeshArgs {
     tokenWait?: TokenWaitOptions;
 }
 
+/** The parts of an IstioMesh, child components: TypeScript only (a component cannot cross languages). */
+interface IstioMeshParts {
+    ca: SharedRootCA;
+    clusters: Record<string, MeshCluster>;
+    gateways: Record<string, EastWestGateway>;
+    links: Record<string, RemoteSecretLink>;
+}
+const parts = new TypeScriptOnly<IstioMesh, IstioMeshParts>();
+
 /** A multi-primary, multi-network Istio mesh across N clusters. */
 export class IstioMesh extends pulumi.ComponentResource {
-    /** The shared CA. */
-    public readonly ca: SharedRootCA;
-    /** Clusters by name. */
-    public readonly clusters: Record<string, MeshCluster>;
-    /** East-west gateways by cluster name (only where enabled). */
-    public readonly gateways: Record<string, EastWestGateway>;
-    /** Links keyed `<reader>-><target>`. */
-    public readonly links: Record<string, RemoteSecretLink>;
+    /** The shared root certificate, PEM (plain: it is public). */
+    public readonly rootCertPem: pulumi.Output<string>;
+    /** Names of the mesh's clusters, in the order given. */
+    public readonly clusterNames: string[];
+    /** Remote secrets as `<reader>-><target>` → the Secret's name in the reader's `istio-system`. */
+    public readonly remoteSecretNames: Record<string, string>;
+
+    /** The shared CA. TypeScript only. */
+    public get ca(): SharedRootCA {
+        return parts.get(this).ca;
+    }
+    /** Clusters by name. TypeScript only. */
+    public get clusters(): Record<string, MeshCluster> {
+        return parts.get(this).clusters;
+    }
+    /** East-west gateways by cluster name (only where enabled). TypeScript only. */
+    public get gateways(): Record<string, EastWestGateway> {
+        return parts.get(this).gateways;
+    }
+    /** Links keyed `<reader>-><target>`. TypeScript only. */
+    public get links(): Record<string, RemoteSecretLink> {
+        return parts.get(this).links;
+    }
 
     /**
      * @param name The _unique_ name of this component.
@@ -93,10 +155,12 @@ export class IstioMesh extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(new MeshConfigError(issues, "IstioMesh: invalid args").message, this);
         }
 
-        this.ca = new SharedRootCA(`${name}-ca`, { ...args.ca, clusterNames: args.clusters.map((c) => c.name) }, { parent: this });
-
-        this.clusters = {};
-        this.gateways = {};
+        const { ca, clusters, gateways, links } = parts.set(this, {
+            ca: new SharedRootCA(`${name}-ca`, { ...args.ca, clusterNames: args.clusters.map((c) => c.name) }, { parent: this }),
+            clusters: {},
+            gateways: {},
+            links: {},
+        });
         for (const c of args.clusters) {
             const cluster = new MeshCluster(
                 `${name}-${c.name}`,
@@ -107,15 +171,15 @@ export class IstioMesh extends pulumi.ComponentResource {
                     provider: c.provider,
                     access: c.access,
                     nodes: c.nodes,
-                    caCerts: this.ca.caCerts[c.name],
+                    caCerts: ca.caCerts[c.name],
                     istio: args.istio,
                     namespaceMetadata: c.namespaceMetadata,
                 },
                 { parent: this },
             );
-            this.clusters[c.name] = cluster;
+            clusters[c.name] = cluster;
             if (c.eastWestGateway?.enabled ?? true) {
-                this.gateways[c.name] = new EastWestGateway(
+                gateways[c.name] = new EastWestGateway(
                     `${name}-${c.name}-eastwest`,
                     {
                         cluster,
@@ -134,15 +198,14 @@ export class IstioMesh extends pulumi.ComponentResource {
                 .filter((c) => !c.remoteKubeconfig)
                 .map((c) => [c.name, tokenSuffix(`${name}-${c.name}-token-suffix`, args.tokenRotationEpoch, this)]),
         );
-        this.links = {};
         for (const reader of args.clusters) {
             for (const target of args.clusters) {
                 if (reader.name === target.name) continue;
-                this.links[`${reader.name}->${target.name}`] = new RemoteSecretLink(
+                links[`${reader.name}->${target.name}`] = new RemoteSecretLink(
                     `${name}-${reader.name}-reads-${target.name}`,
                     {
-                        reader: this.clusters[reader.name],
-                        target: this.clusters[target.name],
+                        reader: clusters[reader.name],
+                        target: clusters[target.name],
                         apiServerUrl: target.apiServerUrl,
                         tlsServerName: target.tlsServerName,
                         kubeconfig: target.remoteKubeconfig,
@@ -154,7 +217,14 @@ export class IstioMesh extends pulumi.ComponentResource {
             }
         }
 
-        this.registerOutputs({ rootCertPem: this.ca.rootCertPem });
+        this.rootCertPem = ca.rootCertPem;
+        this.clusterNames = args.clusters.map((c) => c.name);
+        this.remoteSecretNames = Object.fromEntries(Object.entries(links).map(([k, l]) => [k, l.remoteSecretName]));
+        this.registerOutputs({
+            rootCertPem: this.rootCertPem,
+            clusterNames: this.clusterNames,
+            remoteSecretNames: this.remoteSecretNames,
+        });
     }
 }
 

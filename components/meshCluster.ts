@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAccess, expandHome } from "./clusterAccess";
+import { IstioChartSource, toChartSourceModel } from "./chartSource";
 import { resolveIstioChart } from "./istioCharts";
 import { skipServiceEndpointWait } from "./serviceAwait";
 import {
@@ -18,10 +19,34 @@ import {
     ISTIO_NAMESPACE,
     Labels,
     NodeTopology,
-    OFFICIAL_CHART_REPO,
     parseIstioVersion,
 } from "./model";
 import { CaCertsBundle } from "./sharedRootCA";
+
+/** The entries of a `cacerts` Secret istiod needs. */
+const CACERTS_ENTRIES: (keyof CaCertsBundle)[] = ["ca-cert.pem", "ca-key.pem", "root-cert.pem", "cert-chain.pem"];
+import { TypeScriptOnly } from "./typeScriptOnly";
+
+/**
+ * Extra Helm values merged over the generated ones. Values may be anything Helm takes (`any`, so that the
+ * multi-language schema can carry them as `pulumi.json#/Any`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type HelmValues = Record<string, any>;
+
+/** Extra labels and annotations on a cluster's `istio-system` namespace. */
+export interface NamespaceMetadataArgs {
+    /**
+     * Extra labels (the network label is always set by the component).
+     * @default {}
+     */
+    labels?: Record<string, string>;
+    /**
+     * Annotations, e.g. Rancher's `field.cattle.io/projectId` (seed 003).
+     * @default {}
+     */
+    annotations?: Record<string, string>;
+}
 
 /** Istio installation settings for a {@link MeshCluster}. */
 export interface MeshClusterIstioArgs {
@@ -31,7 +56,7 @@ export interface MeshClusterIstioArgs {
      * Chart source.
      * @default { kind: "repo", repo: "https://istio-release.storage.googleapis.com/charts" }
      */
-    chart?: ChartSourceModel;
+    chart?: IstioChartSource;
     /** Image registry override (`global.hub`), e.g. a mirror such as `mtr.devops.telekom.de/istio`. */
     hub?: string;
     /** Image tag override (`global.tag`). */
@@ -55,10 +80,16 @@ export interface MeshClusterIstioArgs {
      * @see https://helm.sh/docs/howto/charts_tips_and_tricks/#tell-helm-not-to-uninstall-a-resource
      */
     keepCrdsOnDestroy?: boolean;
-    /** Extra values merged over the generated `base` chart values. */
-    baseValues?: Record<string, unknown>;
-    /** Extra values merged over the generated `istiod` chart values. */
-    istiodValues?: Record<string, unknown>;
+    /**
+     * Extra values merged over the generated `base` chart values.
+     * @default {}
+     */
+    baseValues?: HelmValues;
+    /**
+     * Extra values merged over the generated `istiod` chart values.
+     * @default {}
+     */
+    istiodValues?: HelmValues;
 }
 
 /** Arguments of {@link MeshCluster}. */
@@ -84,13 +115,66 @@ export interface MeshClusterArgs {
      * @default []
      */
     nodes?: NodeTopology[];
-    /** The four `cacerts` entries for this cluster, normally `SharedRootCA.caCerts[clusterName]`. */
-    caCerts: CaCertsBundle;
+    /**
+     * The four `cacerts` entries for this cluster (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`,
+     * `cert-chain.pem`), normally `SharedRootCA.caCerts[clusterName]` (`caCertsByCluster` in other languages).
+     */
+    caCerts: Record<string, pulumi.Input<string>>;
     /** Istio settings. */
     istio: MeshClusterIstioArgs;
     /** Extra labels and annotations on `istio-system` (e.g. Rancher project annotations, seed 003). */
-    namespaceMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+    namespaceMetadata?: NamespaceMetadataArgs;
 }
+
+/**
+ * What {@link EastWestGateway} and {@link RemoteSecretLink} need of a cluster of the mesh. A {@link MeshCluster}
+ * is one; other Pulumi languages, which cannot pass a component, pass these values (most are its outputs).
+ */
+export interface MeshClusterRef {
+    /** Istio cluster name (`MeshCluster.clusterName`). */
+    clusterName: string;
+    /** Istio network (`MeshCluster.network`). */
+    network: string;
+    /** Istio release installed (`MeshCluster.istioVersion`); also the gateway chart's version. */
+    istioVersion: string;
+    /**
+     * Where the cluster's charts come from (the gateway chart comes from the same place).
+     * @default { kind: "repo", repo: "https://istio-release.storage.googleapis.com/charts" }
+     */
+    chartSource?: IstioChartSource;
+    /** The cluster's Kubernetes provider (`MeshCluster.provider`). */
+    provider: k8s.Provider;
+    /** The `istio-system` namespace (`MeshCluster.namespace`). */
+    namespace: k8s.core.v1.Namespace;
+    /** The `base` chart (`MeshCluster.base`): CRDs and the reader service account. */
+    base: k8s.helm.v4.Chart;
+    /** The `istiod` chart (`MeshCluster.istiod`). */
+    istiod: k8s.helm.v4.Chart;
+    /**
+     * Kubeconfig and context, to read token Secrets back beyond the provider's own wait.
+     * @default unset: no read-back
+     */
+    access?: ClusterAccess;
+}
+
+/**
+ * The fields `ref` lacks to be a {@link MeshClusterRef} (empty for a MeshCluster). Components taking a cluster
+ * refuse with `args.<key> must be a MeshCluster or carry ...` naming them.
+ */
+export function missingMeshClusterRefFields(ref: Partial<MeshClusterRef> | undefined): string[] {
+    if (!ref) return ["clusterName", "network", "istioVersion", "provider", "namespace", "base", "istiod"];
+    if (MeshCluster.isInstance(ref)) return [];
+    const strings = (["clusterName", "network", "istioVersion"] as const).filter((k) => typeof ref[k] !== "string" || !ref[k]);
+    const resources = (["provider", "namespace", "base", "istiod"] as const).filter((k) => !pulumi.Resource.isInstance(ref[k]));
+    return [...strings, ...resources];
+}
+
+/** What a MeshCluster shows TypeScript only (a union-typed model value, kubeconfig text). */
+interface MeshClusterTsState {
+    chartSource: ChartSourceModel;
+    access?: ClusterAccess;
+}
+const tsOnly = new TypeScriptOnly<MeshCluster, MeshClusterTsState>();
 
 /**
  * A Kubernetes cluster joined to the mesh: its provider, node topology labels, the network-labelled
@@ -103,10 +187,14 @@ export class MeshCluster extends pulumi.ComponentResource {
     public readonly network: string;
     /** Istio release installed. */
     public readonly istioVersion: string;
-    /** Chart source used (the east-west gateway chart comes from the same place). */
-    public readonly chartSource: ChartSourceModel;
-    /** How the cluster is reached (undefined when a provider was passed in). */
-    public readonly access?: ClusterAccess;
+    /** Chart source used (the east-west gateway chart comes from the same place). TypeScript only. */
+    public get chartSource(): ChartSourceModel {
+        return tsOnly.get(this).chartSource;
+    }
+    /** How the cluster is reached (undefined when a provider was passed in). TypeScript only: may hold kubeconfig text. */
+    public get access(): ClusterAccess | undefined {
+        return tsOnly.get(this).access;
+    }
     /** The cluster's Kubernetes provider; every child uses it. */
     public readonly provider: k8s.Provider;
     /** The `istio-system` namespace. */
@@ -132,8 +220,13 @@ export class MeshCluster extends pulumi.ComponentResource {
         this.clusterName = args.clusterName;
         this.network = args.network;
         this.istioVersion = args.istio.version;
-        this.chartSource = args.istio.chart ?? { kind: "repo", repo: OFFICIAL_CHART_REPO };
-        this.access = args.provider ? undefined : (args.access ?? {});
+        let chartSource: ChartSourceModel;
+        try {
+            chartSource = toChartSourceModel(args.istio.chart, "args.istio.chart");
+        } catch (e) {
+            throw new pulumi.ResourceError(`MeshCluster: ${(e as Error).message}`, this);
+        }
+        tsOnly.set(this, { chartSource, access: args.provider ? undefined : (args.access ?? {}) });
         this.provider =
             args.provider ??
             new k8s.Provider(
@@ -261,6 +354,8 @@ function validateArgs(parent: pulumi.Resource, args: MeshClusterArgs): void {
     if (!isDns1123Label(args.network ?? "")) fail("network", `${JSON.stringify(args.network)} is not a DNS-1123 label`);
     if (!args.meshID) fail("meshID", "is required");
     if (!args.caCerts) fail("caCerts", "is required (use SharedRootCA.caCerts[clusterName])");
+    const missing = CACERTS_ENTRIES.filter((k) => !(k in args.caCerts));
+    if (missing.length) fail("caCerts", `lacks ${missing.join(", ")} (use SharedRootCA.caCerts[clusterName])`);
     (args.nodes ?? []).forEach((n, i) => {
         if (!isDns1123Subdomain(n.name ?? "")) fail(`nodes[${i}].name`, `${JSON.stringify(n.name)} is not a valid node name`);
         for (const f of ["region", "zone"] as const) {

@@ -14,15 +14,15 @@ import {
     REMOTE_SECRET_PREFIX,
     renderRemoteKubeconfig,
 } from "./model";
-import { MeshCluster } from "./meshCluster";
+import { MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
 import { serviceAccountCredential, TokenWaitOptions } from "./serviceAccountToken";
 
 /** Arguments of {@link RemoteSecretLink}. */
 export interface RemoteSecretLinkArgs {
-    /** The cluster whose istiod watches `target`; the remote secret is written here. */
-    reader: MeshCluster;
-    /** The cluster being watched. */
-    target: MeshCluster;
+    /** The cluster whose istiod watches `target` (normally a {@link MeshCluster}); the remote secret is written here. */
+    reader: MeshClusterRef;
+    /** The cluster being watched (normally a {@link MeshCluster}). */
+    target: MeshClusterRef;
     /**
      * The target's API server URL as reachable from the reader's istiod (istioctl's `--server`). Required
      * unless `kubeconfig` is given.
@@ -79,8 +79,13 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
         const fail = (field: string, msg: string): never => {
             throw new pulumi.ResourceError(`RemoteSecretLink: args.${field} ${msg}`, this);
         };
-        if (!reader || !MeshCluster.isInstance(reader)) fail("reader", "must be a MeshCluster");
-        if (!target || !MeshCluster.isInstance(target)) fail("target", "must be a MeshCluster");
+        for (const [key, ref] of [
+            ["reader", reader],
+            ["target", target],
+        ] as const) {
+            const missing = missingMeshClusterRefFields(ref);
+            if (missing.length) fail(key, `must be a MeshCluster or carry its outputs (missing: ${missing.join(", ")})`);
+        }
         if (reader.clusterName === target.clusterName) fail("target", `must differ from the reader (${reader.clusterName})`);
         if (!args.kubeconfig && !args.apiServerUrl) {
             fail("apiServerUrl", `is required to link ${reader.clusterName} -> ${target.clusterName} (or pass args.kubeconfig)`);

@@ -4,13 +4,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { checkCaValidity, isDns1123Label, ISTIO_NAMESPACE } from "./model";
+import { checkCaValidity, EcdsaCurve, isDns1123Label, ISTIO_NAMESPACE, KeyAlgorithm } from "./model";
 
 /** Key usages of both root and intermediates (Makefile: digitalSignature, nonRepudiation, keyEncipherment, keyCertSign). */
 const CA_KEY_USAGES = ["digital_signature", "content_commitment", "key_encipherment", "cert_signing"];
 
-/** The four entries of a `cacerts` Secret, as istiod reads them from /etc/cacerts. */
-export interface CaCertsBundle {
+/**
+ * The four entries of a `cacerts` Secret, as istiod reads them from /etc/cacerts. A type alias (not an
+ * interface), so that it is also a `Record<string, Input<string>>`: the shape MeshCluster's `caCerts` takes in
+ * every Pulumi language (keys such as `ca-cert.pem` are no identifier in Go or Python).
+ */
+export type CaCertsBundle = {
     /** Intermediate (signing) certificate, PEM. */
     "ca-cert.pem": pulumi.Output<string>;
     /** Intermediate private key, PEM. Secret. */
@@ -19,7 +23,7 @@ export interface CaCertsBundle {
     "root-cert.pem": pulumi.Output<string>;
     /** Intermediate followed by root, PEM. */
     "cert-chain.pem": pulumi.Output<string>;
-}
+};
 
 /** An existing root CA to sign the intermediates with, instead of generating one. */
 export interface ExistingRootCA {
@@ -37,7 +41,7 @@ export interface SharedRootCAArgs {
      * Key algorithm for the root and the intermediates.
      * @default "RSA"
      */
-    keyAlgorithm?: "RSA" | "ECDSA";
+    keyAlgorithm?: KeyAlgorithm;
     /**
      * RSA key size in bits (Istio's Makefiles use 4096).
      * @default 4096
@@ -47,7 +51,7 @@ export interface SharedRootCAArgs {
      * ECDSA curve when `keyAlgorithm` is `"ECDSA"`.
      * @default "P256"
      */
-    ecdsaCurve?: "P256" | "P384" | "P521";
+    ecdsaCurve?: EcdsaCurve;
     /**
      * Validity of a generated root, in hours.
      * @default 87600 (10 years, as ROOTCA_DAYS=3650)
@@ -85,8 +89,15 @@ export interface SharedRootCAArgs {
 export class SharedRootCA extends pulumi.ComponentResource {
     /** Root certificate, PEM (plain: it is public). */
     public readonly rootCertPem: pulumi.Output<string>;
+    /**
+     * Per-cluster `cacerts` entries (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`); `ca-key.pem`
+     * is a secret. The same object as {@link caCerts}, typed as maps for the other Pulumi languages.
+     */
+    public readonly caCertsByCluster: Record<string, Record<string, pulumi.Output<string>>>;
     /** Per-cluster `cacerts` entries; `ca-key.pem` is a secret. */
-    public readonly caCerts: Record<string, CaCertsBundle>;
+    public get caCerts(): Record<string, CaCertsBundle> {
+        return this.caCertsByCluster as Record<string, CaCertsBundle>;
+    }
 
     /**
      * @param name The _unique_ name of this component.
@@ -129,7 +140,7 @@ export class SharedRootCA extends pulumi.ComponentResource {
         this.rootCertPem = rootCertPem;
 
         const epoch = args.rotationEpoch ?? "1";
-        this.caCerts = {};
+        this.caCertsByCluster = {};
         for (const cluster of args.clusterNames) {
             const rotate = { parent: this, replacementTrigger: epoch };
             const key = new tls.PrivateKey(`${name}-${cluster}`, keyArgs, rotate);
@@ -157,7 +168,7 @@ export class SharedRootCA extends pulumi.ComponentResource {
                 },
                 rotate,
             );
-            this.caCerts[cluster] = {
+            this.caCertsByCluster[cluster] = {
                 "ca-cert.pem": cert.certPem,
                 "ca-key.pem": pulumi.secret(key.privateKeyPem),
                 "root-cert.pem": rootCertPem,
@@ -165,7 +176,7 @@ export class SharedRootCA extends pulumi.ComponentResource {
             };
         }
 
-        this.registerOutputs({ rootCertPem: this.rootCertPem });
+        this.registerOutputs({ rootCertPem: this.rootCertPem, caCertsByCluster: this.caCertsByCluster });
     }
 }
 

@@ -3,9 +3,9 @@
 # a Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok)
 # and istioctl (+ the Istio Helm charts dir). Everything comes from the Go module proxy; nothing lands in the repo.
 #
-# Usage: scripts/toolchain.sh [--check] [--only pulumi|kube|istio]
+# Usage: scripts/toolchain.sh [--check] [--only pulumi|kube|istio|yaml|sdk]
 #   --check   report present/missing binaries and exit 1 if any is missing (builds nothing)
-#   --only X  limit to one group
+#   --only X  limit to one group (yaml: the Pulumi YAML language host; sdk: pulumi-sdkgen; docs/other-languages.md)
 # Cache: ${ISTIO_MC_CACHE:-$HOME/.cache/istio-multicluster}  (bin/, build/<tool>-<version>/, env.sh, istio-charts-dir)
 # Then:  source "$CACHE/env.sh"
 # See docs/toolchain.md.
@@ -22,6 +22,8 @@ export PATH="/usr/local/go/bin:$PATH"
 . "$REPO/scripts/toolchain/pulumi.sh"
 . "$REPO/scripts/toolchain/istio.sh"
 . "$REPO/scripts/toolchain/helm.sh"
+. "$REPO/scripts/toolchain/yaml.sh"
+. "$REPO/scripts/toolchain/sdkgen.sh"
 
 # Versions not dictated by node_modules.
 K8S_VERSION="${K8S_VERSION:-v1.34.10}"    # newest v1.34.x whose go.mod the checksum DB here verifies (1.34.11/12: 404)
@@ -33,14 +35,14 @@ CHECK=0; ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --check) CHECK=1 ;;
-    --only) ONLY="${2:?--only needs pulumi|kube|istio}"; shift ;;
+    --only) ONLY="${2:?--only needs pulumi|kube|istio|yaml|sdk}"; shift ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac; shift
 done
 want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 
-if want pulumi; then pulumi_versions; fi   # sets PULUMI_VERSION, K8S_PROVIDER_VERSION, TLS_PROVIDER_VERSION, RANDOM_PROVIDER_VERSION
+if want pulumi || want sdk; then pulumi_versions; fi   # sets PULUMI_VERSION, K8S_PROVIDER_VERSION, TLS_PROVIDER_VERSION, RANDOM_PROVIDER_VERSION
 
 # on_path NAME : a usable binary on the user's PATH (outside our cache)?
 on_path() {
@@ -64,12 +66,14 @@ bins_of() {
     pulumi) echo "pulumi pulumi-language-nodejs pulumi-resource-kubernetes pulumi-resource-tls pulumi-resource-random" ;;
     kube) echo "etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok" ;;
     istio) echo "istioctl pilot-discovery meshxds helm" ;;
+    yaml) echo "pulumi-language-yaml" ;;
+    sdk) echo "pulumi-sdkgen" ;;
   esac
 }
 
 if [ "$CHECK" = 1 ]; then
   missing=0
-  for g in pulumi kube istio; do
+  for g in pulumi kube istio yaml sdk; do
     want "$g" || continue
     for b in $(bins_of "$g"); do
       if [ "$b" = meshxds ] && [ "$(readlink "$BIN/meshxds" 2>/dev/null | sed 's/.*meshxds-//')" != "$(cat "$REPO"/tools/meshxds/*.go | sha256sum | cut -c1-12)" ]; then
@@ -107,13 +111,16 @@ ENV
 # verify [GROUP] : run each binary's version command
 verify() {
   local rc=0 b out
-  for g in pulumi kube istio; do
+  for g in pulumi kube istio yaml sdk; do
     { [ -z "${1:-}" ] || [ "$1" = "$g" ]; } || continue
     for b in $(bins_of "$g"); do
       if ! PATH="$BIN:$PATH" command -v "$b" >/dev/null; then printf '  %-28s MISSING\n' "$b" >&2; rc=1; continue; fi
       case "$b" in
         pulumi) out="$(PATH="$BIN:$PATH" pulumi version 2>&1)" ;;
         pulumi-language-nodejs|pulumi-resource-tls|pulumi-resource-random) out="$(PATH="$BIN:$PATH" "$b" -version 2>&1 </dev/null)" ;;
+        pulumi-sdkgen) out="$(PATH="$BIN:$PATH" "$b" 2>&1 </dev/null | head -1)"; [[ "$out" == *usage:* ]] && out="ok ($(readlink -f "$BIN/$b"))" ;;
+        pulumi-language-yaml) # no version flag either: it must start and print its gRPC port; the version is stamped
+          out="$(PATH="$BIN:$PATH" timeout 5 "$b" </dev/null 2>&1 | head -1)"; [[ "$out" =~ ^[0-9]+$ ]] && out="ok (serves on port $out)" ;;
         pulumi-resource-kubernetes) # no version flag: it must at least start and print its gRPC port
           out="$(PATH="$BIN:$PATH" timeout 5 "$b" </dev/null 2>&1 | head -1)"; [[ "$out" =~ ^[0-9]+$ ]] && out="ok (serves on port $out)" ;;
         kube-apiserver|kube-controller-manager|kube-scheduler) out="$(PATH="$BIN:$PATH" "$b" --version 2>&1)" ;;
@@ -148,6 +155,9 @@ if want istio; then
   # helm only renders the charts in the e2e tests: a failed build is reported, not fatal
   on_path helm >/dev/null || ( build_helm ) || log "WARNING: helm $HELM_VERSION could not be built (see above)"
 fi
+
+if want yaml; then on_path pulumi-language-yaml >/dev/null || build_language_yaml; fi
+if want sdk; then build_sdkgen; fi
 
 write_env
 verify "$ONLY" || die "some binaries are missing or failed to run (above); see docs/toolchain.md"

@@ -16,8 +16,20 @@ export interface NodeTopology {
     subzone?: string;
 }
 
+/**
+ * Kubernetes Service types the east-west gateway can be exposed with. A value object and a type of the same
+ * name (the `as const` enum pattern): TypeScript callers pass the strings, other Pulumi languages get an enum.
+ */
+export const GatewayServiceType = {
+    /** A cloud or MetalLB load balancer address (seed 000's setup). */
+    LoadBalancer: "LoadBalancer",
+    /** A port on every node, where no load balancer exists (istio/istio#49045). */
+    NodePort: "NodePort",
+    /** Cluster-internal only (tests, or a gateway fronted by something else). */
+    ClusterIP: "ClusterIP",
+} as const;
 /** Kubernetes Service types the east-west gateway can be exposed with. */
-export type GatewayServiceType = "LoadBalancer" | "NodePort" | "ClusterIP";
+export type GatewayServiceType = (typeof GatewayServiceType)[keyof typeof GatewayServiceType];
 
 /** East-west gateway settings of one cluster. */
 export interface EastWestGatewayModel {
@@ -62,6 +74,16 @@ export interface ClusterModel {
     namespaceMetadata?: { labels: Record<string, string>; annotations: Record<string, string> };
 }
 
+/** Kinds of Istio chart source (the `kind` of {@link ChartSourceModel}). */
+export const ChartSourceKind = {
+    /** A Helm repository URL; chart version = Istio version. */
+    Repo: "repo",
+    /** A local directory holding the charts. */
+    Path: "path",
+} as const;
+/** Kinds of Istio chart source (the `kind` of {@link ChartSourceModel}). */
+export type ChartSourceKind = (typeof ChartSourceKind)[keyof typeof ChartSourceKind];
+
 /** Where the Istio Helm charts come from. */
 export type ChartSourceModel =
     /** A Helm repository URL (the official one by default); chart version = Istio version. */
@@ -91,14 +113,36 @@ export interface IstioModel {
     values: { base: Record<string, unknown>; istiod: Record<string, unknown>; gateway: Record<string, unknown> };
 }
 
+/** Key algorithms of the mesh CA (root and intermediates). */
+export const KeyAlgorithm = {
+    /** RSA, as Istio's tools/certs Makefiles generate. */
+    RSA: "RSA",
+    /** ECDSA, on the curve {@link EcdsaCurve} names. */
+    ECDSA: "ECDSA",
+} as const;
+/** Key algorithms of the mesh CA (root and intermediates). */
+export type KeyAlgorithm = (typeof KeyAlgorithm)[keyof typeof KeyAlgorithm];
+
+/** ECDSA curves of the mesh CA. */
+export const EcdsaCurve = {
+    /** NIST P-256. */
+    P256: "P256",
+    /** NIST P-384. */
+    P384: "P384",
+    /** NIST P-521. */
+    P521: "P521",
+} as const;
+/** ECDSA curves of the mesh CA. */
+export type EcdsaCurve = (typeof EcdsaCurve)[keyof typeof EcdsaCurve];
+
 /** Certificate authority settings. */
 export interface CaModel {
     /** Key algorithm of the root and intermediates. */
-    keyAlgorithm: "RSA" | "ECDSA";
+    keyAlgorithm: KeyAlgorithm;
     /** RSA key size. */
     rsaBits: number;
     /** ECDSA curve. */
-    ecdsaCurve: "P256" | "P384" | "P521";
+    ecdsaCurve: EcdsaCurve;
     /** Validity of a generated root, hours. */
     rootValidityHours: number;
     /** Validity of each intermediate, hours. */

@@ -36,30 +36,34 @@ BRIDGE_VERSION="${BRIDGE_VERSION:-v3.120.0}"
 # minimal host (scripts/toolchain/langhost-nodejs/main.go) in the same module copy.
 build_pulumi() {
   local v="$PULUMI_VERSION" dir="$BUILD/pulumi-$PULUMI_VERSION" src
-  if [ ! -x "$dir/bin/pulumi" ] || [ ! -x "$dir/bin/pulumi-language-nodejs" ] \
-     || ! cmp -s "$REPO/scripts/toolchain/langhost-nodejs/main.go" "$dir/langhost.go"; then
+  # The host binary is named by its source's hash (like meshxds): worktrees with different host sources sharing
+  # one cache each keep their own build instead of rebuilding over each other's.
+  local lh; lh="pulumi-language-nodejs-$(sha256sum < "$REPO/scripts/toolchain/langhost-nodejs/main.go" | cut -c1-12)"
+  if [ ! -x "$dir/bin/pulumi" ] || [ ! -x "$dir/bin/$lh" ]; then
     log "building pulumi $v + pulumi-language-nodejs"
     src="$(GONOSUMDB=github.com/pulumi/pulumi/pkg/v3 "$GO" mod download -json "github.com/pulumi/pulumi/pkg/v3@v$v" \
            | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
     [ -n "$src" ] || die "cannot download github.com/pulumi/pulumi/pkg/v3@v$v"
-    mkdir -p "$dir/bin"; rm -rf "$dir/src"; cp -r "$src" "$dir/src"; chmod -R u+w "$dir/src"
-    mkdir -p "$dir/src/cmd/pulumi-language-nodejs-local"
-    cp "$REPO/scripts/toolchain/langhost-nodejs/main.go" "$dir/src/cmd/pulumi-language-nodejs-local/main.go"
+    mkdir -p "$dir/bin"
+    local work; work="$(mktemp -d "$dir/work.XXXXXX")"
+    cp -r "$src" "$work/src"; chmod -R u+w "$work/src"
+    mkdir -p "$work/src/cmd/pulumi-language-nodejs-local"
+    cp "$REPO/scripts/toolchain/langhost-nodejs/main.go" "$work/src/cmd/pulumi-language-nodejs-local/main.go"
     local ld="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$v"
-    (cd "$dir/src" && "$GO" mod edit -dropreplace github.com/pulumi/pulumi/sdk/v3 -require "github.com/pulumi/pulumi/sdk/v3@v$v") \
-      || die "pulumi module setup failed"
+    (cd "$work/src" && "$GO" mod edit -dropreplace github.com/pulumi/pulumi/sdk/v3 -require "github.com/pulumi/pulumi/sdk/v3@v$v") \
+      || { rm -rf "$work"; die "pulumi module setup failed"; }
     if [ ! -x "$dir/bin/pulumi" ]; then
-      (cd "$dir/src" && GOFLAGS="$GOFLAGS -mod=mod" timed "pulumi $v" "$GO" build -p "$GOPAR" -trimpath \
-        -tags osusergo,grpcnotrace -ldflags "$ld" -o "$dir/bin/pulumi" ./cmd/pulumi) || die "build of pulumi failed"
+      (cd "$work/src" && GOFLAGS="$GOFLAGS -mod=mod" timed "pulumi $v" "$GO" build -p "$GOPAR" -trimpath \
+        -tags osusergo,grpcnotrace -ldflags "$ld" -o "$work/pulumi" ./cmd/pulumi) || { rm -rf "$work"; die "build of pulumi failed"; }
+      mv -f "$work/pulumi" "$dir/bin/pulumi"
     fi
-    (cd "$dir/src" && GOFLAGS="$GOFLAGS -mod=mod" timed "pulumi-language-nodejs (local) $v" "$GO" build -p "$GOPAR" -trimpath \
-      -tags osusergo,grpcnotrace -ldflags "$ld" -o "$dir/bin/pulumi-language-nodejs" ./cmd/pulumi-language-nodejs-local) \
-      || die "build of pulumi-language-nodejs failed"
-    cp "$REPO/scripts/toolchain/langhost-nodejs/main.go" "$dir/langhost.go"
-    rm -rf "$dir/src"
+    (cd "$work/src" && GOFLAGS="$GOFLAGS -mod=mod" timed "pulumi-language-nodejs (local) $v" "$GO" build -p "$GOPAR" -trimpath \
+      -tags osusergo,grpcnotrace -ldflags "$ld" -o "$work/$lh" ./cmd/pulumi-language-nodejs-local) \
+      || { rm -rf "$work"; die "build of pulumi-language-nodejs failed"; }
+    mv -f "$work/$lh" "$dir/bin/$lh"; rm -rf "$work"
   fi
   install_bin "$dir/bin/pulumi" pulumi
-  install_bin "$dir/bin/pulumi-language-nodejs" pulumi-language-nodejs
+  install_bin "$dir/bin/$lh" pulumi-language-nodejs
 }
 
 # set_schema_version IN OUT VERSION : copy a schema json, setting its top-level "version"

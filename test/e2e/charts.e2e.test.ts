@@ -16,6 +16,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { kubeconfigServer } from "../../components/clusterAccess";
+import { toChartSourceModel } from "../../components/chartSource";
 import { crossNetworkGatewaySpec } from "../../components/eastWestGateway";
 import { resolveIstioChart } from "../../components/istioCharts";
 import { meshArgsFromModel } from "../../components/mesh";
@@ -133,7 +134,7 @@ describe("e2e: Istio charts rendered with the program's values, checked by c3's 
 
     /** `helm template` of one chart, with the release name, namespace and values the components use. */
     function template(name: "base" | "istiod" | "gateway", release: string, values: Record<string, unknown>): Rendered {
-        const chartSource = args.istio.chart ?? { kind: "repo" as const, repo: "https://istio-release.storage.googleapis.com/charts" };
+        const chartSource = toChartSourceModel(args.istio.chart, "istio.chart");
         assert.equal(chartSource.kind, "path", "the local stack reads the charts from a directory");
         const chartDir = resolveIstioChart(chartSource, name, args.istio.version).chart;
         const valuesFile = path.join(tmp, `${name}.values.json`);

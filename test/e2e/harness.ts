@@ -17,7 +17,7 @@ export type ClusterName = keyof typeof CONTEXTS;
 export const CLUSTERS = Object.keys(CONTEXTS) as ClusterName[];
 
 /** Builds (what is missing of) the toolchain groups and returns the environment its env.sh sets up. */
-export function toolchainEnv(groups: ("pulumi" | "kube" | "istio")[] = ["pulumi", "kube", "istio"]): NodeJS.ProcessEnv {
+export function toolchainEnv(groups: ("pulumi" | "kube" | "istio" | "yaml" | "sdk")[] = ["pulumi", "kube", "istio"]): NodeJS.ProcessEnv {
     for (const g of groups) run("bash", [path.join(REPO, "scripts", "toolchain.sh"), "--only", g], { stdio: "inherit" });
     const out = execFileSync("bash", ["-c", `. "${CACHE}/env.sh" && env -0`], { encoding: "utf8" });
     const env: NodeJS.ProcessEnv = {};

@@ -5,8 +5,9 @@
 // proxy reachable here does not serve it. It implements what `pulumi preview/up/destroy` need for an
 // already-installed project: GetPluginInfo, GetRequiredPlugins/Packages (empty: providers are found as
 // ambient plugins on PATH), Run (spawns `node @pulumi/pulumi/cmd/run`), RunPlugin (policy packs via
-// `@pulumi/pulumi/cmd/run-policy-pack`, other plugins via `cmd/run-plugin`), Cancel. Everything else
-// (InstallDependencies, codegen, Pack, About, ...) answers Unimplemented: run `npm ci` yourself.
+// `@pulumi/pulumi/cmd/run-policy-pack`, other plugins via `cmd/run-plugin`), InstallDependencies (nothing
+// when @pulumi/pulumi already resolves from the directory, as for the component package in plugin/, else
+// `npm install`), Cancel. Everything else (codegen, Pack, About, ...) answers Unimplemented.
 //
 // Built by scripts/toolchain/pulumi.sh against github.com/pulumi/pulumi/sdk/v3 at the CLI's version.
 package main
@@ -46,6 +47,13 @@ type host struct {
 
 func main() {
 	flag.String("tracing", "", "ignored")
+	// Runtime options (Pulumi.yaml / PulumiPlugin.yaml `runtime.options`) also arrive as flags when the engine
+	// loads a plugin project from a path (a component package); they are read from the request's ProgramInfo.
+	flag.String("typescript", "", "ignored: read from ProgramInfo")
+	flag.String("tsconfig", "", "ignored: read from ProgramInfo")
+	flag.String("nodeargs", "", "ignored: read from ProgramInfo")
+	flag.String("packagemanager", "", "ignored: read from ProgramInfo")
+	flag.String("root", "", "ignored: the program directory comes with each request")
 	runtime := flag.String("runtime", "nodejs", "only nodejs is supported")
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
@@ -220,6 +228,39 @@ func resolveFrom(node, dir, mod string) (string, error) {
 		return "", fmt.Errorf("cannot resolve %s from %s (run `npm ci` first): %w", mod, dir, err)
 	}
 	return strings.TrimSpace(string(out)), nil
+}
+
+// InstallDependencies is what `pulumi install`, `pulumi package get-schema|gen-sdk|add <dir>` ask first.
+// A directory from which @pulumi/pulumi already resolves (the repo's node_modules, for plugin/) is left
+// alone; anything else gets `npm install`, as the upstream host does.
+func (h *host) InstallDependencies(req *pulumirpc.InstallDependenciesRequest,
+	server pulumirpc.LanguageRuntime_InstallDependenciesServer,
+) error {
+	dir := req.GetDirectory()
+	if info := req.GetInfo(); info != nil && info.GetProgramDirectory() != "" {
+		dir = info.GetProgramDirectory()
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return errors.New("could not find node on $PATH")
+	}
+	if p, err := resolveFrom(node, dir, "@pulumi/pulumi"); err == nil {
+		return server.Send(&pulumirpc.InstallDependenciesResponse{
+			Stdout: []byte("dependencies already installed (@pulumi/pulumi at " + p + ")\n"),
+		})
+	}
+	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, req.GetIsTerminal())
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	cmd := exec.CommandContext(server.Context(), "npm", "install", "--no-audit", "--no-fund")
+	cmd.Dir = dir
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("npm install in %s failed: %w", dir, err)
+	}
+	return closer.Close()
 }
 
 // RunPlugin starts a plugin written in Node.js. The engine uses it for policy packs (kind "analyzer"):
