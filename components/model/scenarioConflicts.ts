@@ -45,8 +45,15 @@ export function scenarioWrites(m: ScenariosModel): ScenarioWrite[] {
     for (const id of ["cc2", "cc3", "cc4"] as const) {
         const r = m[id];
         if (!r) continue;
-        w.push({ scenario: id, cluster: r.cluster, kind: "VirtualService", namespace: ns, name: "helloworld2" });
-        w.push({ scenario: id, cluster: r.cluster, kind: "DestinationRule", namespace: ns, name: r.name, host: qualifyHost(r.host, ns) });
+        w.push({ scenario: id, cluster: r.cluster, kind: "VirtualService", namespace: r.namespace, name: r.virtualService.name });
+        w.push({
+            scenario: id,
+            cluster: r.cluster,
+            kind: "DestinationRule",
+            namespace: r.namespace,
+            name: r.name,
+            host: qualifyHost(r.host, r.namespace),
+        });
     }
     for (const id of ["dnsp1", "dnsp2"] as const) {
         const d = m[id];

@@ -19,15 +19,36 @@ export interface SampleZone {
     version: string;
 }
 
-/** A DestinationRule + VirtualService pair for helloworld2 (CC2–CC4). */
+/**
+ * The three locality load-balancing policies a helloworld2 DestinationRule can carry. Each names the Pulumi type
+ * token (`istio-multicluster:index:<kind>`) its `LocalityPolicy` component registers under, so stacks created
+ * before the three policies shared one component keep their URNs.
+ */
+export type LocalityPolicyKind = "LocalityFailover" | "WeightedDistribution" | "RegionFailover";
+
+/**
+ * A DestinationRule + VirtualService pair for helloworld2 (CC2–CC4), fully rendered: every object name, host,
+ * namespace and traffic policy is decided here, and the `LocalityPolicy` component writes exactly this.
+ */
 export interface LocalityRuleModel {
+    /** The locality policy this rule applies (and the component type token it registers under). */
+    kind: LocalityPolicyKind;
     /** Cluster it is applied to. */
     cluster: string;
+    /** Namespace of both objects. */
+    namespace: string;
+    /** The VirtualService that routes every request for `host` to `host`. */
+    virtualService: {
+        /** VirtualService name. */
+        name: string;
+        /** Its `spec.hosts[0]` and route destination, as the seed writes it. */
+        host: string;
+    };
     /** DestinationRule name. */
     name: string;
     /** DestinationRule host, as the seed writes it. */
     host: string;
-    /** `spec.trafficPolicy` of the DestinationRule (built by the `*Policy` functions above). */
+    /** `spec.trafficPolicy` of the DestinationRule (built by the `*Policy` functions of scenarioDefaults.ts). */
     trafficPolicy: Record<string, unknown>;
     /** Outlier detection. */
     outlierDetection: OutlierDetection;

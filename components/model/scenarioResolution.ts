@@ -195,16 +195,27 @@ function resolveSamples(r: Resolver, s: NonNullable<Settings["samples"]>): Scena
     };
 }
 
+/** The helloworld2 VirtualService every locality rule applies with its DestinationRule (seed 000). */
+const HELLOWORLD2_ROUTE = { name: "helloworld2", host: "helloworld2" } as const;
+
 /** CC2–CC4: one helloworld2 DestinationRule each, validated as Istio validates it. */
 function resolveLocalityRules(r: Resolver, settings: Settings, selectedSet: Set<ScenarioId>, model: ScenariosModel): void {
+    const qualified = resolveServiceHost(HELLOWORLD2_ROUTE.host, SAMPLE_NAMESPACE);
+    const rule = (kind: LocalityRuleModel["kind"], cluster: string, name: string, host: string) => ({
+        kind,
+        cluster,
+        namespace: SAMPLE_NAMESPACE,
+        virtualService: { ...HELLOWORLD2_ROUTE },
+        name,
+        host,
+    });
     if (selectedSet.has("cc2")) {
         const s = settings.cc2 ?? {};
+        const od = s.outlierDetection ?? CC2_OUTLIER;
         model.cc2 = {
-            cluster: r.pick("cc2", s.cluster, 0),
-            name: "helloworld2-loc1",
-            host: "helloworld2",
-            trafficPolicy: localityFailoverPolicy(s.outlierDetection ?? CC2_OUTLIER),
-            outlierDetection: s.outlierDetection ?? CC2_OUTLIER,
+            ...rule("LocalityFailover", r.pick("cc2", s.cluster, 0), "helloworld2-loc1", HELLOWORLD2_ROUTE.host),
+            trafficPolicy: localityFailoverPolicy(od),
+            outlierDetection: od,
         };
     }
     if (selectedSet.has("cc3")) {
@@ -214,9 +225,7 @@ function resolveLocalityRules(r: Resolver, settings: Settings, selectedSet: Set<
         const od = s.outlierDetection ?? CC3_OUTLIER;
         collectLocality(r, "cc3", lb, od);
         model.cc3 = {
-            cluster: r.pick("cc3", s.cluster, 1),
-            name: "helloworld2-loc2",
-            host: resolveServiceHost("helloworld2", SAMPLE_NAMESPACE),
+            ...rule("WeightedDistribution", r.pick("cc3", s.cluster, 1), "helloworld2-loc2", qualified),
             trafficPolicy: weightedDistributionPolicy(distribute, od),
             outlierDetection: od,
             distribute,
@@ -230,9 +239,7 @@ function resolveLocalityRules(r: Resolver, settings: Settings, selectedSet: Set<
         const maxRequestsPerConnection = s.maxRequestsPerConnection ?? 1;
         collectLocality(r, "cc4", lb, od);
         model.cc4 = {
-            cluster: r.pick("cc4", s.cluster, 1),
-            name: "helloworld2-loc-failover",
-            host: resolveServiceHost("helloworld2", SAMPLE_NAMESPACE),
+            ...rule("RegionFailover", r.pick("cc4", s.cluster, 1), "helloworld2-loc-failover", qualified),
             trafficPolicy: regionFailoverPolicy(failover, od, maxRequestsPerConnection),
             outlierDetection: od,
             failover,

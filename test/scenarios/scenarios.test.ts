@@ -156,6 +156,23 @@ describe("scenarios under mocks (dev stack, seed 000)", function () {
         });
     }
 
+    it("cc2-cc4 keep the type tokens and names of the components LocalityPolicy replaced (stable URNs)", async () => {
+        const urnParts = async (ids: string[]) => {
+            await run(dev(["samples", ...ids]));
+            return mocks.resources
+                .filter((r) => /^scenarios-cc\d/.test(r.name))
+                .map((r) => `${r.type}::${r.name}`)
+                .sort();
+        };
+        const cc = (id: string, type: string) => [
+            `${ISTIO}DestinationRule::scenarios-${id}-dr`,
+            `${ISTIO}VirtualService::scenarios-${id}-vs`,
+            `istio-multicluster:index:${type}::scenarios-${id}`,
+        ];
+        assert.deepEqual(await urnParts(["cc2", "cc3"]), [...cc("cc2", "LocalityFailover"), ...cc("cc3", "WeightedDistribution")].sort());
+        assert.deepEqual(await urnParts(["cc4"]), cc("cc4", "RegionFailover").sort());
+    });
+
     it("cc1: nothing beyond the mesh and the samples", async () => {
         await run(dev(["samples"]));
         const before = mocks.resources.length;
