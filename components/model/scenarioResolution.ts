@@ -4,7 +4,7 @@
  * found (scenarioConflicts.ts). Never throws; the caller decides what to do with the issues.
  */
 import { ConfigIssue } from "./errors";
-import { Labels, resolveServiceHost } from "./names";
+import { ISTIO_NAMESPACE, Labels, resolveServiceHost } from "./names";
 import { LocalityLbSetting, OutlierDetection } from "./locality";
 import { checkLocalitySetting } from "./localityCheck";
 import {
@@ -13,14 +13,23 @@ import {
     CC3_OUTLIER,
     CC4_FAILOVER,
     CC4_OUTLIER,
+    ACME_ISSUER_NAME,
+    ACME_SERVER,
+    credentialNameFor,
     externalTlsEntry,
     HELLOWORLD_IMAGE,
+    HELLOWORLD_SERVICE,
     localityFailoverPolicy,
     regionFailoverPolicy,
+    routeWeightsProblem,
     SAMPLE_NAMESPACE,
+    SHIFTING_OBJECTS,
+    SHIFTING_WEIGHTS,
     sampleZones,
     SLEEP_IMAGE,
     tcpEntries,
+    TLS_FRONTEND_OBJECTS,
+    TLS_FRONTEND_WEIGHTS,
     weightedDistributionPolicy,
 } from "./scenarioDefaults";
 import { findWriteConflicts, scenarioWrites } from "./scenarioConflicts";
@@ -115,10 +124,13 @@ export function resolveScenarios(
     const helloworldClusters = Object.keys(model.helloworld?.versions ?? {}).filter((c) => r.names.includes(c));
     if (selectedSet.has("shifting")) {
         const s = settings.shifting ?? {};
-        const weights = s.weights ?? { v1: 10, v2: 90 };
+        const weights = s.weights ?? { ...SHIFTING_WEIGHTS };
         checkWeights("shifting", weights, issues);
         model.shifting = {
             clusters: s.clusters ? r.knownList("scenarioSettings.shifting.clusters", s.clusters) : helloworldClusters,
+            namespace: SAMPLE_NAMESPACE,
+            ...SHIFTING_OBJECTS,
+            route: { host: HELLOWORLD_SERVICE.name, port: HELLOWORLD_SERVICE.port, weights },
             weights,
         };
     }
@@ -278,7 +290,7 @@ function resolveTlsFrontend(
     s: NonNullable<Settings["tls-frontend"]>,
     shifting: ScenariosModel["shifting"],
 ): ScenariosModel["tlsFrontend"] {
-    const weights = s.weights ?? { v1: 90, v2: 10 };
+    const weights = s.weights ?? { ...TLS_FRONTEND_WEIGHTS };
     checkWeights("tls-frontend", weights, r.issues);
     const chosen = s.clusters ? r.knownList(`scenarioSettings["tls-frontend"].clusters`, s.clusters) : r.names.slice(0, 1);
     for (const c of chosen) {
@@ -295,16 +307,31 @@ function resolveTlsFrontend(
             message: "one ingressAddress is used as the external-dns target on every tls-frontend cluster",
         });
     }
+    const required = (key: "host" | "email" | "webhook", what: string, example: string) => {
+        if (s[key] === undefined)
+            r.issues.push({
+                path: `scenarioSettings["tls-frontend"].${key}`,
+                message: `tls-frontend needs ${what}: set it in the stack file, e.g. ${example}`,
+            });
+    };
+    required("host", "the public host name the certificate is issued for", "host: hello.example.com");
+    required("email", "the ACME account e-mail", "email: ops@example.com");
+    required("webhook", "the dns01 webhook solver of your DNS provider", "webhook: { groupName: acme.example.com, solverName: mydns }");
+    const host = s.host ?? "";
     return {
         clusters: chosen,
-        host: s.host ?? "helloistio.mcsps.telekomcloud.com",
-        credentialName: s.credentialName ?? "helloistio-mcsps-telekomcloud-com",
+        host,
+        credentialName: s.credentialName ?? credentialNameFor(host),
         ingressAddress: s.ingressAddress,
         weights,
-        email: s.email ?? "cloud-operations@telekom.de",
-        acmeServer: s.acmeServer ?? "https://acme-v02.api.letsencrypt.org/directory",
-        issuerName: s.issuerName ?? "letsencrypt-wild",
-        webhook: s.webhook ?? { groupName: "acme.syseleven.de", solverName: "designatedns" },
+        email: s.email ?? "",
+        acmeServer: s.acmeServer ?? ACME_SERVER,
+        issuerName: s.issuerName ?? ACME_ISSUER_NAME,
+        webhook: s.webhook ?? { groupName: "", solverName: "" },
+        namespace: ISTIO_NAMESPACE,
+        certificate: host.split(".")[0],
+        ...TLS_FRONTEND_OBJECTS,
+        route: { host: resolveServiceHost(HELLOWORLD_SERVICE.name, SAMPLE_NAMESPACE), port: HELLOWORLD_SERVICE.port, weights },
     };
 }
 
@@ -355,12 +382,8 @@ function placeSharedObjects(r: Resolver, model: ScenariosModel, helloworldCluste
 }
 
 function checkWeights(id: string, w: { v1: number; v2: number }, issues: ConfigIssue[]): void {
-    if (w.v1 + w.v2 !== 100) {
-        issues.push({
-            path: `scenarioSettings${id.includes("-") ? `["${id}"]` : `.${id}`}.weights`,
-            message: `v1 ${w.v1} + v2 ${w.v2} = ${w.v1 + w.v2}: route weights must add up to 100`,
-        });
-    }
+    const problem = routeWeightsProblem(w);
+    if (problem) issues.push({ path: `scenarioSettings${id.includes("-") ? `["${id}"]` : `.${id}`}.weights`, message: problem });
 }
 
 function warnUnknownRegions(id: string, rule: LocalityRuleModel, clusters: ScenarioCluster[], warnings: ConfigIssue[]): void {

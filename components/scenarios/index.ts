@@ -115,7 +115,7 @@ export class Scenarios extends pulumi.ComponentResource {
         for (const c of m.shifting?.clusters ?? []) {
             this.components[`shifting/${c}`] = new TrafficShifting(
                 `${name}-${c}-shifting`,
-                { cluster: cluster(c), weights: m.shifting!.weights, dependsOn: [...ns(c), this.ingressGateways[c]] },
+                { cluster: cluster(c), shifting: m.shifting!, dependsOn: [...ns(c), this.ingressGateways[c]] },
                 child,
             );
         }
@@ -125,14 +125,8 @@ export class Scenarios extends pulumi.ComponentResource {
                 `${name}-${c}-tls-frontend`,
                 {
                     cluster: cluster(c),
-                    host: t.host,
-                    credentialName: t.credentialName,
+                    frontend: t,
                     ingressAddress: t.ingressAddress ?? this.ingressGateways[c].address,
-                    weights: t.weights,
-                    email: t.email,
-                    acmeServer: t.acmeServer,
-                    issuerName: t.issuerName,
-                    webhook: t.webhook,
                     dependsOn: [this.ingressGateways[c]],
                 },
                 child,

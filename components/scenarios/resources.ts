@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
-import { Labels } from "../model";
+import { Labels, routeWeightsProblem } from "../model";
 
 /** API version of the Istio networking resources the scenarios write (v1 is served from Istio 1.22). */
 export const ISTIO_NETWORKING_API = "networking.istio.io/v1";
@@ -155,4 +155,15 @@ export function requireCluster(component: string, parent: pulumi.Resource, clust
     if (!cluster || !MeshCluster.isInstance(cluster))
         throw new pulumi.ResourceError(`${component}: args.${field} must be a MeshCluster`, parent);
     return cluster as MeshCluster;
+}
+
+/** `weights` back, or a ResourceError naming `args.weights` and the model's {@link routeWeightsProblem}. */
+export function requireWeights(
+    component: string,
+    parent: pulumi.Resource,
+    weights: { v1: number; v2: number },
+): { v1: number; v2: number } {
+    const problem = weights ? routeWeightsProblem(weights) : "v1 and v2 are required";
+    if (problem) throw new pulumi.ResourceError(`${component}: args.weights: ${problem}`, parent);
+    return weights;
 }

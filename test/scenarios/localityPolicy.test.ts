@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { LocalityPolicy, localityPolicyType, MeshCluster, SharedRootCA } from "../../components";
-import { LocalityRuleModel, resolveScenarios } from "../../components/model";
+import { credentialNameFor, LocalityRuleModel, resolveScenarios, routeWeightsProblem } from "../../components/model";
 import { RecordingMocks, setMocks, settle } from "../helpers/mocks";
 
 const mocks = new RecordingMocks();
@@ -71,5 +71,18 @@ describe("LocalityPolicy (mocks)", () => {
             () => new LocalityPolicy("bad", { cluster: {} as MeshCluster, rule: model.cc2! }),
             /LocalityPolicy: args\.cluster must be a MeshCluster/,
         );
+    });
+});
+
+describe("route weights: one check for shifting, tls-frontend and their components", () => {
+    it("accepts whole numbers 0-100 that add up to 100, and names the problem otherwise", () => {
+        assert.equal(routeWeightsProblem({ v1: 0, v2: 100 }), undefined);
+        assert.match(routeWeightsProblem({ v1: 10, v2: 80 })!, /v1 10 \+ v2 80 = 90: route weights must add up to 100/);
+        assert.match(routeWeightsProblem({ v1: -10, v2: 110 })!, /v1 -10 must be a whole number from 0 to 100/);
+        assert.match(routeWeightsProblem({ v1: 50.5, v2: 49.5 })!, /v1 50\.5 must be a whole number/);
+    });
+
+    it("the TLS Secret name defaults from the host", () => {
+        assert.equal(credentialNameFor("hello.example.com"), "hello-example-com");
     });
 });

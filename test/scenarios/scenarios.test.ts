@@ -322,6 +322,11 @@ describe("scenarios under mocks (dev stack, seed 000)", function () {
             says: /scenarioSettings\["tls-frontend"\]\.weights: .*must add up to 100/,
         },
         {
+            name: "tls-frontend without the stack's own host, e-mail and dns01 solver",
+            scenarios: ["helloworld", "shifting", "tls-frontend"],
+            says: /scenarioSettings\["tls-frontend"\]\.host: tls-frontend needs the public host name .*set it in the stack file[\s\S]*\.email: [\s\S]*\.webhook: /,
+        },
+        {
             name: "misspelled setting",
             scenarios: ["samples", "cc2"],
             settings: { cc2: { clsuter: "cluster1" } },
