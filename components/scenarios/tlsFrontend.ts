@@ -1,6 +1,6 @@
 /**
  * TlsFrontend — seed 003 "SSL Frontend with Let's Encrypt Certification": cert-manager ClusterIssuer
- * `letsencrypt-wild` (ACME dns01 via the Designate webhook), Certificate `helloistio` in istio-system, Gateway
+ * (ACME dns01 via a webhook solver), Certificate named after the host's first label in istio-system, Gateway
  * `helloworld-ssl-gateway` (HTTPS 443, SIMPLE, external-dns target = the ingress address) and VirtualService
  * `helloworld-ssl` (v1/v2 by the given weights; seed: 90/10). Needs cert-manager (and its webhook solver) installed in the cluster.
  */
