@@ -116,9 +116,13 @@ export function resolveScenarios(
     }
     if (selectedSet.has("dnsp2")) {
         const s = settings.dnsp2 ?? {};
-        const dbs =
-            s.databases ?? [1, 2].map((i) => ({ name: `mysql-db-${i}`, host: `database-${i}.wecve5t321.eu-central-1.rds.amazonaws.com` }));
-        model.dnsp2 = { cluster: r.pick("dnsp2", s.cluster, 0), entries: tcpEntries(dbs, s.port) };
+        if (!s.databases)
+            r.issues.push({
+                path: "scenarioSettings.dnsp2.databases",
+                message:
+                    "dnsp2 needs the external TCP services it adds ServiceEntries for: set them in the stack file, e.g. databases: [{ name: mysql-db-1, host: db1.example.com }, { name: mysql-db-2, host: db2.example.com }]",
+            });
+        model.dnsp2 = { cluster: r.pick("dnsp2", s.cluster, 0), entries: tcpEntries(s.databases ?? [], s.port) };
     }
     if (selectedSet.has("helloworld")) model.helloworld = resolveHelloworld(r, settings.helloworld ?? {});
     const helloworldClusters = Object.keys(model.helloworld?.versions ?? {}).filter((c) => r.names.includes(c));

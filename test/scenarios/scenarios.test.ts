@@ -327,6 +327,12 @@ describe("scenarios under mocks (dev stack, seed 000)", function () {
             says: /scenarioSettings\["tls-frontend"\]\.host: tls-frontend needs the public host name .*set it in the stack file[\s\S]*\.email: [\s\S]*\.webhook: /,
         },
         {
+            name: "dnsp2 without the stack's own databases",
+            scenarios: ["samples", "dnsp2"],
+            settings: {},
+            says: /scenarioSettings\.dnsp2\.databases: dnsp2 needs the external TCP services .*set them in the stack file/,
+        },
+        {
             name: "misspelled setting",
             scenarios: ["samples", "cc2"],
             settings: { cc2: { clsuter: "cluster1" } },
