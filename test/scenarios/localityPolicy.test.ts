@@ -4,23 +4,14 @@
  * follows the rule's kind (the tokens of the three components it replaced, so existing stacks keep their URNs).
  */
 import { strict as assert } from "assert";
-import { LocalityPolicy, localityPolicyType, MeshCluster, SharedRootCA } from "../../components";
+import { LocalityPolicy, localityPolicyType, MeshCluster } from "../../components";
 import { credentialNameFor, LocalityRuleModel, resolveScenarios, routeWeightsProblem } from "../../components/model";
+import { testCluster } from "../helpers/meshCluster";
 import { RecordingMocks, setMocks, settle } from "../helpers/mocks";
 
 const mocks = new RecordingMocks();
 
-function cluster(name: string): MeshCluster {
-    const ca = new SharedRootCA(`${name}-ca`, { clusterNames: ["any"] });
-    return new MeshCluster(name, {
-        clusterName: name,
-        network: `${name}-net`,
-        meshID: "m",
-        caCerts: ca.caCerts.any,
-        access: { kubeconfig: "/nonexistent/kubeconfig", context: name },
-        istio: { version: "1.30.3" },
-    });
-}
+const cluster = (name: string) => testCluster(name);
 
 const nodes = (region: string) => [{ name: `n-${region}`, region, zone: "zone1" }];
 
