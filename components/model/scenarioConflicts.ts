@@ -45,28 +45,37 @@ export function scenarioWrites(m: ScenariosModel): ScenarioWrite[] {
     for (const id of ["cc2", "cc3", "cc4"] as const) {
         const r = m[id];
         if (!r) continue;
-        w.push({ scenario: id, cluster: r.cluster, kind: "VirtualService", namespace: ns, name: "helloworld2" });
-        w.push({ scenario: id, cluster: r.cluster, kind: "DestinationRule", namespace: ns, name: r.name, host: qualifyHost(r.host, ns) });
+        w.push({ scenario: id, cluster: r.cluster, kind: "VirtualService", namespace: r.namespace, name: r.virtualService.name });
+        w.push({
+            scenario: id,
+            cluster: r.cluster,
+            kind: "DestinationRule",
+            namespace: r.namespace,
+            name: r.name,
+            host: qualifyHost(r.host, r.namespace),
+        });
     }
     for (const id of ["dnsp1", "dnsp2"] as const) {
         const d = m[id];
         for (const e of d?.entries ?? []) w.push({ scenario: id, cluster: d!.cluster, kind: "ServiceEntry", namespace: ns, name: e.name });
     }
-    for (const c of m.shifting?.clusters ?? []) {
+    const sh = m.shifting;
+    for (const c of sh?.clusters ?? []) {
         w.push({
             scenario: "shifting",
             cluster: c,
             kind: "DestinationRule",
-            namespace: ns,
-            name: "helloworld",
-            host: qualifyHost("helloworld", ns),
+            namespace: sh!.namespace,
+            name: sh!.destinationRule,
+            host: qualifyHost(sh!.route.host, sh!.namespace),
         });
-        w.push({ scenario: "shifting", cluster: c, kind: "VirtualService", namespace: ns, name: "helloworld" });
-        w.push({ scenario: "shifting", cluster: c, kind: "Gateway", namespace: ns, name: "helloworld-gateway" });
+        w.push({ scenario: "shifting", cluster: c, kind: "VirtualService", namespace: sh!.namespace, name: sh!.virtualService });
+        w.push({ scenario: "shifting", cluster: c, kind: "Gateway", namespace: sh!.namespace, name: sh!.gateway });
     }
-    for (const c of m.tlsFrontend?.clusters ?? []) {
-        w.push({ scenario: "tls-frontend", cluster: c, kind: "Gateway", namespace: "istio-system", name: "helloworld-ssl-gateway" });
-        w.push({ scenario: "tls-frontend", cluster: c, kind: "VirtualService", namespace: "istio-system", name: "helloworld-ssl" });
+    const t = m.tlsFrontend;
+    for (const c of t?.clusters ?? []) {
+        w.push({ scenario: "tls-frontend", cluster: c, kind: "Gateway", namespace: t!.namespace, name: t!.gateway });
+        w.push({ scenario: "tls-frontend", cluster: c, kind: "VirtualService", namespace: t!.namespace, name: t!.virtualService });
     }
     return w;
 }

@@ -13,6 +13,39 @@ export const HELLOWORLD_IMAGE = "docker.io/istio/examples-helloworld";
 /** Default image of the sleep (curl) clients (istio samples/curl). */
 export const SLEEP_IMAGE = "docker.io/curlimages/curl:8.16.0";
 
+/** shifting's route weights (seed 003: 10% v1, 90% v2). */
+export const SHIFTING_WEIGHTS = { v1: 10, v2: 90 } as const;
+/** tls-frontend's route weights (seed 003: 90% v1, 10% v2). */
+export const TLS_FRONTEND_WEIGHTS = { v1: 90, v2: 10 } as const;
+/** tls-frontend's ACME directory: Let's Encrypt production. */
+export const ACME_SERVER = "https://acme-v02.api.letsencrypt.org/directory";
+/** tls-frontend's ClusterIssuer name. */
+export const ACME_ISSUER_NAME = "letsencrypt-wild";
+
+/** The helloworld Service both seed-003 routes go to (istio samples/helloworld): name and port. */
+export const HELLOWORLD_SERVICE = { name: "helloworld", port: 5000 } as const;
+/** Object names of shifting (seed 003, samples/helloworld/helloworld-gateway.yaml). */
+export const SHIFTING_OBJECTS = { destinationRule: "helloworld", gateway: "helloworld-gateway", virtualService: "helloworld" } as const;
+/** Object names of tls-frontend (seed 003). */
+export const TLS_FRONTEND_OBJECTS = { gateway: "helloworld-ssl-gateway", virtualService: "helloworld-ssl" } as const;
+
+/** The TLS Secret name for `host` when none is set: the host with its dots as dashes (`a.example.com` → `a-example-com`). */
+export function credentialNameFor(host: string): string {
+    return host.replace(/\./g, "-");
+}
+
+/**
+ * The one check of a v1/v2 route split: both whole numbers 0-100 that add up to 100 (what the shifting and
+ * tls-frontend VirtualServices need). Returns the problem, or undefined.
+ */
+export function routeWeightsProblem(w: { v1: number; v2: number }): string | undefined {
+    for (const v of ["v1", "v2"] as const) {
+        if (!Number.isInteger(w[v]) || w[v] < 0 || w[v] > 100) return `${v} ${w[v]} must be a whole number from 0 to 100`;
+    }
+    if (w.v1 + w.v2 !== 100) return `v1 ${w.v1} + v2 ${w.v2} = ${w.v1 + w.v2}: route weights must add up to 100`;
+    return undefined;
+}
+
 /** Seed 000 CC2 outlierDetection. */
 export const CC2_OUTLIER: OutlierDetection = { consecutive5xxErrors: 5, interval: "1s", baseEjectionTime: "30s" };
 /** Seed 000 CC3 outlierDetection. */

@@ -19,15 +19,36 @@ export interface SampleZone {
     version: string;
 }
 
-/** A DestinationRule + VirtualService pair for helloworld2 (CC2–CC4). */
+/**
+ * The three locality load-balancing policies a helloworld2 DestinationRule can carry. Each names the Pulumi type
+ * token (`istio-multicluster:index:<kind>`) its `LocalityPolicy` component registers under, so stacks created
+ * before the three policies shared one component keep their URNs.
+ */
+export type LocalityPolicyKind = "LocalityFailover" | "WeightedDistribution" | "RegionFailover";
+
+/**
+ * A DestinationRule + VirtualService pair for helloworld2 (CC2–CC4), fully rendered: every object name, host,
+ * namespace and traffic policy is decided here, and the `LocalityPolicy` component writes exactly this.
+ */
 export interface LocalityRuleModel {
+    /** The locality policy this rule applies (and the component type token it registers under). */
+    kind: LocalityPolicyKind;
     /** Cluster it is applied to. */
     cluster: string;
+    /** Namespace of both objects. */
+    namespace: string;
+    /** The VirtualService that routes every request for `host` to `host`. */
+    virtualService: {
+        /** VirtualService name. */
+        name: string;
+        /** Its `spec.hosts[0]` and route destination, as the seed writes it. */
+        host: string;
+    };
     /** DestinationRule name. */
     name: string;
     /** DestinationRule host, as the seed writes it. */
     host: string;
-    /** `spec.trafficPolicy` of the DestinationRule (built by the `*Policy` functions above). */
+    /** `spec.trafficPolicy` of the DestinationRule (built by the `*Policy` functions of scenarioDefaults.ts). */
     trafficPolicy: Record<string, unknown>;
     /** Outlier detection. */
     outlierDetection: OutlierDetection;
@@ -45,6 +66,66 @@ export interface ServiceEntryModel {
     name: string;
     /** `spec`. */
     spec: Record<string, unknown>;
+}
+
+/** The helloworld route both seed-003 VirtualServices split between subsets v1 and v2. */
+export interface WeightedRouteModel {
+    /** Destination host (the helloworld Service). */
+    host: string;
+    /** Destination port. */
+    port: number;
+    /** Route weights of the subsets; whole numbers that add up to 100. */
+    weights: { v1: number; v2: number };
+}
+
+/** shifting, rendered: the same three objects on each of its clusters. */
+export interface ShiftingModel {
+    /** Clusters it is applied to. */
+    clusters: string[];
+    /** Namespace of the three objects. */
+    namespace: string;
+    /** DestinationRule name (its host is `route.host`, subsets v1 and v2). */
+    destinationRule: string;
+    /** Gateway name (HTTP 80 on the ingress gateway). */
+    gateway: string;
+    /** VirtualService name. */
+    virtualService: string;
+    /** `/hello` through the gateway. */
+    route: WeightedRouteModel;
+    /** The same as `route.weights`. */
+    weights: { v1: number; v2: number };
+}
+
+/** tls-frontend, rendered. */
+export interface TlsFrontendModel {
+    /** Clusters it is applied to. */
+    clusters: string[];
+    /** Public host name. */
+    host: string;
+    /** TLS Secret the Certificate writes and the Gateway uses. */
+    credentialName: string;
+    /** Fixed external-dns target; none: the ingress gateway's address. */
+    ingressAddress?: string;
+    /** The same as `route.weights`. */
+    weights: { v1: number; v2: number };
+    /** ACME account e-mail. */
+    email: string;
+    /** ACME directory URL. */
+    acmeServer: string;
+    /** ClusterIssuer name. */
+    issuerName: string;
+    /** dns01 webhook solver. */
+    webhook: { groupName: string; solverName: string };
+    /** Namespace of the Certificate, Gateway and VirtualService (the ingress gateway's). */
+    namespace: string;
+    /** Certificate name (the host's first label). */
+    certificate: string;
+    /** Gateway name (HTTPS 443). */
+    gateway: string;
+    /** VirtualService name. */
+    virtualService: string;
+    /** `/hello` through the gateway, to the qualified helloworld host. */
+    route: WeightedRouteModel;
 }
 
 /** The resolved selection: every setting filled in from the seeds, validated against the clusters. */
@@ -68,19 +149,9 @@ export interface ScenariosModel {
     /** helloworld (seed 003): versions per cluster; the Service goes to each of these clusters. */
     helloworld?: { versions: Record<string, ("v1" | "v2")[]>; image: string };
     /** shifting: clusters and v1/v2 weights through the ingress gateway. */
-    shifting?: { clusters: string[]; weights: { v1: number; v2: number } };
+    shifting?: ShiftingModel;
     /** tls-frontend (seed 003). */
-    tlsFrontend?: {
-        clusters: string[];
-        host: string;
-        credentialName: string;
-        ingressAddress?: string;
-        weights: { v1: number; v2: number };
-        email: string;
-        acmeServer: string;
-        issuerName: string;
-        webhook: { groupName: string; solverName: string };
-    };
+    tlsFrontend?: TlsFrontendModel;
     /** networkpolicy: clusters to get np-istio, np-istio-ports and np-helloworld. */
     networkpolicy?: { clusters: string[] };
     /** rancher: LimitRange per cluster, optional Project through the management cluster. */

@@ -4,34 +4,35 @@
  * found (scenarioConflicts.ts). Never throws; the caller decides what to do with the issues.
  */
 import { ConfigIssue } from "./errors";
-import { Labels, resolveServiceHost } from "./names";
-import { LocalityLbSetting, OutlierDetection } from "./locality";
-import { checkLocalitySetting } from "./localityCheck";
+import { ISTIO_NAMESPACE, resolveServiceHost } from "./names";
 import {
-    CC2_OUTLIER,
-    CC3_DISTRIBUTE,
-    CC3_OUTLIER,
-    CC4_FAILOVER,
-    CC4_OUTLIER,
+    ACME_ISSUER_NAME,
+    ACME_SERVER,
+    credentialNameFor,
     externalTlsEntry,
     HELLOWORLD_IMAGE,
-    localityFailoverPolicy,
-    regionFailoverPolicy,
+    HELLOWORLD_SERVICE,
+    routeWeightsProblem,
     SAMPLE_NAMESPACE,
+    SHIFTING_OBJECTS,
+    SHIFTING_WEIGHTS,
     sampleZones,
     SLEEP_IMAGE,
     tcpEntries,
-    weightedDistributionPolicy,
+    TLS_FRONTEND_OBJECTS,
+    TLS_FRONTEND_WEIGHTS,
 } from "./scenarioDefaults";
 import { findWriteConflicts, scenarioWrites } from "./scenarioConflicts";
-import { LocalityRuleModel, ScenarioCluster, ScenariosModel } from "./scenarioModel";
+import { ScenarioCluster, ScenariosModel } from "./scenarioModel";
+import { resolveLocalityRules } from "./scenarioLocalityRules";
 import { SCENARIO_IDS, SCENARIO_REQUIRES, ScenarioId, scenarioListSchema, scenarioSettingsSchema } from "./scenarioSchema";
 import { zodIssueToConfigIssue } from "./zodIssues";
 
-type Settings = NonNullable<ReturnType<typeof scenarioSettingsSchema.safeParse>["data"]>;
+/** The parsed `scenarioSettings`. */
+export type Settings = NonNullable<ReturnType<typeof scenarioSettingsSchema.safeParse>["data"]>;
 
 /** What every per-scenario resolver shares: the clusters, the issue lists and the cluster-reference checks. */
-interface Resolver {
+export interface Resolver {
     clusters: ScenarioCluster[];
     names: string[];
     issues: ConfigIssue[];
@@ -107,18 +108,25 @@ export function resolveScenarios(
     }
     if (selectedSet.has("dnsp2")) {
         const s = settings.dnsp2 ?? {};
-        const dbs =
-            s.databases ?? [1, 2].map((i) => ({ name: `mysql-db-${i}`, host: `database-${i}.wecve5t321.eu-central-1.rds.amazonaws.com` }));
-        model.dnsp2 = { cluster: r.pick("dnsp2", s.cluster, 0), entries: tcpEntries(dbs, s.port) };
+        if (!s.databases)
+            r.issues.push({
+                path: "scenarioSettings.dnsp2.databases",
+                message:
+                    "dnsp2 needs the external TCP services it adds ServiceEntries for: set them in the stack file, e.g. databases: [{ name: mysql-db-1, host: db1.example.com }, { name: mysql-db-2, host: db2.example.com }]",
+            });
+        model.dnsp2 = { cluster: r.pick("dnsp2", s.cluster, 0), entries: tcpEntries(s.databases ?? [], s.port) };
     }
     if (selectedSet.has("helloworld")) model.helloworld = resolveHelloworld(r, settings.helloworld ?? {});
     const helloworldClusters = Object.keys(model.helloworld?.versions ?? {}).filter((c) => r.names.includes(c));
     if (selectedSet.has("shifting")) {
         const s = settings.shifting ?? {};
-        const weights = s.weights ?? { v1: 10, v2: 90 };
+        const weights = s.weights ?? { ...SHIFTING_WEIGHTS };
         checkWeights("shifting", weights, issues);
         model.shifting = {
             clusters: s.clusters ? r.knownList("scenarioSettings.shifting.clusters", s.clusters) : helloworldClusters,
+            namespace: SAMPLE_NAMESPACE,
+            ...SHIFTING_OBJECTS,
+            route: { host: HELLOWORLD_SERVICE.name, port: HELLOWORLD_SERVICE.port, weights },
             weights,
         };
     }
@@ -195,63 +203,6 @@ function resolveSamples(r: Resolver, s: NonNullable<Settings["samples"]>): Scena
     };
 }
 
-/** CC2–CC4: one helloworld2 DestinationRule each, validated as Istio validates it. */
-function resolveLocalityRules(r: Resolver, settings: Settings, selectedSet: Set<ScenarioId>, model: ScenariosModel): void {
-    if (selectedSet.has("cc2")) {
-        const s = settings.cc2 ?? {};
-        model.cc2 = {
-            cluster: r.pick("cc2", s.cluster, 0),
-            name: "helloworld2-loc1",
-            host: "helloworld2",
-            trafficPolicy: localityFailoverPolicy(s.outlierDetection ?? CC2_OUTLIER),
-            outlierDetection: s.outlierDetection ?? CC2_OUTLIER,
-        };
-    }
-    if (selectedSet.has("cc3")) {
-        const s = settings.cc3 ?? {};
-        const distribute = s.distribute ?? CC3_DISTRIBUTE;
-        const lb: LocalityLbSetting = { enabled: true, distribute };
-        const od = s.outlierDetection ?? CC3_OUTLIER;
-        collectLocality(r, "cc3", lb, od);
-        model.cc3 = {
-            cluster: r.pick("cc3", s.cluster, 1),
-            name: "helloworld2-loc2",
-            host: resolveServiceHost("helloworld2", SAMPLE_NAMESPACE),
-            trafficPolicy: weightedDistributionPolicy(distribute, od),
-            outlierDetection: od,
-            distribute,
-        };
-    }
-    if (selectedSet.has("cc4")) {
-        const s = settings.cc4 ?? {};
-        const failover = s.failover ?? CC4_FAILOVER;
-        const lb: LocalityLbSetting = { enabled: true, failover };
-        const od = s.outlierDetection ?? CC4_OUTLIER;
-        const maxRequestsPerConnection = s.maxRequestsPerConnection ?? 1;
-        collectLocality(r, "cc4", lb, od);
-        model.cc4 = {
-            cluster: r.pick("cc4", s.cluster, 1),
-            name: "helloworld2-loc-failover",
-            host: resolveServiceHost("helloworld2", SAMPLE_NAMESPACE),
-            trafficPolicy: regionFailoverPolicy(failover, od, maxRequestsPerConnection),
-            outlierDetection: od,
-            failover,
-            maxRequestsPerConnection,
-        };
-    }
-    for (const [id, rule] of [
-        ["cc3", model.cc3],
-        ["cc4", model.cc4],
-    ] as const) {
-        if (rule) warnUnknownRegions(id, rule, r.clusters, r.warnings);
-    }
-}
-
-function collectLocality(r: Resolver, id: string, lb: LocalityLbSetting, od: OutlierDetection): void {
-    const v = checkLocalitySetting(`scenarioSettings.${id}`, lb, od);
-    r.issues.push(...v.issues);
-    r.warnings.push(...v.warnings);
-}
 
 function resolveHelloworld(r: Resolver, s: NonNullable<Settings["helloworld"]>): ScenariosModel["helloworld"] {
     let versions: Record<string, ("v1" | "v2")[]>;
@@ -271,7 +222,7 @@ function resolveTlsFrontend(
     s: NonNullable<Settings["tls-frontend"]>,
     shifting: ScenariosModel["shifting"],
 ): ScenariosModel["tlsFrontend"] {
-    const weights = s.weights ?? { v1: 90, v2: 10 };
+    const weights = s.weights ?? { ...TLS_FRONTEND_WEIGHTS };
     checkWeights("tls-frontend", weights, r.issues);
     const chosen = s.clusters ? r.knownList(`scenarioSettings["tls-frontend"].clusters`, s.clusters) : r.names.slice(0, 1);
     for (const c of chosen) {
@@ -288,16 +239,31 @@ function resolveTlsFrontend(
             message: "one ingressAddress is used as the external-dns target on every tls-frontend cluster",
         });
     }
+    const required = (key: "host" | "email" | "webhook", what: string, example: string) => {
+        if (s[key] === undefined)
+            r.issues.push({
+                path: `scenarioSettings["tls-frontend"].${key}`,
+                message: `tls-frontend needs ${what}: set it in the stack file, e.g. ${example}`,
+            });
+    };
+    required("host", "the public host name the certificate is issued for", "host: hello.example.com");
+    required("email", "the ACME account e-mail", "email: ops@example.com");
+    required("webhook", "the dns01 webhook solver of your DNS provider", "webhook: { groupName: acme.example.com, solverName: mydns }");
+    const host = s.host ?? "";
     return {
         clusters: chosen,
-        host: s.host ?? "helloistio.mcsps.telekomcloud.com",
-        credentialName: s.credentialName ?? "helloistio-mcsps-telekomcloud-com",
+        host,
+        credentialName: s.credentialName ?? credentialNameFor(host),
         ingressAddress: s.ingressAddress,
         weights,
-        email: s.email ?? "cloud-operations@telekom.de",
-        acmeServer: s.acmeServer ?? "https://acme-v02.api.letsencrypt.org/directory",
-        issuerName: s.issuerName ?? "letsencrypt-wild",
-        webhook: s.webhook ?? { groupName: "acme.syseleven.de", solverName: "designatedns" },
+        email: s.email ?? "",
+        acmeServer: s.acmeServer ?? ACME_SERVER,
+        issuerName: s.issuerName ?? ACME_ISSUER_NAME,
+        webhook: s.webhook ?? { groupName: "", solverName: "" },
+        namespace: ISTIO_NAMESPACE,
+        certificate: host.split(".")[0],
+        ...TLS_FRONTEND_OBJECTS,
+        route: { host: resolveServiceHost(HELLOWORLD_SERVICE.name, SAMPLE_NAMESPACE), port: HELLOWORLD_SERVICE.port, weights },
     };
 }
 
@@ -348,29 +314,7 @@ function placeSharedObjects(r: Resolver, model: ScenariosModel, helloworldCluste
 }
 
 function checkWeights(id: string, w: { v1: number; v2: number }, issues: ConfigIssue[]): void {
-    if (w.v1 + w.v2 !== 100) {
-        issues.push({
-            path: `scenarioSettings${id.includes("-") ? `["${id}"]` : `.${id}`}.weights`,
-            message: `v1 ${w.v1} + v2 ${w.v2} = ${w.v1 + w.v2}: route weights must add up to 100`,
-        });
-    }
+    const problem = routeWeightsProblem(w);
+    if (problem) issues.push({ path: `scenarioSettings${id.includes("-") ? `["${id}"]` : `.${id}`}.weights`, message: problem });
 }
 
-function warnUnknownRegions(id: string, rule: LocalityRuleModel, clusters: ScenarioCluster[], warnings: ConfigIssue[]): void {
-    const regions = new Set(clusters.flatMap((c) => c.nodes.map((n) => n.region)));
-    if (!regions.size) return;
-    const lb = (rule.trafficPolicy.loadBalancer as { localityLbSetting: LocalityLbSetting }).localityLbSetting;
-    const localities = [
-        ...(lb.distribute ?? []).flatMap((d) => [d.from ?? "", ...Object.keys(d.to ?? {})]),
-        ...(lb.failover ?? []).flatMap((f) => [f.from ?? "", f.to ?? ""]),
-    ];
-    for (const l of localities) {
-        const region = l.split("/")[0];
-        if (region && region !== "*" && !regions.has(region)) {
-            warnings.push({
-                path: `scenarioSettings.${id}`,
-                message: `locality ${l}: no node of any cluster is labelled ${Labels.region}=${region}`,
-            });
-        }
-    }
-}

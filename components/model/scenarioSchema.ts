@@ -61,7 +61,10 @@ const weightsSchema = z.strictObject({
     v2: z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(0).max(100, { error: "must be 0-100" }),
 });
 
-/** `scenarioSettings` — per-scenario overrides; every field defaults from the seeds. */
+/**
+ * `scenarioSettings` — per-scenario overrides; every field defaults from the seeds, except the stack's own:
+ * tls-frontend's host, email and webhook, and dnsp2's databases.
+ */
 export const scenarioSettingsSchema = z.strictObject({
     samples: z
         .strictObject({

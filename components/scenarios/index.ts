@@ -9,22 +9,18 @@ import { formatIssue, ScenariosModel } from "../model";
 import { DnsProxy } from "./dnsProxy";
 import { Helloworld } from "./helloworld";
 import { IngressGateway } from "./ingressGateway";
-import { LocalityFailover } from "./localityFailover";
+import { LocalityPolicy } from "./localityPolicy";
 import { NetworkPolicies } from "./networkPolicies";
 import { Rancher } from "./rancher";
-import { RegionFailover } from "./regionFailover";
 import { SampleNamespace } from "./sampleNamespace";
 import { Samples } from "./samples";
 import { TlsFrontend } from "./tlsFrontend";
 import { TrafficShifting } from "./trafficShifting";
-import { WeightedDistribution } from "./weightedDistribution";
 
 export * from "./resources";
 export * from "./sampleNamespace";
 export * from "./samples";
-export * from "./localityFailover";
-export * from "./weightedDistribution";
-export * from "./regionFailover";
+export * from "./localityPolicy";
 export * from "./dnsProxy";
 export * from "./helloworld";
 export * from "./ingressGateway";
@@ -91,37 +87,14 @@ export class Scenarios extends pulumi.ComponentResource {
                 child,
             );
         }
-        if (m.cc2) {
-            this.components.cc2 = new LocalityFailover(
-                `${name}-cc2`,
-                { cluster: cluster(m.cc2.cluster), outlierDetection: m.cc2.outlierDetection, dependsOn: ns(m.cc2.cluster) },
-                child,
-            );
-        }
-        if (m.cc3) {
-            this.components.cc3 = new WeightedDistribution(
-                `${name}-cc3`,
-                {
-                    cluster: cluster(m.cc3.cluster),
-                    distribute: m.cc3.distribute,
-                    outlierDetection: m.cc3.outlierDetection,
-                    dependsOn: ns(m.cc3.cluster),
-                },
-                child,
-            );
-        }
-        if (m.cc4) {
-            this.components.cc4 = new RegionFailover(
-                `${name}-cc4`,
-                {
-                    cluster: cluster(m.cc4.cluster),
-                    failover: m.cc4.failover,
-                    outlierDetection: m.cc4.outlierDetection,
-                    maxRequestsPerConnection: m.cc4.maxRequestsPerConnection,
-                    dependsOn: ns(m.cc4.cluster),
-                },
-                child,
-            );
+        for (const id of ["cc2", "cc3", "cc4"] as const) {
+            const rule = m[id];
+            if (rule)
+                this.components[id] = new LocalityPolicy(
+                    `${name}-${id}`,
+                    { cluster: cluster(rule.cluster), rule, dependsOn: ns(rule.cluster) },
+                    child,
+                );
         }
         for (const id of ["dnsp1", "dnsp2"] as const) {
             const d = m[id];
@@ -142,7 +115,7 @@ export class Scenarios extends pulumi.ComponentResource {
         for (const c of m.shifting?.clusters ?? []) {
             this.components[`shifting/${c}`] = new TrafficShifting(
                 `${name}-${c}-shifting`,
-                { cluster: cluster(c), weights: m.shifting!.weights, dependsOn: [...ns(c), this.ingressGateways[c]] },
+                { cluster: cluster(c), shifting: m.shifting!, dependsOn: [...ns(c), this.ingressGateways[c]] },
                 child,
             );
         }
@@ -152,14 +125,8 @@ export class Scenarios extends pulumi.ComponentResource {
                 `${name}-${c}-tls-frontend`,
                 {
                     cluster: cluster(c),
-                    host: t.host,
-                    credentialName: t.credentialName,
+                    frontend: t,
                     ingressAddress: t.ingressAddress ?? this.ingressGateways[c].address,
-                    weights: t.weights,
-                    email: t.email,
-                    acmeServer: t.acmeServer,
-                    issuerName: t.issuerName,
-                    webhook: t.webhook,
                     dependsOn: [this.ingressGateways[c]],
                 },
                 child,

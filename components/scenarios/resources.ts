@@ -5,8 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
-import { formatIssue, Labels, LocalityLbSetting, OutlierDetection, SAMPLE_NAMESPACE } from "../model";
-import { checkLocalitySetting } from "../model/localityCheck";
+import { Labels, routeWeightsProblem } from "../model";
 
 /** API version of the Istio networking resources the scenarios write (v1 is served from Istio 1.22). */
 export const ISTIO_NETWORKING_API = "networking.istio.io/v1";
@@ -143,27 +142,6 @@ export function helloworldServiceSpec(app: string): Record<string, unknown> {
     return { ports: [{ port: 5000, name: "http" }], selector: { app } };
 }
 
-/** Logs each warning on `resource`. */
-export function warnAll(resource: pulumi.Resource, warnings: string[]): void {
-    for (const w of warnings) void pulumi.log.warn(w, resource);
-}
-
-/**
- * Validates a DestinationRule's locality settings with the model's {@link checkLocalitySetting}: errors throw a
- * ResourceError prefixed with `prefix` (component and field), warnings (e.g. failover without outlierDetection)
- * are logged on `parent`.
- */
-export function checkLocality(
-    parent: pulumi.Resource,
-    prefix: string,
-    setting: LocalityLbSetting | undefined,
-    outlierDetection: OutlierDetection | undefined,
-): void {
-    const v = checkLocalitySetting(prefix, setting, outlierDetection);
-    if (v.issues.length) throw new pulumi.ResourceError(v.issues.map(formatIssue).join("; "), parent);
-    warnAll(parent, v.warnings.map(formatIssue));
-}
-
 /** The VirtualService + DestinationRule pair CC2–CC4 apply for helloworld2 in `sample`. */
 export interface Helloworld2Rule {
     /** VirtualService `helloworld2`. */
@@ -172,40 +150,20 @@ export interface Helloworld2Rule {
     destinationRule: k8s.apiextensions.CustomResource;
 }
 
-/** Creates the {@link Helloworld2Rule} of one scenario on `cluster`. */
-export function helloworld2Rule(
-    name: string,
-    parent: pulumi.Resource,
-    cluster: MeshCluster,
-    rule: { name: string; host: string; trafficPolicy: Record<string, unknown> },
-    deps: pulumi.Resource[] = [],
-): Helloworld2Rule {
-    const ns = SAMPLE_NAMESPACE;
-    return {
-        virtualService: istioResource(
-            `${name}-vs`,
-            parent,
-            cluster,
-            "VirtualService",
-            { name: "helloworld2", namespace: ns },
-            plainRouteSpec("helloworld2"),
-            deps,
-        ),
-        destinationRule: istioResource(
-            `${name}-dr`,
-            parent,
-            cluster,
-            "DestinationRule",
-            { name: rule.name, namespace: ns },
-            destinationRuleSpec(rule.host, { trafficPolicy: rule.trafficPolicy }),
-            deps,
-        ),
-    };
-}
-
 /** Throws a ResourceError unless `cluster` is a MeshCluster. */
 export function requireCluster(component: string, parent: pulumi.Resource, cluster: unknown, field = "cluster"): MeshCluster {
     if (!cluster || !MeshCluster.isInstance(cluster))
         throw new pulumi.ResourceError(`${component}: args.${field} must be a MeshCluster`, parent);
     return cluster as MeshCluster;
+}
+
+/** `weights` back, or a ResourceError naming `args.weights` and the model's {@link routeWeightsProblem}. */
+export function requireWeights(
+    component: string,
+    parent: pulumi.Resource,
+    weights: { v1: number; v2: number },
+): { v1: number; v2: number } {
+    const problem = weights ? routeWeightsProblem(weights) : "v1 and v2 are required";
+    if (problem) throw new pulumi.ResourceError(`${component}: args.weights: ${problem}`, parent);
+    return weights;
 }

@@ -6,7 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
-import { SAMPLE_NAMESPACE, SampleZone, SLEEP_IMAGE, HELLOWORLD_IMAGE } from "../model";
+import { SAMPLE_NAMESPACE, SampleZone } from "../model";
 import { deploymentSpec, helloworldContainer, helloworldServiceSpec, onCluster, zoneSelector } from "./resources";
 
 /** Label on the sleep clients naming their zone (`z2`), used by `npm run mesh:check`. */
@@ -26,16 +26,10 @@ export interface SamplesClusterArgs {
 export interface SamplesArgs {
     /** Clusters and their zones. */
     clusters: SamplesClusterArgs[];
-    /**
-     * helloworld image (version from SERVICE_VERSION).
-     * @default "docker.io/istio/examples-helloworld-v1:1.0"
-     */
-    helloworldImage?: string;
-    /**
-     * sleep client image (needs `curl` and `/bin/sleep`).
-     * @default "docker.io/curlimages/curl:8.16.0"
-     */
-    sleepImage?: string;
+    /** helloworld image, version from SERVICE_VERSION (the model's `samples.helloworldImage`). */
+    helloworldImage: string;
+    /** sleep client image, needs `curl` and `/bin/sleep` (the model's `samples.sleepImage`). */
+    sleepImage: string;
 }
 
 /** helloworld2 and the sleep clients across the mesh. */
@@ -50,8 +44,7 @@ export class Samples extends pulumi.ComponentResource {
      */
     constructor(name: string, args: SamplesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:Samples", name, {}, opts);
-        const hwImage = args.helloworldImage ?? `${HELLOWORLD_IMAGE}-v1:1.0`;
-        const sleepImage = args.sleepImage ?? SLEEP_IMAGE;
+        const { helloworldImage: hwImage, sleepImage } = args;
         (args.clusters ?? []).forEach((c, i) => {
             if (!MeshCluster.isInstance(c.cluster))
                 throw new pulumi.ResourceError(`Samples: args.clusters[${i}].cluster must be a MeshCluster`, this);

@@ -1,56 +1,27 @@
 /**
  * TlsFrontend — seed 003 "SSL Frontend with Let's Encrypt Certification": cert-manager ClusterIssuer
- * `letsencrypt-wild` (ACME dns01 via the Designate webhook), Certificate `helloistio` in istio-system, Gateway
+ * (ACME dns01 via a webhook solver), Certificate named after the host's first label in istio-system, Gateway
  * `helloworld-ssl-gateway` (HTTPS 443, SIMPLE, external-dns target = the ingress address) and VirtualService
- * `helloworld-ssl` (90% v1, 10% v2). Needs cert-manager (and its webhook solver) installed in the cluster.
+ * `helloworld-ssl` (v1/v2 by the given weights; seed: 90/10). Needs cert-manager (and its webhook solver) installed in the cluster.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
-import { ISTIO_NAMESPACE, resolveServiceHost, SAMPLE_NAMESPACE } from "../model";
-import { ingressGatewaySpec, istioResource, onCluster, requireCluster, weightedHelloSpec } from "./resources";
+import { TlsFrontendModel } from "../model";
+import { ingressGatewaySpec, istioResource, onCluster, requireCluster, requireWeights, weightedHelloSpec } from "./resources";
 
 /** Arguments of {@link TlsFrontend}. */
 export interface TlsFrontendArgs {
     /** The cluster. */
     cluster: MeshCluster;
     /**
-     * Public host name.
-     * @default "helloistio.mcsps.telekomcloud.com"
+     * The resolved frontend (`resolveScenarios(...).model.tlsFrontend`): host, certificate, issuer, object names
+     * and route. Its `ingressAddress` is not read; pass `ingressAddress` below.
+     * @see https://cert-manager.io/docs/configuration/acme/dns01/webhook/
      */
-    host?: string;
-    /**
-     * TLS Secret the Certificate writes and the Gateway uses.
-     * @default "helloistio-mcsps-telekomcloud-com"
-     */
-    credentialName?: string;
+    frontend: TlsFrontendModel;
     /** external-dns target (ingress gateway address): a fixed address, or e.g. `IngressGateway.address`. @default none (no annotation) */
     ingressAddress?: pulumi.Input<string | undefined>;
-    /**
-     * Route weights of the helloworld subsets (must add up to 100).
-     * @default { v1: 90, v2: 10 }
-     */
-    weights?: { v1: number; v2: number };
-    /**
-     * ACME account e-mail.
-     * @default "cloud-operations@telekom.de"
-     */
-    email?: string;
-    /**
-     * ACME directory.
-     * @default "https://acme-v02.api.letsencrypt.org/directory"
-     */
-    acmeServer?: string;
-    /**
-     * ClusterIssuer name.
-     * @default "letsencrypt-wild"
-     */
-    issuerName?: string;
-    /**
-     * dns01 webhook solver.
-     * @default { groupName: "acme.syseleven.de", solverName: "designatedns" }
-     */
-    webhook?: { groupName: string; solverName: string };
     /** Resources to wait for (the ingress gateway). @default [] */
     dependsOn?: pulumi.Resource[];
 }
@@ -81,19 +52,15 @@ export class TlsFrontend extends pulumi.ComponentResource {
 
     /**
      * @param name The _unique_ name of this component.
-     * @param args Cluster, host, certificate and routing settings.
+     * @param args Cluster, the resolved frontend and the external-dns target.
      * @param opts A bag of options that control this component's behavior.
      */
     constructor(name: string, args: TlsFrontendArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:TlsFrontend", name, {}, opts);
         const cluster = requireCluster("TlsFrontend", this, args.cluster);
-        const host = args.host ?? "helloistio.mcsps.telekomcloud.com";
-        const credentialName = args.credentialName ?? "helloistio-mcsps-telekomcloud-com";
-        const issuerName = args.issuerName ?? "letsencrypt-wild";
-        const weights = args.weights ?? { v1: 90, v2: 10 };
-        if (weights.v1 + weights.v2 !== 100) {
-            throw new pulumi.ResourceError(`TlsFrontend: args.weights v1 ${weights.v1} + v2 ${weights.v2} must add up to 100`, this);
-        }
+        const f = args.frontend;
+        const { host, credentialName, issuerName } = f;
+        const weights = requireWeights("TlsFrontend", this, f.route.weights);
         const deps = args.dependsOn ?? [];
         this.issuer = new k8s.apiextensions.CustomResource(
             `${name}-issuer`,
@@ -102,10 +69,10 @@ export class TlsFrontend extends pulumi.ComponentResource {
                 kind: "ClusterIssuer",
                 metadata: { name: issuerName },
                 spec: acmeIssuerSpec({
-                    email: args.email ?? "cloud-operations@telekom.de",
-                    server: args.acmeServer ?? "https://acme-v02.api.letsencrypt.org/directory",
+                    email: f.email,
+                    server: f.acmeServer,
                     name: issuerName,
-                    webhook: args.webhook ?? { groupName: "acme.syseleven.de", solverName: "designatedns" },
+                    webhook: f.webhook,
                 }),
             },
             onCluster(this, cluster),
@@ -116,7 +83,7 @@ export class TlsFrontend extends pulumi.ComponentResource {
             {
                 apiVersion: "cert-manager.io/v1",
                 kind: "Certificate",
-                metadata: { name: host.split(".")[0], namespace: ISTIO_NAMESPACE },
+                metadata: { name: f.certificate, namespace: f.namespace },
                 spec: {
                     issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: issuerName },
                     secretName: credentialName,
@@ -134,7 +101,7 @@ export class TlsFrontend extends pulumi.ComponentResource {
             this,
             cluster,
             "Gateway",
-            { name: "helloworld-ssl-gateway", namespace: ISTIO_NAMESPACE, annotations },
+            { name: f.gateway, namespace: f.namespace, annotations },
             ingressGatewaySpec({
                 port: { number: 443, name: "https", protocol: "HTTPS" },
                 tls: { mode: "SIMPLE", credentialName },
@@ -147,8 +114,8 @@ export class TlsFrontend extends pulumi.ComponentResource {
             this,
             cluster,
             "VirtualService",
-            { name: "helloworld-ssl", namespace: ISTIO_NAMESPACE },
-            weightedHelloSpec("helloworld-ssl-gateway", resolveServiceHost("helloworld", SAMPLE_NAMESPACE), 5000, weights),
+            { name: f.virtualService, namespace: f.namespace },
+            weightedHelloSpec(f.gateway, f.route.host, f.route.port, weights),
             [...deps, this.gateway],
         );
         this.registerOutputs({});

@@ -1,23 +1,23 @@
 /**
  * TrafficShifting — seed 003 "Traffic shifting" on each cluster: DestinationRule `helloworld` (subsets v1/v2),
  * Gateway `helloworld-gateway` (samples/helloworld/helloworld-gateway.yaml) and VirtualService `helloworld`
- * sending `/hello` 10% to v1 and 90% to v2 through the ingress gateway.
+ * sending `/hello` to v1 and v2 by the given weights (seed: 10/90) through the ingress gateway.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
-import { SAMPLE_NAMESPACE } from "../model";
-import { destinationRuleSpec, ingressGatewaySpec, istioResource, requireCluster, weightedHelloSpec } from "./resources";
+import { ShiftingModel } from "../model";
+import { destinationRuleSpec, ingressGatewaySpec, istioResource, requireCluster, requireWeights, weightedHelloSpec } from "./resources";
 
 /** Arguments of {@link TrafficShifting}. */
 export interface TrafficShiftingArgs {
     /** The cluster. */
     cluster: MeshCluster;
     /**
-     * Route weights of the helloworld subsets (must add up to 100).
-     * @default { v1: 10, v2: 90 }
+     * The resolved shifting objects (`resolveScenarios(...).model.shifting`): names, namespace, route and weights.
+     * @see https://istio.io/latest/docs/tasks/traffic-management/traffic-shifting/
      */
-    weights?: { v1: number; v2: number };
+    shifting: ShiftingModel;
     /** Resources to wait for (the `sample` namespace, the ingress gateway). @default [] */
     dependsOn?: pulumi.Resource[];
 }
@@ -33,25 +33,23 @@ export class TrafficShifting extends pulumi.ComponentResource {
 
     /**
      * @param name The _unique_ name of this component.
-     * @param args Cluster and weights.
+     * @param args Cluster and the resolved shifting objects.
      * @param opts A bag of options that control this component's behavior.
      */
     constructor(name: string, args: TrafficShiftingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:TrafficShifting", name, {}, opts);
         const cluster = requireCluster("TrafficShifting", this, args.cluster);
-        const weights = args.weights ?? { v1: 10, v2: 90 };
-        if (weights.v1 + weights.v2 !== 100 || weights.v1 < 0 || weights.v2 < 0) {
-            throw new pulumi.ResourceError(`TrafficShifting: args.weights v1 ${weights.v1} + v2 ${weights.v2} must add up to 100`, this);
-        }
-        const ns = SAMPLE_NAMESPACE;
+        const sh = args.shifting;
+        const weights = requireWeights("TrafficShifting", this, sh.route.weights);
+        const ns = sh.namespace;
         const deps = args.dependsOn ?? [];
         this.destinationRule = istioResource(
             `${name}-dr`,
             this,
             cluster,
             "DestinationRule",
-            { name: "helloworld", namespace: ns },
-            destinationRuleSpec("helloworld", { subsets: ["v1", "v2"] }),
+            { name: sh.destinationRule, namespace: ns },
+            destinationRuleSpec(sh.route.host, { subsets: ["v1", "v2"] }),
             deps,
         );
         this.gateway = istioResource(
@@ -59,7 +57,7 @@ export class TrafficShifting extends pulumi.ComponentResource {
             this,
             cluster,
             "Gateway",
-            { name: "helloworld-gateway", namespace: ns },
+            { name: sh.gateway, namespace: ns },
             ingressGatewaySpec({ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] }),
             deps,
         );
@@ -68,8 +66,8 @@ export class TrafficShifting extends pulumi.ComponentResource {
             this,
             cluster,
             "VirtualService",
-            { name: "helloworld", namespace: ns },
-            weightedHelloSpec("helloworld-gateway", "helloworld", 5000, weights),
+            { name: sh.virtualService, namespace: ns },
+            weightedHelloSpec(sh.gateway, sh.route.host, sh.route.port, weights),
             [...deps, this.gateway, this.destinationRule],
         );
         this.registerOutputs({});

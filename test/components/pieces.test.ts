@@ -7,7 +7,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import {
     EastWestGateway,
-    MeshCluster,
     ownCustomResourceDefinitions,
     RemoteSecretLink,
     resolveIstioChart,
@@ -15,6 +14,7 @@ import {
     SharedRootCA,
 } from "../../components";
 import { checkRemoteKubeconfig, istiodValues, renderRemoteKubeconfig } from "../../components/model";
+import { testCluster } from "../helpers/meshCluster";
 import { RecordingMocks, setMocks, settle } from "../helpers/mocks";
 
 const mocks = new RecordingMocks();
@@ -79,18 +79,7 @@ describe("components one by one (mocks)", () => {
         }
     });
 
-    function cluster(name: string, extra: Partial<ConstructorParameters<typeof MeshCluster>[1]> = {}) {
-        const ca = new SharedRootCA(`${name}-ca`, { clusterNames: ["any"] });
-        return new MeshCluster(name, {
-            clusterName: name,
-            network: `${name}-net`,
-            meshID: "m",
-            caCerts: ca.caCerts.any,
-            access: { kubeconfig: "/nonexistent/kubeconfig", context: name },
-            istio: { version: "1.30.3" },
-            ...extra,
-        });
-    }
+    const cluster = testCluster;
 
     describe("MeshCluster / EastWestGateway / RemoteSecretLink args", () => {
         it("names the bad field", () => {

@@ -156,6 +156,23 @@ describe("scenarios under mocks (dev stack, seed 000)", function () {
         });
     }
 
+    it("cc2-cc4 keep the type tokens and names of the components LocalityPolicy replaced (stable URNs)", async () => {
+        const urnParts = async (ids: string[]) => {
+            await run(dev(["samples", ...ids]));
+            return mocks.resources
+                .filter((r) => /^scenarios-cc\d/.test(r.name))
+                .map((r) => `${r.type}::${r.name}`)
+                .sort();
+        };
+        const cc = (id: string, type: string) => [
+            `${ISTIO}DestinationRule::scenarios-${id}-dr`,
+            `${ISTIO}VirtualService::scenarios-${id}-vs`,
+            `istio-multicluster:index:${type}::scenarios-${id}`,
+        ];
+        assert.deepEqual(await urnParts(["cc2", "cc3"]), [...cc("cc2", "LocalityFailover"), ...cc("cc3", "WeightedDistribution")].sort());
+        assert.deepEqual(await urnParts(["cc4"]), cc("cc4", "RegionFailover").sort());
+    });
+
     it("cc1: nothing beyond the mesh and the samples", async () => {
         await run(dev(["samples"]));
         const before = mocks.resources.length;
@@ -303,6 +320,17 @@ describe("scenarios under mocks (dev stack, seed 000)", function () {
             scenarios: ["helloworld", "shifting", "tls-frontend"],
             settings: { "tls-frontend": { weights: { v1: 95, v2: 10 } } },
             says: /scenarioSettings\["tls-frontend"\]\.weights: .*must add up to 100/,
+        },
+        {
+            name: "tls-frontend without the stack's own host, e-mail and dns01 solver",
+            scenarios: ["helloworld", "shifting", "tls-frontend"],
+            says: /scenarioSettings\["tls-frontend"\]\.host: tls-frontend needs the public host name .*set it in the stack file[\s\S]*\.email: [\s\S]*\.webhook: /,
+        },
+        {
+            name: "dnsp2 without the stack's own databases",
+            scenarios: ["samples", "dnsp2"],
+            settings: {},
+            says: /scenarioSettings\.dnsp2\.databases: dnsp2 needs the external TCP services .*set them in the stack file/,
         },
         {
             name: "misspelled setting",

@@ -1,0 +1,19 @@
+/**
+ * A MeshCluster for component tests under mocks: its own one-cluster CA, a kubeconfig that is never read, and
+ * `extra` over the defaults.
+ */
+import { MeshCluster, SharedRootCA } from "../../components";
+
+/** A MeshCluster `name` on network `<name>-net` in mesh `m`. */
+export function testCluster(name: string, extra: Partial<ConstructorParameters<typeof MeshCluster>[1]> = {}): MeshCluster {
+    const ca = new SharedRootCA(`${name}-ca`, { clusterNames: ["any"] });
+    return new MeshCluster(name, {
+        clusterName: name,
+        network: `${name}-net`,
+        meshID: "m",
+        caCerts: ca.caCerts.any,
+        access: { kubeconfig: "/nonexistent/kubeconfig", context: name },
+        istio: { version: "1.30.3" },
+        ...extra,
+    });
+}
