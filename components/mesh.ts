@@ -203,6 +203,8 @@ export function meshArgsFromModel(model: MeshModel, secrets: MeshSecrets = {}): 
             intermediateValidityHours: model.ca.intermediateValidityHours,
             earlyRenewalHours: model.ca.earlyRenewalHours,
             rotationEpoch: model.ca.rotationEpoch,
+            protectRoot: model.ca.protectRoot,
+            allowRootReplacement: model.ca.allowRootReplacement,
             existingRoot: secrets.existingRoot,
         },
     };

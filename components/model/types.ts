@@ -107,6 +107,10 @@ export interface CaModel {
     earlyRenewalHours: number;
     /** Changing this value re-issues every intermediate (key and certificate). */
     rotationEpoch: string;
+    /** Mark the generated root key and certificate `protect`, so no `up` or `destroy` removes them unasked (`ca.protectRoot`). */
+    protectRoot: boolean;
+    /** Let an `up` replace the generated root (new key, every workload certificate re-issued) (`ca.allowRootReplacement`). */
+    allowRootReplacement: boolean;
     /** Use an existing root instead of generating one: names of the secret config keys holding it. */
     existingRoot?: { certConfigKey: string; keyConfigKey: string };
 }
