@@ -64,6 +64,12 @@ export interface IstioMeshArgs {
     allowLoopbackApiServer?: boolean;
     /** Bounds of the reader-token read-back. */
     tokenWait?: TokenWaitOptions;
+    /**
+     * Take over `istio-remote-secret-<target>` Secrets that already exist (written by `istioctl create-remote-secret`).
+     * @default false
+     * @see RemoteSecretLinkArgs.adoptExisting
+     */
+    adoptExistingRemoteSecrets?: boolean;
 }
 
 /** A multi-primary, multi-network Istio mesh across N clusters. */
@@ -148,6 +154,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                         kubeconfig: target.remoteKubeconfig,
                         tokenSuffix: suffixes[target.name],
                         tokenWait: args.tokenWait,
+                        adoptExisting: args.adoptExistingRemoteSecrets,
                     },
                     { parent: this },
                 );
@@ -171,6 +178,7 @@ export function meshArgsFromModel(model: MeshModel, secrets: MeshSecrets = {}): 
     return {
         meshID: model.meshID,
         allowLoopbackApiServer: model.allowLoopbackApiServer,
+        adoptExistingRemoteSecrets: model.adoptExistingRemoteSecrets,
         tokenRotationEpoch: model.tokenRotationEpoch,
         clusters: model.clusters.map((c) => ({
             name: c.name,

@@ -164,6 +164,7 @@ export const meshConfigSchema = z.strictObject({
     istio: istioSchema.default(istioSchema.parse({})),
     ca: caSchema.default(caSchema.parse({})),
     allowLoopbackApiServer: z.boolean().default(false),
+    adoptExistingRemoteSecrets: z.boolean({ error: "must be true or false" }).default(false),
     tokenRotationEpoch: epoch.default("1"),
     scenarios: scenarioListSchema.default([]),
     scenarioSettings: scenarioSettingsSchema.default({}),
@@ -308,6 +309,7 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
         },
         links,
         allowLoopbackApiServer: cfg.allowLoopbackApiServer,
+        adoptExistingRemoteSecrets: cfg.adoptExistingRemoteSecrets,
         tokenRotationEpoch: cfg.tokenRotationEpoch,
         scenarios: scenarios.model,
     };

@@ -137,6 +137,8 @@ export interface MeshModel {
     links: LinkModel[];
     /** Whether loopback API server URLs are accepted in remote secrets (single-host test setups only). */
     allowLoopbackApiServer: boolean;
+    /** Take over remote secrets istioctl already wrote under the same names (`adoptExistingRemoteSecrets`). */
+    adoptExistingRemoteSecrets: boolean;
     /** Changing this value issues new reader tokens for every link (token rotation). */
     tokenRotationEpoch: string;
     /** The selected seed scenarios, resolved (see `scenarios.ts`); absent in models built by hand. */
