@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: evaluates the program under mocks at 3, 10 and 50 clusters, and beside each a bare
+ * `npm run bench`: evaluates the program under mocks at 3, 10, 50 and 100 clusters (100 is beyond the
+ * supported ceiling, components/model/limits.ts: its row shows the refusal, 0 resources), and beside each a bare
  * program registering the same number of trivial resources (the SDK floor). Prints resources, seconds,
  * peak RSS and the ratio to the floor. Each run is a fresh process; the median of `--runs` (default 3) is shown.
  */
@@ -12,16 +13,22 @@ interface Run {
     resources: number;
     seconds: number;
     peakRssBytes: number;
+    /** Config paths of the refusal, when the config layer refused the mesh (beyond the ceiling). */
+    refused?: string;
 }
 
-const sizes = (process.env.BENCH_SIZES ?? "3,10,50").split(",").map(Number);
+const sizes = (process.env.BENCH_SIZES ?? "3,10,50,100").split(",").map(Number);
 const runs = Number(process.argv.find((a) => a.startsWith("--runs="))?.split("=")[1] ?? 3);
 
 function once(mode: string, n: number): Run {
-    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "mockWorker.ts"), mode, String(n)], {
-        encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
-    });
+    const out = execFileSync(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", path.join(__dirname, "mockWorker.ts"), mode, String(n)],
+        {
+            encoding: "utf8",
+            maxBuffer: 64 * 1024 * 1024,
+        },
+    );
     return JSON.parse(out.trim().split("\n").pop()!);
 }
 
@@ -36,6 +43,11 @@ rows.push("| clusters | resources | program s | floor s | ratio | program peak R
 rows.push("|---:|---:|---:|---:|---:|---:|---:|");
 for (const n of sizes) {
     const mesh = median(Array.from({ length: runs }, () => once("mesh", n)));
+    if (mesh.refused) {
+        rows.push(`| ${n} | 0 (refused on ${mesh.refused}) | ${mesh.seconds.toFixed(2)} | – | – | ${mb(mesh.peakRssBytes)} | – |`);
+        console.error(rows[rows.length - 1]);
+        continue;
+    }
     const floor = median(Array.from({ length: runs }, () => once("floor", mesh.resources)));
     rows.push(
         `| ${n} | ${mesh.resources} | ${mesh.seconds.toFixed(2)} | ${floor.seconds.toFixed(2)} | ${(mesh.seconds / floor.seconds).toFixed(2)} | ${mb(mesh.peakRssBytes)} | ${mb(floor.peakRssBytes)} |`,

@@ -102,6 +102,12 @@ export interface IstioMeshArgs {
     allowLoopbackApiServer?: boolean;
     /** Bounds of the reader-token read-back. */
     tokenWait?: TokenWaitOptions;
+    /**
+     * Take over `istio-remote-secret-<target>` Secrets that already exist (written by `istioctl create-remote-secret`).
+     * @default false
+     * @see RemoteSecretLinkArgs.adoptExisting
+     */
+    adoptExistingRemoteSecrets?: boolean;
 }
 
 /** The parts of an IstioMesh, child components: TypeScript only (a component cannot cross languages). */
@@ -211,6 +217,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                         kubeconfig: target.remoteKubeconfig,
                         tokenSuffix: suffixes[target.name],
                         tokenWait: args.tokenWait,
+                        adoptExisting: args.adoptExistingRemoteSecrets,
                     },
                     { parent: this },
                 );
@@ -241,6 +248,7 @@ export function meshArgsFromModel(model: MeshModel, secrets: MeshSecrets = {}): 
     return {
         meshID: model.meshID,
         allowLoopbackApiServer: model.allowLoopbackApiServer,
+        adoptExistingRemoteSecrets: model.adoptExistingRemoteSecrets,
         tokenRotationEpoch: model.tokenRotationEpoch,
         clusters: model.clusters.map((c) => ({
             name: c.name,
@@ -273,6 +281,8 @@ export function meshArgsFromModel(model: MeshModel, secrets: MeshSecrets = {}): 
             intermediateValidityHours: model.ca.intermediateValidityHours,
             earlyRenewalHours: model.ca.earlyRenewalHours,
             rotationEpoch: model.ca.rotationEpoch,
+            protectRoot: model.ca.protectRoot,
+            allowRootReplacement: model.ca.allowRootReplacement,
             existingRoot: secrets.existingRoot,
         },
     };

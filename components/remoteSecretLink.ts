@@ -17,6 +17,9 @@ import {
 import { MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
 import { serviceAccountCredential, TokenWaitOptions } from "./serviceAccountToken";
 
+/** The Kubernetes provider's annotation that forces server-side apply over fields other managers own. */
+export const PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce";
+
 /** Arguments of {@link RemoteSecretLink}. */
 export interface RemoteSecretLinkArgs {
     /** The cluster whose istiod watches `target` (normally a {@link MeshCluster}); the remote secret is written here. */
@@ -48,6 +51,16 @@ export interface RemoteSecretLinkArgs {
     tokenSuffix?: pulumi.Input<string>;
     /** Bounds of the token read-back. */
     tokenWait?: TokenWaitOptions;
+    /**
+     * Take over an `istio-remote-secret-<target>` that already exists in the reader, e.g. written by
+     * `istioctl create-remote-secret | kubectl apply -f -`. The provider's server-side apply upserts an existing
+     * Secret but refuses fields another manager (kubectl) owns; with this set the remote secret carries
+     * `pulumi.com/patchForce: "true"`, so Pulumi takes those fields over and manages the Secret from then on
+     * (stack config: `adoptExistingRemoteSecrets: true`).
+     * @default false
+     * @see https://www.pulumi.com/registry/packages/kubernetes/how-to-guides/managing-resources-with-server-side-apply/
+     */
+    adoptExisting?: boolean;
 }
 
 /**
@@ -140,7 +153,10 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
                     name: this.remoteSecretName,
                     namespace: ISTIO_NAMESPACE,
                     labels: { [Labels.multiCluster]: "true" },
-                    annotations: { [Labels.clusterAnnotation]: target.clusterName },
+                    annotations: {
+                        [Labels.clusterAnnotation]: target.clusterName,
+                        ...(args.adoptExisting ? { [PATCH_FORCE_ANNOTATION]: "true" } : {}),
+                    },
                 },
                 type: "Opaque",
                 data: pulumi.secret(this.kubeconfig.apply((kc) => ({ [target.clusterName]: Buffer.from(kc).toString("base64") }))),

@@ -6,7 +6,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAccess, loadKubeconfigText } from "./clusterAccess";
+import { ClusterAccess, kubeconfigLookup, loadKubeconfigText } from "./clusterAccess";
+import { redactCredentials } from "./model/redact";
+import { isInlineKubeconfig } from "./model/kubeconfigLookup";
 
 /** Token and CA bundle of a service-account token Secret (both as the kubeconfig needs them). */
 export interface ServiceAccountCredential {
@@ -22,6 +24,8 @@ export interface TokenWaitOptions {
     timeoutMs?: number;
     /** Delay between reads. @default 2000 */
     intervalMs?: number;
+    /** Each read of the Secret fails after this many milliseconds without an answer (then retried within `timeoutMs`). @default 10000 */
+    requestTimeoutMs?: number;
 }
 
 /**
@@ -38,7 +42,7 @@ export function serviceAccountCredential(
         let token: string | undefined = data?.["token"];
         let caData: string | undefined = data?.["ca.crt"];
         if ((!token || !caData) && access) {
-            const read = await readServiceAccountToken(access, md.namespace!, md.name!, wait);
+            const read = await readServiceAccountToken(access, md.namespace!, md.name!, wait, what);
             token = read?.token;
             caData = read?.["ca.crt"];
         }
@@ -57,31 +61,132 @@ export function serviceAccountCredential(
 
 /**
  * Reads a token Secret from the API server until `token` and `ca.crt` are filled or the bound runs out
- * (then undefined). Exported for the live tests against real control planes.
+ * (then undefined: the Secret exists but the token controller has not filled it). Every other outcome is an
+ * error naming `what`, the Secret and the cause: a kubeconfig it cannot use, 401/403 (the credential may not
+ * read Secrets in the namespace), 404 (the Secret is gone), a TLS failure (wrong CA or server name), or an
+ * API server still unreachable, or not answering within `requestTimeoutMs`, when the bound runs out. Messages
+ * never quote a credential. Exported for the live tests against real control planes.
  */
 export async function readServiceAccountToken(
     access: ClusterAccess,
     namespace: string,
     name: string,
     wait: TokenWaitOptions,
+    what = "token read-back",
 ): Promise<Record<string, string> | undefined> {
-    const text = loadKubeconfigText(access);
-    if (!text) return undefined;
+    const secretName = `Secret ${namespace}/${name}`;
+    const api = await coreApi(access, `${what}: cannot read ${secretName}`);
+    const deadline = Date.now() + (wait.timeoutMs ?? 120000);
+    const requestTimeoutMs = wait.requestTimeoutMs ?? 10000;
+    for (;;) {
+        let transient: string | undefined;
+        try {
+            const s = await withTimeout(api.readNamespacedSecret({ name, namespace }), requestTimeoutMs);
+            if (s.data?.token && s.data?.["ca.crt"]) return s.data;
+        } catch (e) {
+            const cause = classifyReadError(e, requestTimeoutMs);
+            // The client error is not attached as `cause`: its message is unredacted and would be printed.
+            // eslint-disable-next-line preserve-caught-error
+            if (!cause.retry) throw new Error(`${what}: reading ${secretName} failed: ${cause.message}`);
+            transient = cause.message;
+        }
+        if (Date.now() >= deadline) {
+            if (transient) throw new Error(`${what}: reading ${secretName} failed until the read-back gave up: ${transient}`);
+            return undefined;
+        }
+        await new Promise((r) => setTimeout(r, wait.intervalMs ?? 2000));
+    }
+}
+
+/** A CoreV1 client for `access`, or an error saying why its kubeconfig cannot be used (never a silent skip). */
+async function coreApi(access: ClusterAccess, prefix: string): Promise<import("@kubernetes/client-node").CoreV1Api> {
+    const found = kubeconfigLookup(access);
+    if (found.status !== "found") {
+        const where = access.kubeconfig && !isInlineKubeconfig(access.kubeconfig) ? ` ${access.kubeconfig}` : "";
+        const why =
+            found.status === "fileMissing" || found.status === "unparsable"
+                ? found.reason
+                : found.status === "noCurrentContext"
+                  ? `it has no current-context; set the cluster's context (it has: ${found.available.join(", ") || "none"})`
+                  : `context "${found.context}" is not in it (it has: ${found.available.join(", ") || "none"})`;
+        throw new Error(`${prefix}: the kubeconfig${where} cannot be used: ${why}`);
+    }
+    const text = loadKubeconfigText(access)!;
     // Loaded lazily: only needed on a real deployment when the provider's own wait fell short.
     const client = await import("@kubernetes/client-node");
     const kc = new client.KubeConfig();
-    kc.loadFromString(text);
-    if (access.context) kc.setCurrentContext(access.context);
-    const api = kc.makeApiClient(client.CoreV1Api);
-    const deadline = Date.now() + (wait.timeoutMs ?? 120000);
-    for (;;) {
-        try {
-            const s = await api.readNamespacedSecret({ name, namespace });
-            if (s.data?.token && s.data?.["ca.crt"]) return s.data;
-        } catch (e) {
-            void pulumi.log.debug(`reading ${namespace}/${name}: ${(e as Error).message}`);
-        }
-        if (Date.now() >= deadline) return undefined;
-        await new Promise((r) => setTimeout(r, wait.intervalMs ?? 2000));
+    try {
+        kc.loadFromString(text);
+        if (access.context) kc.setCurrentContext(access.context);
+        return kc.makeApiClient(client.CoreV1Api);
+    } catch (e) {
+        // eslint-disable-next-line preserve-caught-error -- the original message may quote a credential
+        throw new Error(`${prefix}: the kubeconfig cannot be used: ${redactCredentials((e as Error).message, text)}`);
     }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: "REQUEST_TIMEOUT" })), ms);
+    });
+    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** TLS verification failures Node reports (OpenSSL codes and the host-name check). */
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|ERR_SSL|EPROTO/;
+/** Errors worth retrying until the bound: the API server is (still) unreachable, slow, or briefly failing. */
+const NETWORK_CODES = new Set([
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "ETIMEDOUT",
+    "EAI_AGAIN",
+    "ENOTFOUND",
+    "EPIPE",
+    "REQUEST_TIMEOUT",
+    "UND_ERR_SOCKET",
+]);
+
+/** What went wrong in one read, and whether another read may succeed. */
+export function classifyReadError(e: unknown, requestTimeoutMs: number): { message: string; retry: boolean } {
+    const err = e as { code?: unknown; message?: string; cause?: { code?: string; message?: string } };
+    if (typeof err.code === "number") {
+        const status = err.code;
+        if (status === 401)
+            return {
+                message: "401 Unauthorized: the kubeconfig's credential is not accepted by this API server; refresh it",
+                retry: false,
+            };
+        if (status === 403) {
+            return {
+                message:
+                    "403 Forbidden: the kubeconfig's user may not get Secrets in this namespace; grant it get on secrets or use an admin context",
+                retry: false,
+            };
+        }
+        if (status === 404) {
+            return {
+                message:
+                    "404 Not Found: the Secret does not exist (deleted behind Pulumi's back?); run `pulumi refresh` then `pulumi up` to recreate it",
+                retry: false,
+            };
+        }
+        return { message: `HTTP ${status} from the API server`, retry: status === 429 || status >= 500 };
+    }
+    const code = [err.code, err.cause?.code].find((c): c is string => typeof c === "string");
+    const text = redactCredentials([err.message, err.cause?.message].filter(Boolean).join(": "));
+    if (code === "REQUEST_TIMEOUT")
+        return { message: `the API server did not answer within ${requestTimeoutMs} ms (tokenWait.requestTimeoutMs)`, retry: true };
+    if ((code && TLS_CODES.test(code)) || /certificate|self[- ]signed/i.test(text)) {
+        return {
+            message: `TLS: ${text}; check the kubeconfig's certificate-authority-data and tls-server-name for this server`,
+            retry: false,
+        };
+    }
+    if ((code && NETWORK_CODES.has(code)) || /fetch failed|socket hang up|ECONNREFUSED/.test(text)) {
+        return { message: `API server unreachable (${code ?? "network error"}): ${text}`, retry: true };
+    }
+    return { message: text || String(e), retry: false };
 }

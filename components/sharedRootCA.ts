@@ -73,6 +73,22 @@ export interface SharedRootCAArgs {
      * @default "1"
      */
     rotationEpoch?: pulumi.Input<string>;
+    /**
+     * Mark the generated root's key and certificate `protect`: a `pulumi destroy`, a removal from the program, or
+     * a change that would replace the root (keyAlgorithm, rsaBits, ecdsaCurve, rootValidityHours, subject) then
+     * fails with Pulumi's "marked for protection" error instead of discarding the key every workload certificate
+     * chains to. The root lives only in Pulumi state (it is a `tls` resource), so `retainOnDelete` would keep
+     * nothing; `protect` is what guards it. No effect with `existingRoot`.
+     * @default true
+     * @see https://www.pulumi.com/docs/iac/concepts/options/protect/
+     */
+    protectRoot?: boolean;
+    /**
+     * Allow an `up` to replace the generated root (lifts `protectRoot`). Every intermediate is then re-issued
+     * and, until all istiods reload, workloads in different clusters do not trust each other.
+     * @default false
+     */
+    allowRootReplacement?: boolean;
     /** Sign the intermediates with this existing root instead of generating one. */
     existingRoot?: ExistingRootCA;
     /**
@@ -121,7 +137,8 @@ export class SharedRootCA extends pulumi.ComponentResource {
             rootCertPem = pulumi.output(args.existingRoot.certPem);
             rootKeyPem = pulumi.secret(args.existingRoot.keyPem);
         } else {
-            const rootKey = new tls.PrivateKey(`${name}-root`, keyArgs, child);
+            const guarded = { parent: this, protect: (args.protectRoot ?? true) && !args.allowRootReplacement };
+            const rootKey = new tls.PrivateKey(`${name}-root`, keyArgs, guarded);
             const rootCert = new tls.SelfSignedCert(
                 `${name}-root`,
                 {
@@ -132,7 +149,7 @@ export class SharedRootCA extends pulumi.ComponentResource {
                     allowedUses: CA_KEY_USAGES,
                     validityPeriodHours: args.rootValidityHours ?? 87600,
                 },
-                child,
+                guarded,
             );
             rootCertPem = rootCert.certPem;
             rootKeyPem = rootKey.privateKeyPem;

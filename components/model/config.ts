@@ -148,6 +148,8 @@ const caSchema = z.strictObject({
     intermediateValidityHours: positiveHours.default(8760),
     earlyRenewalHours: z.number().int().nonnegative({ error: "must be >= 0" }).default(720),
     rotationEpoch: epoch.default("1"),
+    protectRoot: z.boolean({ error: "must be true or false" }).default(true),
+    allowRootReplacement: z.boolean({ error: "must be true or false" }).default(false),
     existingRootCertSecret: secretKeyName.optional(),
     existingRootKeySecret: secretKeyName.optional(),
 });
@@ -162,6 +164,7 @@ export const meshConfigSchema = z.strictObject({
     istio: istioSchema.default(istioSchema.parse({})),
     ca: caSchema.default(caSchema.parse({})),
     allowLoopbackApiServer: z.boolean().default(false),
+    adoptExistingRemoteSecrets: z.boolean({ error: "must be true or false" }).default(false),
     tokenRotationEpoch: epoch.default("1"),
     scenarios: scenarioListSchema.default([]),
     scenarioSettings: scenarioSettingsSchema.default({}),
@@ -297,6 +300,8 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
             intermediateValidityHours: cfg.ca.intermediateValidityHours,
             earlyRenewalHours: cfg.ca.earlyRenewalHours,
             rotationEpoch: cfg.ca.rotationEpoch,
+            protectRoot: cfg.ca.protectRoot,
+            allowRootReplacement: cfg.ca.allowRootReplacement,
             existingRoot:
                 cfg.ca.existingRootCertSecret && cfg.ca.existingRootKeySecret
                     ? { certConfigKey: cfg.ca.existingRootCertSecret, keyConfigKey: cfg.ca.existingRootKeySecret }
@@ -304,6 +309,7 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
         },
         links,
         allowLoopbackApiServer: cfg.allowLoopbackApiServer,
+        adoptExistingRemoteSecrets: cfg.adoptExistingRemoteSecrets,
         tokenRotationEpoch: cfg.tokenRotationEpoch,
         scenarios: scenarios.model,
     };

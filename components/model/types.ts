@@ -151,6 +151,10 @@ export interface CaModel {
     earlyRenewalHours: number;
     /** Changing this value re-issues every intermediate (key and certificate). */
     rotationEpoch: string;
+    /** Mark the generated root key and certificate `protect`, so no `up` or `destroy` removes them unasked (`ca.protectRoot`). */
+    protectRoot: boolean;
+    /** Let an `up` replace the generated root (new key, every workload certificate re-issued) (`ca.allowRootReplacement`). */
+    allowRootReplacement: boolean;
     /** Use an existing root instead of generating one: names of the secret config keys holding it. */
     existingRoot?: { certConfigKey: string; keyConfigKey: string };
 }
@@ -177,6 +181,8 @@ export interface MeshModel {
     links: LinkModel[];
     /** Whether loopback API server URLs are accepted in remote secrets (single-host test setups only). */
     allowLoopbackApiServer: boolean;
+    /** Take over remote secrets istioctl already wrote under the same names (`adoptExistingRemoteSecrets`). */
+    adoptExistingRemoteSecrets: boolean;
     /** Changing this value issues new reader tokens for every link (token rotation). */
     tokenRotationEpoch: string;
     /** The selected seed scenarios, resolved (see `scenarios.ts`); absent in models built by hand. */
