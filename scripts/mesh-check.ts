@@ -1,5 +1,5 @@
 /**
- * `npm run mesh:check -- [--stack dev] [--count 50] [--scenario cc1,cc3]` — seed 000's verification loops against a
+ * `npm run mesh:check -- [--stack dev | -s dev] [--count 50] [--scenario cc1,cc3]` — seed 000's verification loops against a
  * running stack: from the sleep clients of the `samples` scenario it calls `helloworld2.sample:5000/hello` N times
  * (`kubectl exec deploy/sleepz<n> -c sleep`) and tabulates which helloworld2 versions answered, per client, for
  * CC1–CC4 (whichever are selected; CC1 when none is). Reads the stack's config with `pulumi config --json`, or
@@ -206,16 +206,38 @@ function loadConfig(stack: string): Record<string, unknown> {
     return configFromStackYaml(fs.readFileSync(file, "utf8"));
 }
 
-function arg(name: string, argv: string[]): string | undefined {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
+/** Short forms of the options, as the Pulumi CLI spells them (`-s dev` = `--stack dev`). */
+const SHORT_OPTIONS: Record<string, string> = { stack: "s" };
+
+/**
+ * The value of option `--name` (or its short form, `-s` for `--stack`) in `argv`: `--name value`, `--name=value`,
+ * `-s value` or `-s=value`; the last occurrence wins, as in the Pulumi CLI. Undefined when absent.
+ */
+export function optionValue(name: string, argv: string[]): string | undefined {
+    const spellings = [`--${name}`, ...(SHORT_OPTIONS[name] ? [`-${SHORT_OPTIONS[name]}`] : [])];
+    let value: string | undefined;
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        const eq = a.indexOf("=");
+        const flag = eq > 0 ? a.slice(0, eq) : a;
+        if (!spellings.includes(flag)) continue;
+        if (eq > 0) value = a.slice(eq + 1);
+        else {
+            value = argv[i + 1];
+            if (value === undefined || value.startsWith("-")) throw new Error(`${flag} needs a value (e.g. ${flag} dev)`);
+            i++;
+        }
+    }
+    return value;
 }
 
+
+
 function run(argv: string[]): number {
-    const stack = arg("stack", argv) ?? process.env.PULUMI_STACK ?? "dev";
-    const count = Number(arg("count", argv) ?? 50);
+    const stack = optionValue("stack", argv) ?? process.env.PULUMI_STACK ?? "dev";
+    const count = Number(optionValue("count", argv) ?? 50);
     if (!Number.isInteger(count) || count < 1) throw new Error("--count must be a positive whole number");
-    const only = arg("scenario", argv)
+    const only = optionValue("scenario", argv)
         ?.split(",")
         .map((s) => s.trim().toLowerCase());
     const cfg = loadConfig(stack);
