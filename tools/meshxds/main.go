@@ -185,14 +185,8 @@ func main() {
 		InitialDiscoveryRequests: []*discovery.DiscoveryRequest{{TypeUrl: v3.ClusterType}},
 		ResponseHandler:          nds,
 	}
-	c, err := adsc.New(*addr, cfg)
-	if err != nil {
-		fail("connect to %s: %v", *addr, err)
-	}
+	c := openStream(*addr, cfg, "")
 	defer c.Close()
-	if err := c.Run(); err != nil {
-		fail("open the ADS stream to %s: %v", *addr, err)
-	}
 	if _, err := c.Wait(*timeout, v3.ClusterType); err != nil {
 		fail("no clusters (CDS) from %s: %v", *addr, err)
 	}
@@ -228,14 +222,8 @@ func main() {
 		rcfg := *cfg
 		rcfg.InitialDiscoveryRequests = []*discovery.DiscoveryRequest{{TypeUrl: v3.RouteType, ResourceNames: names}}
 		rcfg.ResponseHandler = nil
-		rc, err := adsc.New(*addr, &rcfg)
-		if err != nil {
-			fail("connect to %s for routes: %v", *addr, err)
-		}
+		rc := openStream(*addr, &rcfg, " for routes")
 		defer rc.Close()
-		if err := rc.Run(); err != nil {
-			fail("open the ADS stream to %s for routes: %v", *addr, err)
-		}
 		if _, err := rc.Wait(*timeout, v3.RouteType); err != nil {
 			fail("no routes (RDS) %v from %s: %v", names, *addr, err)
 		}
@@ -349,6 +337,19 @@ func endpointsOf(cla *endpoint.ClusterLoadAssignment) []Endpoint {
 		return out[i].Port < out[j].Port
 	})
 	return out
+}
+
+// openStream connects to istiod and opens one ADS stream, sending cfg's initial requests; purpose ends the
+// error messages (" for routes").
+func openStream(addr string, cfg *adsc.ADSConfig, purpose string) *adsc.ADSC {
+	c, err := adsc.New(addr, cfg)
+	if err != nil {
+		fail("connect to %s%s: %v", addr, purpose, err)
+	}
+	if err := c.Run(); err != nil {
+		fail("open the ADS stream to %s%s: %v", addr, purpose, err)
+	}
+	return c
 }
 
 // routeNames are the RDS names the HTTP connection managers of these listeners refer to.
