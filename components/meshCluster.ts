@@ -251,7 +251,7 @@ export class MeshCluster extends pulumi.ComponentResource {
                         metadata: {
                             name: n.name,
                             // The seed labels with --overwrite: take ownership of labels another manager set.
-                            annotations: { "pulumi.com/patchForce": "true" },
+                            annotations: { [Labels.patchForce]: "true" },
                             labels: {
                                 [Labels.region]: n.region,
                                 [Labels.zone]: n.zone,

@@ -18,7 +18,7 @@ import { MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
 import { serviceAccountCredential, TokenWaitOptions } from "./serviceAccountToken";
 
 /** The Kubernetes provider's annotation that forces server-side apply over fields other managers own. */
-export const PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce";
+export const PATCH_FORCE_ANNOTATION = Labels.patchForce;
 
 /** Arguments of {@link RemoteSecretLink}. */
 export interface RemoteSecretLinkArgs {

@@ -32,6 +32,8 @@ export const Labels = {
     network: "topology.istio.io/network",
     multiCluster: "istio/multiCluster",
     clusterAnnotation: "networking.istio.io/cluster",
+    /** The Kubernetes provider's annotation: server-side apply takes over fields other managers own. */
+    patchForce: "pulumi.com/patchForce",
 } as const;
 
 /** The Secret name istiod looks for the plugged-in CA under. */
