@@ -4,6 +4,8 @@
  * (`kubectl exec deploy/sleepz<n> -c sleep`) and tabulates which helloworld2 versions answered, per client, for
  * CC1–CC4 (whichever are selected; CC1 when none is). Reads the stack's config with `pulumi config --json`, or
  * from Pulumi.<stack>.yaml when the CLI or stack is not available.
+ * With `--xds` (kwok fake nodes, the local demo) it asks the host istiods what they serve each client's sidecar
+ * instead (scripts/meshCheckXds.ts).
  *
  * Exit codes: 0 every client got answers; 1 some client got errors or no answer; 2 the check cannot run (no sleep
  * clients configured, or a cluster whose nodes are all kwok fake nodes, where no pod can run).
@@ -233,7 +235,7 @@ export function optionValue(name: string, argv: string[]): string | undefined {
 
 
 
-function run(argv: string[]): number {
+function run(argv: string[]): number | Promise<number> {
     const stack = optionValue("stack", argv) ?? process.env.PULUMI_STACK ?? "dev";
     const count = Number(optionValue("count", argv) ?? 50);
     if (!Number.isInteger(count) || count < 1) throw new Error("--count must be a positive whole number");
@@ -254,6 +256,9 @@ function run(argv: string[]): number {
         return 2;
     }
 
+    if (argv.includes("--xds")) {
+        return import("./meshCheckXds").then((x) => x.runXdsCheck(stack, clusters.map((c) => c.name), probes));
+    }
     const byName = new Map(clusters.map((c) => [c.name, c]));
     const unusable: string[] = [];
     for (const name of new Set(probes.map((p) => p.cluster))) {
@@ -265,7 +270,7 @@ function run(argv: string[]): number {
             });
             if (allNodesFake(nodes))
                 unusable.push(
-                    `${name}: every node is a kwok fake node (kwok.x-k8s.io/node=fake); no pod runs there, so no request can be sent`,
+                    `${name}: every node is a kwok fake node (kwok.x-k8s.io/node=fake); no pod runs there, so no request can be sent (ask the host istiods instead: --xds)`,
                 );
         } catch (e) {
             unusable.push(`${name}: cannot list nodes (${(e as Error).message.split("\n")[0]})`);
@@ -307,10 +312,11 @@ function run(argv: string[]): number {
 }
 
 if (require.main === module) {
-    try {
-        process.exitCode = run(process.argv.slice(2));
-    } catch (e) {
-        console.error(`mesh-check: ${(e as Error).message}`);
-        process.exitCode = 2;
-    }
+    Promise.resolve()
+        .then(() => run(process.argv.slice(2)))
+        .then((code) => (process.exitCode = code))
+        .catch((e: Error) => {
+            console.error(`mesh-check: ${e.message}`);
+            process.exitCode = 2;
+        });
 }

@@ -6,7 +6,7 @@
  * cluster's (<cache>/local/cN/istiod, pid in cN/run/istiod.pid), so `npm run local:down` stops it too.
  * @see docs/istiod-on-host.md
  */
-import { spawn, spawnSync } from "child_process";
+import { execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
@@ -83,6 +83,22 @@ function clusterAccess(local: string): { kubeconfig: string; address: string } {
     if (!fs.existsSync(kubeconfig)) throw new Error(`${local}: ${kubeconfig} not found: start the clusters (npm run local:up)`);
     const server: string = YAML.parse(fs.readFileSync(kubeconfig, "utf8")).clusters[0].cluster.server;
     return { kubeconfig, address: new URL(server).hostname };
+}
+
+/**
+ * The one stand-in for what the mesh would do itself: there is no sidecar injector (no pod ever starts on kwok
+ * nodes), so this labels every pod of the namespaces with `istio-injection=enabled` `security.istio.io/tlsMode=istio`,
+ * the label injection adds. Without it istiod treats those endpoints as plaintext workloads and serves no
+ * remote-network endpoint for them. Returns how many namespaces were labelled. @see docs/istiod-on-host.md
+ */
+export function labelInjectedPods(local: string): number {
+    const { kubeconfig } = clusterAccess(local);
+    const kubectl = (args: string[]) => execFileSync("kubectl", ["--kubeconfig", kubeconfig, ...args], { encoding: "utf8", stdio: "pipe" });
+    const namespaces = kubectl(["get", "ns", "-l", "istio-injection=enabled", "-o", "name"]).split("\n").filter(Boolean);
+    for (const ns of namespaces) {
+        kubectl(["-n", ns.replace("namespace/", ""), "label", "pods", "--all", "--overwrite", "security.istio.io/tlsMode=istio"]);
+    }
+    return namespaces.length;
 }
 
 function pidFile(local: string): string {
@@ -246,6 +262,10 @@ export async function clusterSync(h: HostIstiod): Promise<Record<string, string>
 async function main(): Promise<void> {
     const cmd = process.argv[2] ?? "start";
     if (cmd === "start") {
+        for (const local of localClusters()) {
+            const n = labelInjectedPods(local);
+            console.log(`${local}: pods of ${n} injection-enabled namespace(s) labelled security.istio.io/tlsMode=istio (the sidecar injector's label)`);
+        }
         for (const h of await startIstiods()) {
             console.log(`${h.local}: istiod for ${h.clusterId} ready, xDS ${h.xds}, debug ${h.http}/debug, clusters ${JSON.stringify(await clusterSync(h))}`);
         }

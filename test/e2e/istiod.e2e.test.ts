@@ -10,12 +10,11 @@
  * Never skipped: a missing tool fails `before` with what to do.
  */
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import * as YAML from "yaml";
-import { clusterz, HostIstiod, startIstiods, stopIstiods } from "../../scripts/local/istiod";
+import { clusterz, HostIstiod, labelInjectedPods, startIstiods, stopIstiods } from "../../scripts/local/istiod";
 import { outbound, ProxyIdentity, xdsView, xdsViewAsync, XdsEndpoint } from "../../scripts/local/xds";
 import { assertReaderOnly, CLUSTERS, ClusterName, clients, Clients, CONTEXTS, KUBECONFIG, localStack, localUp, REPO, requireToolchain } from "./harness";
 import { distributedWeights, DistributeRule, localityGroups, localityMatches, priorities } from "./xdsExpect";
@@ -80,19 +79,6 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
         return list.items.filter((p) => p.status?.podIP).map((p) => ({ ip: p.status!.podIP!, locality: loc.get(p.spec!.nodeName!)! }));
     }
     /** The pods of each injection-enabled namespace get the label sidecar injection would add (see the file comment). */
-    function markInjected(c: ClusterName): void {
-        const namespaces = execFileSync("kubectl", ["--context", CONTEXTS[c], "get", "ns", "-l", "istio-injection=enabled", "-o", "name"], {
-            env: { ...env, KUBECONFIG },
-            encoding: "utf8",
-        });
-        for (const ns of namespaces.split("\n").filter(Boolean)) {
-            execFileSync(
-                "kubectl",
-                ["--context", CONTEXTS[c], "-n", ns.replace("namespace/", ""), "label", "pods", "--all", "--overwrite", "security.istio.io/tlsMode=istio"],
-                { env: { ...env, KUBECONFIG }, stdio: "pipe" },
-            );
-        }
-    }
     /** Edits the stack's config file (a copy of Pulumi.local.yaml) in place; structured values stay structured. */
     function editConfig(edit: (config: Record<string, any>) => void): void {
         const file = path.join(REPO, `Pulumi.${STACK}.yaml`);
@@ -118,7 +104,7 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
         ({ stack, backend } = await localStack(env, STACK));
         await up();
         for (const c of CLUSTERS) {
-            markInjected(c);
+            labelInjectedPods(LOCAL[c]);
             pods[c] = await helloworld2Pods(c);
             assert.ok(pods[c].length > 0, `${c} has helloworld2 pods`);
         }
