@@ -81,7 +81,17 @@ export function localUp(env: NodeJS.ProcessEnv, clusters = 3): void {
 
 /** Stops or starts one cluster's API server (fault injection). */
 export function apiserver(action: "stop" | "start", cluster: "c1" | "c2" | "c3", env: NodeJS.ProcessEnv): void {
-    run("bash", [path.join(REPO, "scripts", "local", "apiserver.sh"), action, cluster], { env, stdio: "inherit" });
+    component(action, cluster, "kube-apiserver", env);
+}
+
+/** Stops or starts one component of a local cluster (scripts/local/component.sh). */
+export function component(
+    action: "stop" | "start",
+    cluster: "c1" | "c2" | "c3",
+    name: "kube-apiserver" | "kube-controller-manager",
+    env: NodeJS.ProcessEnv,
+): void {
+    run("bash", [path.join(REPO, "scripts", "local", "component.sh"), action, cluster, name], { env, stdio: "inherit" });
 }
 
 /**

@@ -16,6 +16,7 @@ import { RecordingMocks, runProgram } from "../helpers/mocks";
 import {
     apiserver,
     assertReaderOnly,
+    component,
     CLUSTERS,
     clients,
     Clients,
@@ -539,6 +540,64 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
         assert.deepEqual(await clusterSnapshot(c4), c4before, "cluster4 is as before the grow");
         assert.deepEqual(changes((await stack.preview({ onOutput })).changeSummary), []);
         localUp(env, 3);
+    });
+
+    it("5e. the target API server down during token read-back: the up fails naming the link, Secret and cause, writes no remote secret without a token, and the rerun converges", async () => {
+        // cluster2's two reader-token Secrets are deleted by hand and its token controller (kube-controller-manager)
+        // is stopped, so `up --refresh` re-creates them empty and the program reads them back from cluster2's API
+        // server. That API server is stopped once both exist: the read-back meets a dead server until its bound
+        // (tokenWait, 120 s) runs out. Nothing else of cluster2 changes in this up.
+        const held = await liveTokens();
+        const c2tokens = (await api.cluster2.core.listNamespacedSecret({ namespace: "istio-system", labelSelector: "app.kubernetes.io/managed-by=pulumi" }))
+            .items.filter((x) => x.type === "kubernetes.io/service-account-token");
+        assert.equal(c2tokens.length, 2, "cluster2 holds the tokens of its two readers");
+        component("stop", "c2", "kube-controller-manager", env);
+        let created = 0;
+        let stopped = false;
+        let failure = "";
+        try {
+            for (const t of c2tokens) await api.cluster2.core.deleteNamespacedSecret({ namespace: "istio-system", name: t.metadata!.name! });
+            await stack.up({
+                onOutput,
+                refresh: true,
+                onEvent: (ev) => {
+                    const urn = ev.resOutputsEvent?.metadata.urn ?? "";
+                    if (/-reads-cluster2-token$/.test(urn) && ++created === 2 && !stopped) {
+                        stopped = true;
+                        apiserver("stop", "c2", env);
+                    }
+                },
+            });
+        } catch (e) {
+            failure = (e as Error).message;
+        } finally {
+            if (stopped) apiserver("start", "c2", env);
+            component("start", "c2", "kube-controller-manager", env);
+        }
+        assert.ok(stopped, "cluster2's API server went down after its two token Secrets were re-created");
+        assert.match(
+            failure,
+            /remote secret cluster2 in cluster[13]: reading Secret istio-system\/istio-reader-service-account-cluster[13]-\S+ failed until the read-back gave up: API server unreachable/,
+            "the failed up names the link, the token Secret and the cause",
+        );
+        for (const token of held.values()) assert.ok(!failure.includes(token), "no token in the error");
+        // Nothing half-written: the remote secrets for cluster2 were not touched (no kubeconfig without a token).
+        const during = await liveTokens();
+        for (const reader of ["cluster1", "cluster3"]) assert.equal(during.get(`${reader}->cluster2`), held.get(`${reader}->cluster2`));
+        const r = await stack.up({ onOutput });
+        assert.equal(r.summary.result, "succeeded");
+        const after = await liveTokens();
+        assert.equal(after.size, 6);
+        for (const reader of ["cluster1", "cluster3"]) {
+            const link = `${reader}->cluster2`;
+            assert.notEqual(after.get(link), held.get(link), `${link}: a token from the re-created Secret`);
+            const list = await api[reader].core.listNamespacedSecret({ namespace: "istio-system", labelSelector: "istio/multiCluster=true" });
+            const s = list.items.find((x) => x.metadata!.annotations!["networking.istio.io/cluster"] === "cluster2")!;
+            await assertReaderOnly(await clients({ kubeconfig: b64(s.data!.cluster2) }));
+        }
+        for (const t of after.values()) tokensSeen.add(t);
+        const again = await stack.preview({ onOutput });
+        assert.deepEqual(changes(again.changeSummary), []);
     });
 
     it("6. destroy leaves every cluster as it was before the up, node labels and CRDs included", async () => {
