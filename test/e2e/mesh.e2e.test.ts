@@ -561,8 +561,9 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
                 onOutput,
                 refresh: true,
                 onEvent: (ev) => {
-                    const urn = ev.resOutputsEvent?.metadata.urn ?? "";
-                    if (/-reads-cluster2-token$/.test(urn) && ++created === 2 && !stopped) {
+                    // Only the re-creations count: the refresh before them emits an event per token Secret too.
+                    const md = ev.resOutputsEvent?.metadata;
+                    if (md?.op === "create" && /-reads-cluster2-token$/.test(md.urn) && ++created === 2 && !stopped) {
                         stopped = true;
                         apiserver("stop", "c2", env);
                     }
@@ -575,6 +576,7 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
             component("start", "c2", "kube-controller-manager", env);
         }
         assert.ok(stopped, "cluster2's API server went down after its two token Secrets were re-created");
+        if (!/gave up/.test(failure)) fs.writeFileSync(path.join(REPO, "e2e-5e-failure.log"), failure);
         assert.match(
             failure,
             /remote secret cluster2 in cluster[13]: reading Secret istio-system\/istio-reader-service-account-cluster[13]-\S+ failed until the read-back gave up: API server unreachable/,
