@@ -61,13 +61,19 @@ const meshArgs: IstioMeshArgs = {
     istio,
     clusters: [
         { name: "east", network: "net-east", access: { context: "east" }, apiServerUrl: "https://10.0.0.1:6443", nodes: [{ name: "n1", region: "r1", zone: "z1" }] },
-        { name: "west", network: "net-west", access: { context: "west" }, apiServerUrl: "https://10.0.0.2:6443", eastWestGateway: { serviceType: "NodePort" } },
+        {
+            name: "west",
+            network: "net-west",
+            access: { kubeconfig: config.requireSecret("westKubeconfig"), context: config.get("westContext") },
+            apiServerUrl: config.requireSecret("westApiServer"),
+            eastWestGateway: { serviceType: "NodePort" },
+        },
     ],
 };
 const mesh = new IstioMesh("mesh", meshArgs);
 
 const ca = new SharedRootCA("edge-ca", { clusterNames: ["edge"], keyAlgorithm: "ECDSA" });
-const edge = new MeshCluster("edge", { clusterName: "edge", network: "net-edge", meshID: "mesh1", caCerts: ca.caCerts["edge"], istio, access: { context: "edge" } });
+const edge = new MeshCluster("edge", { clusterName: "edge", network: "net-edge", meshID: "mesh1", caCerts: ca.caCerts["edge"], istio, access: { kubeconfig: config.requireSecret("edgeKubeconfig") } });
 new EastWestGateway("edge-eastwest", { cluster: edge });
 new RemoteSecretLink("edge-reads-east", { reader: edge, target: mesh.clusters["east"], apiServerUrl: "https://10.0.0.1:6443" });
 
@@ -85,6 +91,12 @@ export const lbErrors: string[] = validateLocalityLbSetting(lb).errors;
 export const rootCert = mesh.rootCertPem;
 export const project = config.name;
 `;
+
+/** `tsc --noEmit -p .` in `cwd`, with this repository's TypeScript. */
+function tscIn(cwd: string) {
+    const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+    return spawnSync(process.execPath, [tsc, "--noEmit", "-p", "."], { cwd, encoding: "utf8" });
+}
 
 describe("the packed package in a consumer from Pulumi's TypeScript template", function () {
     this.timeout(300000);
@@ -126,9 +138,27 @@ describe("the packed package in a consumer from Pulumi's TypeScript template", f
     });
 
     it("compiles with tsc, unmodified", () => {
-        const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
-        const r = spawnSync(process.execPath, [tsc, "--noEmit", "-p", "."], { cwd: path.join(dir, "consumer"), encoding: "utf8" });
+        const r = tscIn(path.join(dir, "consumer"));
         assert.equal(r.status, 0, `tsc failed in the consumer:\n${r.stdout}${r.stderr}`);
+    });
+
+    it("compiles examples/typescript-clusters as checked in (cluster endpoints and kubeconfigs as another stack's outputs)", () => {
+        const src = path.join(root, "examples", "typescript-clusters");
+        const example = path.join(dir, "example");
+        fs.mkdirSync(example);
+        for (const f of ["index.ts", "tsconfig.json", "package.json", "Pulumi.yaml"])
+            fs.copyFileSync(path.join(src, f), path.join(example, f));
+        assert.deepEqual(
+            JSON.parse(fs.readFileSync(path.join(example, "tsconfig.json"), "utf8")),
+            templateTsconfig,
+            "the example's tsconfig is the template's",
+        );
+        const deps = (JSON.parse(fs.readFileSync(path.join(example, "package.json"), "utf8")) as { dependencies: Record<string, string> })
+            .dependencies;
+        assert.ok(deps[pkg.name], `the example depends on ${pkg.name}`);
+        fs.symlinkSync(path.join(dir, "consumer", "node_modules"), path.join(example, "node_modules"));
+        const r = tscIn(example);
+        assert.equal(r.status, 0, `tsc failed in examples/typescript-clusters:\n${r.stdout}${r.stderr}`);
     });
 
     it("declares the Pulumi SDKs as peer dependencies with ranges, not as dependencies", () => {
