@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterAccess } from "./clusterAccess";
 import { EastWestGateway } from "./eastWestGateway";
 import { HelmValues, MeshCluster, MeshClusterIstioArgs, NamespaceMetadataArgs } from "./meshCluster";
-import { checkTopology, GatewayServiceType, MeshConfigError, MeshModel, NodeTopology } from "./model";
+import { checkMeshEndpoints } from "./meshEndpoints";
+import { GatewayServiceType, MeshConfigError, MeshModel, NodeTopology } from "./model";
 import { RemoteSecretLink, tokenSuffix } from "./remoteSecretLink";
 import { ExistingRootCA, SharedRootCA, SharedRootCAArgs } from "./sharedRootCA";
 import { TokenWaitOptions } from "./serviceAccountToken";
@@ -53,14 +54,26 @@ export interface IstioMeshClusterArgs {
     name: string;
     /** Istio network name. Clusters on different networks talk through their east-west gateways. */
     network: string;
-    /** Kubeconfig and context for this cluster (ignored when `provider` is set). */
+    /**
+     * Kubeconfig and context for this cluster (ignored when `provider` is set); either may be another resource's
+     * output, e.g. the kubeconfig of a cluster created in the same program.
+     * @default {} ($KUBECONFIG or ~/.kube/config, its current-context)
+     */
     access?: ClusterAccess;
     /** An existing Kubernetes provider for this cluster. */
     provider?: k8s.Provider;
-    /** API server URL as reachable from the other clusters' istiod. Required unless `remoteKubeconfig` is set. */
-    apiServerUrl?: string;
-    /** `tls-server-name` for that API server, when it differs from the URL host. */
-    tlsServerName?: string;
+    /**
+     * API server URL as reachable from the other clusters' istiod (istioctl's `--server`), e.g. a cluster resource's
+     * endpoint output. Required unless `remoteKubeconfig` is set. A value known at construction is checked then
+     * (https, reachable, unique in the mesh); an output is checked the same way once it resolves, failing
+     * `pulumi up` before any remote secret is written with it.
+     */
+    apiServerUrl?: pulumi.Input<string>;
+    /**
+     * `tls-server-name` for that API server, when it differs from the URL host (a DNS name or IP address); an
+     * output is checked once it resolves.
+     */
+    tlsServerName?: pulumi.Input<string>;
     /**
      * Kubeconfig the other clusters use to reach this one, instead of a reader token (seed 003: Rancher token).
      * Pass a secret.
@@ -152,9 +165,10 @@ export class IstioMesh extends pulumi.ComponentResource {
      */
     constructor(name: string, args: IstioMeshArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:IstioMesh", name, {}, opts);
-        const issues = checkTopology(
+        const { issues, endpoints } = checkMeshEndpoints(
             (args.clusters ?? []).map((c) => ({ ...c, usesReaderToken: !c.remoteKubeconfig })),
             args.allowLoopbackApiServer ?? false,
+            "IstioMesh: invalid args",
         );
         if (!args.clusters?.length) issues.push({ path: "clusters", message: "list at least one cluster" });
         if (issues.length) {
@@ -204,6 +218,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                 .filter((c) => !c.remoteKubeconfig)
                 .map((c) => [c.name, tokenSuffix(`${name}-${c.name}-token-suffix`, args.tokenRotationEpoch, this)]),
         );
+        const endpointOf = Object.fromEntries(args.clusters.map((c, i) => [c.name, endpoints[i]]));
         for (const reader of args.clusters) {
             for (const target of args.clusters) {
                 if (reader.name === target.name) continue;
@@ -212,8 +227,8 @@ export class IstioMesh extends pulumi.ComponentResource {
                     {
                         reader: clusters[reader.name],
                         target: clusters[target.name],
-                        apiServerUrl: target.apiServerUrl,
-                        tlsServerName: target.tlsServerName,
+                        apiServerUrl: endpointOf[target.name].apiServerUrl,
+                        tlsServerName: endpointOf[target.name].tlsServerName,
                         kubeconfig: target.remoteKubeconfig,
                         tokenSuffix: suffixes[target.name],
                         tokenWait: args.tokenWait,

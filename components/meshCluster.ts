@@ -108,7 +108,11 @@ export interface MeshClusterArgs {
      * @see https://www.pulumi.com/registry/packages/kubernetes/api-docs/provider/#enablesecretmutable_nodejs
      */
     provider?: k8s.Provider;
-    /** Kubeconfig and context used to create the provider (ignored when `provider` is set). */
+    /**
+     * Kubeconfig and context used to create the provider (ignored when `provider` is set); either may be another
+     * resource's output, e.g. the kubeconfig of an EKS or GKE cluster created in the same program.
+     * @default {} ($KUBECONFIG or ~/.kube/config, its current-context)
+     */
     access?: ClusterAccess;
     /**
      * Region/zone labels to apply to existing nodes (removed again on destroy).
@@ -232,7 +236,7 @@ export class MeshCluster extends pulumi.ComponentResource {
             new k8s.Provider(
                 `${name}-k8s`,
                 {
-                    kubeconfig: this.access?.kubeconfig && expandHome(this.access.kubeconfig),
+                    kubeconfig: this.access?.kubeconfig === undefined ? undefined : pulumi.output(this.access.kubeconfig).apply(expandHome),
                     context: this.access?.context,
                     // Update Secrets in place: by default the provider replaces a Secret whose data changes
                     // (delete, then create), and a remote secret that is briefly absent makes every reading istiod

@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAccess, kubeconfigLookup, loadKubeconfigText } from "./clusterAccess";
+import { ClusterAccess, KubeconfigAccess, kubeconfigLookup, loadKubeconfigText, resolveClusterAccess } from "./clusterAccess";
 import { redactCredentials } from "./model/redact";
 import { isInlineKubeconfig } from "./model/kubeconfigLookup";
 
@@ -29,8 +29,8 @@ export interface TokenWaitOptions {
 }
 
 /**
- * The credential in `secret`, as a Pulumi secret. `access` (the target cluster's kubeconfig/context) enables
- * the read-back; `what` names the link in error messages.
+ * The credential in `secret`, as a Pulumi secret. `access` (the target cluster's kubeconfig/context, values or
+ * other resources' outputs) enables the read-back; `what` names the link in error messages.
  */
 export function serviceAccountCredential(
     secret: k8s.core.v1.Secret,
@@ -38,11 +38,12 @@ export function serviceAccountCredential(
     what: string,
     wait: TokenWaitOptions = {},
 ): pulumi.Output<ServiceAccountCredential> {
-    const out = pulumi.all([secret.metadata, secret.data]).apply(async ([md, data]) => {
+    const known = access ? resolveClusterAccess(access) : undefined;
+    const out = pulumi.all([secret.metadata, secret.data, known]).apply(async ([md, data, resolved]) => {
         let token: string | undefined = data?.["token"];
         let caData: string | undefined = data?.["ca.crt"];
-        if ((!token || !caData) && access) {
-            const read = await readServiceAccountToken(access, md.namespace!, md.name!, wait, what);
+        if ((!token || !caData) && resolved) {
+            const read = await readServiceAccountToken(resolved, md.namespace!, md.name!, wait, what);
             token = read?.token;
             caData = read?.["ca.crt"];
         }
@@ -68,7 +69,7 @@ export function serviceAccountCredential(
  * never quote a credential. Exported for the live tests against real control planes.
  */
 export async function readServiceAccountToken(
-    access: ClusterAccess,
+    access: KubeconfigAccess,
     namespace: string,
     name: string,
     wait: TokenWaitOptions,
@@ -99,7 +100,7 @@ export async function readServiceAccountToken(
 }
 
 /** A CoreV1 client for `access`, or an error saying why its kubeconfig cannot be used (never a silent skip). */
-async function coreApi(access: ClusterAccess, prefix: string): Promise<import("@kubernetes/client-node").CoreV1Api> {
+async function coreApi(access: KubeconfigAccess, prefix: string): Promise<import("@kubernetes/client-node").CoreV1Api> {
     const found = kubeconfigLookup(access);
     if (found.status !== "found") {
         const where = access.kubeconfig && !isInlineKubeconfig(access.kubeconfig) ? ` ${access.kubeconfig}` : "";

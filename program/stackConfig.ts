@@ -6,7 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { kubeconfigLookup } from "../components/clusterAccess";
 import { missingLocalCharts } from "../components/istioCharts";
 import { MeshSecrets } from "../components/mesh";
-import { ConfigIssue, MeshConfigError, MeshModel, meshConfigSchema, ParseEnvironment, parseMeshConfig } from "../components/model";
+import { ConfigIssue, MeshConfigError, MeshModel, ParseEnvironment, parseMeshConfig } from "../components/model";
+import { meshConfigSchema } from "../components/model/configSchema";
 import { isPlainObject } from "../components/model/objects";
 
 /** Config namespace (= project name). */

@@ -1,5 +1,7 @@
 /**
- * The pure mesh model: config schema, validation and the rules the components and policy pack share.
+ * The pure mesh model: validation and the rules the components and policy pack share. This is the repository's
+ * internal barrel; what the package exports of it is public.ts (the zod schemas, configSchema.ts and
+ * scenarioSettingsSchema.ts, are in neither, so no declaration reachable from the package mentions zod).
  */
 export * from "./errors";
 export * from "./names";

@@ -38,7 +38,7 @@ export function resolveLocalityRules(r: Resolver, settings: Settings, selectedSe
     });
     if (selectedSet.has("cc2")) {
         const s = settings.cc2 ?? {};
-        const od = s.outlierDetection ?? CC2_OUTLIER;
+        const od: OutlierDetection = s.outlierDetection ? { ...s.outlierDetection } : CC2_OUTLIER;
         model.cc2 = {
             ...rule("LocalityFailover", r.pick("cc2", s.cluster, 0), "helloworld2-loc1", HELLOWORLD2_ROUTE.host),
             trafficPolicy: localityFailoverPolicy(od),
@@ -49,7 +49,7 @@ export function resolveLocalityRules(r: Resolver, settings: Settings, selectedSe
         const s = settings.cc3 ?? {};
         const distribute = s.distribute ?? CC3_DISTRIBUTE;
         const lb: LocalityLbSetting = { enabled: true, distribute };
-        const od = s.outlierDetection ?? CC3_OUTLIER;
+        const od: OutlierDetection = s.outlierDetection ? { ...s.outlierDetection } : CC3_OUTLIER;
         collectLocality(r, "cc3", lb, od);
         model.cc3 = {
             ...rule("WeightedDistribution", r.pick("cc3", s.cluster, 1), "helloworld2-loc2", qualified),
@@ -62,7 +62,7 @@ export function resolveLocalityRules(r: Resolver, settings: Settings, selectedSe
         const s = settings.cc4 ?? {};
         const failover = s.failover ?? CC4_FAILOVER;
         const lb: LocalityLbSetting = { enabled: true, failover };
-        const od = s.outlierDetection ?? CC4_OUTLIER;
+        const od: OutlierDetection = s.outlierDetection ? { ...s.outlierDetection } : CC4_OUTLIER;
         const maxRequestsPerConnection = s.maxRequestsPerConnection ?? 1;
         collectLocality(r, "cc4", lb, od);
         model.cc4 = {

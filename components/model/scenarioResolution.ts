@@ -25,11 +25,13 @@ import {
 import { findWriteConflicts, scenarioWrites } from "./scenarioConflicts";
 import { ScenarioCluster, ScenariosModel } from "./scenarioModel";
 import { resolveLocalityRules } from "./scenarioLocalityRules";
-import { SCENARIO_IDS, SCENARIO_REQUIRES, ScenarioId, scenarioListSchema, scenarioSettingsSchema } from "./scenarioSchema";
+import { SCENARIO_IDS, SCENARIO_REQUIRES, ScenarioId } from "./scenarioSchema";
+import type { ScenarioSettingsInput } from "./scenarioSettings";
+import { scenarioListSchema, scenarioSettingsSchema } from "./scenarioSettingsSchema";
 import { zodIssueToConfigIssue } from "./zodIssues";
 
-/** The parsed `scenarioSettings`. */
-export type Settings = NonNullable<ReturnType<typeof scenarioSettingsSchema.safeParse>["data"]>;
+/** The parsed `scenarioSettings` (the schema sets no defaults, so it is what was written). */
+export type Settings = ScenarioSettingsInput;
 
 /** What every per-scenario resolver shares: the clusters, the issue lists and the cluster-reference checks. */
 export interface Resolver {

@@ -6,6 +6,7 @@
  * No Pulumi calls here; the components in `components/scenarios/` consume the model.
  */
 export * from "./scenarioSchema";
+export type * from "./scenarioSettings";
 export * from "./scenarioDefaults";
 export * from "./scenarioModel";
 export * from "./scenarioResolution";

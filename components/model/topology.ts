@@ -25,6 +25,11 @@ export interface TopologyCluster {
      * no second, vaguer "unknown" issue is added.
      */
     apiServerUrlExplained?: boolean;
+    /**
+     * True when an API server URL is given but not known yet (another resource's output): the checks of the URL
+     * are skipped here, and the caller runs them again once it is known.
+     */
+    apiServerUrlDeferred?: boolean;
 }
 
 /**
@@ -74,7 +79,7 @@ export function checkTopology(
         if (!c.usesReaderToken) return;
         const at = pathOf(i, "apiServerUrl");
         if (!c.apiServerUrl) {
-            if (c.apiServerUrlExplained) return;
+            if (c.apiServerUrlExplained || c.apiServerUrlDeferred) return;
             issues.push({
                 path: at,
                 message: `cluster ${c.name} is linked to ${clusters.length - 1} other cluster(s), but its API server URL is unknown: set apiServerUrl to the address the other clusters' istiod can reach (istioctl's --server)`,

@@ -3,6 +3,11 @@
  */
 import { classifyHost } from "./apiServer";
 
+/** Istio release used when `istio.version` is not set. */
+export const DEFAULT_ISTIO_VERSION = "1.30.3";
+/** The official Istio Helm repository. */
+export const OFFICIAL_CHART_REPO = "https://istio-release.storage.googleapis.com/charts";
+
 /** Oldest Istio minor release whose charts and values this project renders (1.22, charts with `networkGateway`). */
 export const MIN_ISTIO_MINOR = 22;
 

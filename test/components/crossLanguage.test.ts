@@ -3,7 +3,8 @@
  * cluster as a MeshClusterRef of plain values, cacerts as a map, and the served schema's provider references.
  */
 import { strict as assert } from "assert";
-import { EastWestGateway, MeshCluster, missingMeshClusterRefFields, SharedRootCA } from "../../components";
+import { EastWestGateway, MeshCluster, SharedRootCA } from "../../components";
+import { missingMeshClusterRefFields } from "../../components/meshCluster";
 import { toChartSourceModel } from "../../components/chartSource";
 import { fixProviderReferences } from "../../plugin/schemaFixes";
 import { RecordingMocks, setMocks, settle } from "../helpers/mocks";

@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { gatewayAddress } from "../../components";
+import { gatewayAddress } from "../../components/eastWestGateway";
 import { promiseOf, RecordingMocks, setMocks } from "../helpers/mocks";
 
 /** Service status by Service name; the other resources behave as in every test. */

@@ -5,14 +5,10 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import {
-    EastWestGateway,
-    ownCustomResourceDefinitions,
-    RemoteSecretLink,
-    resolveIstioChart,
-    serviceAccountCredential,
-    SharedRootCA,
-} from "../../components";
+import { EastWestGateway, RemoteSecretLink, SharedRootCA } from "../../components";
+import { resolveIstioChart } from "../../components/istioCharts";
+import { ownCustomResourceDefinitions } from "../../components/meshCluster";
+import { serviceAccountCredential } from "../../components/serviceAccountToken";
 import { checkRemoteKubeconfig, istiodValues, renderRemoteKubeconfig } from "../../components/model";
 import { testCluster } from "../helpers/meshCluster";
 import { RecordingMocks, setMocks, settle } from "../helpers/mocks";

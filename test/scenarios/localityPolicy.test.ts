@@ -4,7 +4,8 @@
  * follows the rule's kind (the tokens of the three components it replaced, so existing stacks keep their URNs).
  */
 import { strict as assert } from "assert";
-import { LocalityPolicy, localityPolicyType, MeshCluster } from "../../components";
+import { MeshCluster } from "../../components";
+import { LocalityPolicy, localityPolicyType } from "../../components/scenarios/localityPolicy";
 import { credentialNameFor, LocalityRuleModel, resolveScenarios, routeWeightsProblem } from "../../components/model";
 import { testCluster } from "../helpers/meshCluster";
 import { RecordingMocks, setMocks, settle } from "../helpers/mocks";
