@@ -4,10 +4,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { meshClusterArgsIssues, sharedRootCAArgsIssues } from "./argsChecks";
+import { ArgsIssues } from "./argsErrors";
 import { ClusterAccess } from "./clusterAccess";
 import { EastWestGateway } from "./eastWestGateway";
 import { HelmValues, MeshCluster, MeshClusterIstioArgs, NamespaceMetadataArgs } from "./meshCluster";
-import { checkTopology, GatewayServiceType, MeshConfigError, MeshModel, NodeTopology } from "./model";
+import { checkTopology, GatewayServiceType, MeshModel, NodeTopology } from "./model";
 import { RemoteSecretLink, tokenSuffix } from "./remoteSecretLink";
 import { ExistingRootCA, SharedRootCA, SharedRootCAArgs } from "./sharedRootCA";
 import { TokenWaitOptions } from "./serviceAccountToken";
@@ -152,14 +154,7 @@ export class IstioMesh extends pulumi.ComponentResource {
      */
     constructor(name: string, args: IstioMeshArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:IstioMesh", name, {}, opts);
-        const issues = checkTopology(
-            (args.clusters ?? []).map((c) => ({ ...c, usesReaderToken: !c.remoteKubeconfig })),
-            args.allowLoopbackApiServer ?? false,
-        );
-        if (!args.clusters?.length) issues.push({ path: "clusters", message: "list at least one cluster" });
-        if (issues.length) {
-            throw new pulumi.ResourceError(new MeshConfigError(issues, "IstioMesh: invalid args").message, this);
-        }
+        validateMeshArgs(args).throwIfAny(this);
 
         const { ca, clusters, gateways, links } = parts.set(this, {
             ca: new SharedRootCA(`${name}-ca`, { ...args.ca, clusterNames: args.clusters.map((c) => c.name) }, { parent: this }),
@@ -233,6 +228,34 @@ export class IstioMesh extends pulumi.ComponentResource {
             remoteSecretNames: this.remoteSecretNames,
         });
     }
+}
+
+/**
+ * Every bad field of IstioMesh args, including those its children (SharedRootCA, MeshCluster) would refuse, so
+ * that nothing below the mesh registers when any is wrong.
+ */
+function validateMeshArgs(args: IstioMeshArgs): ArgsIssues {
+    const issues = new ArgsIssues("IstioMesh");
+    const clusters = args.clusters ?? [];
+    for (const i of checkTopology(
+        clusters.map((c) => ({ ...c, usesReaderToken: !c.remoteKubeconfig })),
+        args.allowLoopbackApiServer ?? false,
+    )) {
+        issues.add(i.path, i.message);
+    }
+    if (!clusters.length) issues.add("clusters", "list at least one cluster");
+    // Cluster names are checked above; the CA's other fields are reported under `ca.`.
+    for (const i of sharedRootCAArgsIssues({ ...args.ca, clusterNames: ["c"] })) issues.add(`ca.${i.propertyPath}`, i.reason);
+    // Mesh-wide fields (meshID, istio.*) once, per-cluster ones (nodes) under `clusters[i].`; names and networks
+    // are checked above, so the checks run with a valid stand-in for them.
+    const stand = { clusterName: "c", network: "n", meshID: args.meshID, istio: args.istio };
+    for (const x of meshClusterArgsIssues(stand).issues) issues.add(x.propertyPath, x.reason);
+    clusters.forEach((c, i) => {
+        for (const x of meshClusterArgsIssues({ ...stand, nodes: c.nodes }).issues) {
+            if (x.propertyPath.startsWith("nodes")) issues.add(`clusters[${i}].${x.propertyPath}`, x.reason);
+        }
+    });
+    return issues;
 }
 
 /** Secret material the model only names (config keys), resolved by the caller. */

@@ -14,6 +14,7 @@ import {
     REMOTE_SECRET_PREFIX,
     renderRemoteKubeconfig,
 } from "./model";
+import { ArgsIssues } from "./argsErrors";
 import { MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
 import { serviceAccountCredential, TokenWaitOptions } from "./serviceAccountToken";
 
@@ -89,20 +90,21 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
     constructor(name: string, args: RemoteSecretLinkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:RemoteSecretLink", name, {}, opts);
         const { reader, target } = args;
-        const fail = (field: string, msg: string): never => {
-            throw new pulumi.ResourceError(`RemoteSecretLink: args.${field} ${msg}`, this);
-        };
+        const issues = new ArgsIssues("RemoteSecretLink");
         for (const [key, ref] of [
             ["reader", reader],
             ["target", target],
         ] as const) {
             const missing = missingMeshClusterRefFields(ref);
-            if (missing.length) fail(key, `must be a MeshCluster or carry its outputs (missing: ${missing.join(", ")})`);
+            if (missing.length) issues.add(key, `must be a MeshCluster or carry its outputs (missing: ${missing.join(", ")})`);
         }
-        if (reader.clusterName === target.clusterName) fail("target", `must differ from the reader (${reader.clusterName})`);
+        if (reader?.clusterName !== undefined && reader.clusterName === target?.clusterName) {
+            issues.add("target", `must differ from the reader (${reader.clusterName})`);
+        }
         if (!args.kubeconfig && !args.apiServerUrl) {
-            fail("apiServerUrl", `is required to link ${reader.clusterName} -> ${target.clusterName} (or pass args.kubeconfig)`);
+            issues.add("apiServerUrl", `is required to link ${reader?.clusterName} -> ${target?.clusterName} (or pass args.kubeconfig)`);
         }
+        issues.throwIfAny(this);
         this.readerCluster = reader.clusterName;
         this.targetCluster = target.clusterName;
         this.remoteSecretName = `${REMOTE_SECRET_PREFIX}${target.clusterName}`;

@@ -4,7 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { checkCaValidity, EcdsaCurve, isDns1123Label, ISTIO_NAMESPACE, KeyAlgorithm } from "./model";
+import { ArgsIssues } from "./argsErrors";
+import { sharedRootCAArgsIssues } from "./argsChecks";
+import { EcdsaCurve, ISTIO_NAMESPACE, KeyAlgorithm } from "./model";
 
 /** Key usages of both root and intermediates (Makefile: digitalSignature, nonRepudiation, keyEncipherment, keyCertSign). */
 const CA_KEY_USAGES = ["digital_signature", "content_commitment", "key_encipherment", "cert_signing"];
@@ -122,7 +124,9 @@ export class SharedRootCA extends pulumi.ComponentResource {
      */
     constructor(name: string, args: SharedRootCAArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:SharedRootCA", name, {}, opts);
-        validateArgs(this, args);
+        const issues = new ArgsIssues("SharedRootCA");
+        for (const i of sharedRootCAArgsIssues(args)) issues.add(i.propertyPath, i.reason);
+        issues.throwIfAny(this);
 
         const keyArgs = {
             algorithm: args.keyAlgorithm ?? "RSA",
@@ -195,30 +199,4 @@ export class SharedRootCA extends pulumi.ComponentResource {
 
         this.registerOutputs({ rootCertPem: this.rootCertPem, caCertsByCluster: this.caCertsByCluster });
     }
-}
-
-function validateArgs(parent: pulumi.Resource, args: SharedRootCAArgs): void {
-    const fail = (field: string, msg: string) => {
-        throw new pulumi.ResourceError(`SharedRootCA: args.${field} ${msg}`, parent);
-    };
-    if (!args.clusterNames?.length) fail("clusterNames", "must list at least one cluster");
-    const seen = new Set<string>();
-    for (const c of args.clusterNames) {
-        if (!isDns1123Label(c)) fail("clusterNames", `contains ${JSON.stringify(c)}, which is not a DNS-1123 label`);
-        if (seen.has(c)) fail("clusterNames", `contains ${JSON.stringify(c)} twice`);
-        seen.add(c);
-    }
-    if (args.keyAlgorithm && !["RSA", "ECDSA"].includes(args.keyAlgorithm)) fail("keyAlgorithm", "must be RSA or ECDSA");
-    if (args.rsaBits !== undefined && ![2048, 3072, 4096].includes(args.rsaBits)) fail("rsaBits", "must be 2048, 3072 or 4096");
-    // The same rules the config layer applies to ca.* (model/caValidity.ts), reported together.
-    const issues = checkCaValidity(
-        {
-            rootValidityHours: args.rootValidityHours ?? 87600,
-            intermediateValidityHours: args.intermediateValidityHours ?? 8760,
-            earlyRenewalHours: args.earlyRenewalHours ?? 720,
-            existingRoot: !!args.existingRoot,
-        },
-        (f) => `args.${f}`,
-    );
-    if (issues.length) throw new pulumi.ResourceError(`SharedRootCA: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`, parent);
 }
