@@ -7,6 +7,7 @@ import * as tls from "@pulumi/tls";
 import { ArgsIssues } from "./argsErrors";
 import { sharedRootCAArgsIssues } from "./argsChecks";
 import { EcdsaCurve, ISTIO_NAMESPACE, KeyAlgorithm } from "./model";
+import { RootCAIdentityGuard } from "./rootCAIdentityGuard";
 
 /** Key usages of both root and intermediates (Makefile: digitalSignature, nonRepudiation, keyEncipherment, keyCertSign). */
 const CA_KEY_USAGES = ["digital_signature", "content_commitment", "key_encipherment", "cert_signing"];
@@ -76,19 +77,23 @@ export interface SharedRootCAArgs {
      */
     rotationEpoch?: pulumi.Input<string>;
     /**
-     * Mark the generated root's key and certificate `protect`: a `pulumi destroy`, a removal from the program, or
-     * a change that would replace the root (keyAlgorithm, rsaBits, ecdsaCurve, rootValidityHours, subject) then
-     * fails with Pulumi's "marked for protection" error instead of discarding the key every workload certificate
-     * chains to. The root lives only in Pulumi state (it is a `tls` resource), so `retainOnDelete` would keep
-     * nothing; `protect` is what guards it. No effect with `existingRoot`.
+     * Mark the generated root's key and certificate `protect`: a `pulumi destroy` or a removal from the program
+     * then fails with Pulumi's "marked for protection" error instead of discarding the key every workload
+     * certificate chains to. The root lives only in Pulumi state (it is a `tls` resource), so `retainOnDelete`
+     * would keep nothing; `protect` is what guards it. A change that would replace the root is refused earlier,
+     * whatever this says, by the root's identity guard (see `allowRootReplacement`). No effect with `existingRoot`.
      * @default true
      * @see https://www.pulumi.com/docs/iac/concepts/options/protect/
      */
     protectRoot?: boolean;
     /**
-     * Allow an `up` to replace the generated root (lifts `protectRoot`). Every intermediate is then re-issued
-     * and, until all istiods reload, workloads in different clusters do not trust each other.
+     * Allow an `up` to replace the generated root (and lift `protectRoot`). Without it, a change of `keyAlgorithm`,
+     * `rsaBits`, `ecdsaCurve`, `rootValidityHours` or the root's subject fails already in `pulumi preview` with an
+     * error naming this arg (stack config: `ca.allowRootReplacement`), raised by a `RootCAIdentityGuard` resource
+     * that remembers the root's identity. With it, every intermediate is re-issued and, until all istiods reload,
+     * workloads in different clusters do not trust each other.
      * @default false
+     * @see docs/root-ca.md
      */
     allowRootReplacement?: boolean;
     /** Sign the intermediates with this existing root instead of generating one. */
@@ -141,17 +146,25 @@ export class SharedRootCA extends pulumi.ComponentResource {
             rootCertPem = pulumi.output(args.existingRoot.certPem);
             rootKeyPem = pulumi.secret(args.existingRoot.keyPem);
         } else {
-            const guarded = { parent: this, protect: (args.protectRoot ?? true) && !args.allowRootReplacement };
+            const subject = { organization: "Istio", commonName: "Root CA" };
+            const validityPeriodHours = args.rootValidityHours ?? 87600;
+            // Beside the CA (its parent), not inside it: the CA's children are the certificates and keys.
+            const guard = new RootCAIdentityGuard(
+                `${name}-root-identity`,
+                { identity: { ...keyArgs, ...subject, validityPeriodHours }, allowReplacement: args.allowRootReplacement ?? false },
+                { parent: opts?.parent },
+            );
+            const guarded = { parent: this, protect: (args.protectRoot ?? true) && !args.allowRootReplacement, dependsOn: [guard] };
             const rootKey = new tls.PrivateKey(`${name}-root`, keyArgs, guarded);
             const rootCert = new tls.SelfSignedCert(
                 `${name}-root`,
                 {
                     privateKeyPem: rootKey.privateKeyPem,
-                    subject: { organization: "Istio", commonName: "Root CA" },
+                    subject,
                     isCaCertificate: true,
                     setSubjectKeyId: true,
                     allowedUses: CA_KEY_USAGES,
-                    validityPeriodHours: args.rootValidityHours ?? 87600,
+                    validityPeriodHours,
                 },
                 guarded,
             );
