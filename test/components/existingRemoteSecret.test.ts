@@ -203,3 +203,35 @@ describe("existing remote secrets: RemoteSecretLink (mocks + fake API server)", 
         assert.equal(forbidden.written, true);
     });
 });
+
+describe("existing remote secrets: preview with a reader not known yet (mocks, preview)", () => {
+    const mocks = new RecordingMocks();
+    before(async () => {
+        await setMocks(mocks, "existingremotepreview", true);
+    });
+    after(async () => {
+        await setMocks(mocks, "existingremote");
+    });
+
+    it("does not block the remote secret while the reader's access is unknown", async () => {
+        await withClusterReads(async () => {
+            const mc = testCluster("pv1", { clusterName: "p1" });
+            const reader = {
+                clusterName: mc.clusterName,
+                network: mc.network,
+                istioVersion: mc.istioVersion,
+                chartSource: { kind: "repo" as const },
+                provider: mc.provider,
+                namespace: mc.namespace,
+                base: mc.base,
+                istiod: mc.istiod,
+                // What a cluster created in the same run gives in preview: an endpoint not known yet.
+                access: { kubeconfig: pulumi.output(pulumi.unknown) as never },
+            };
+            const target = testCluster("pv2", { clusterName: "p2" });
+            new RemoteSecretLink("pv", { reader, target, apiServerUrl: "https://192.0.2.12:6443" });
+            await settle(mocks);
+            assert.equal(mocks.ofType("kubernetes:core/v1:Secret").filter((r) => r.name === "pv-remote-secret").length, 1);
+        });
+    });
+});
