@@ -4,9 +4,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ArgsIssues } from "./argsErrors";
 import { toChartSourceModel } from "./chartSource";
 import { resolveIstioChart } from "./istioCharts";
-import { eastWestGatewayValues, EASTWEST_GATEWAY_NAME, GatewayServiceType, ISTIO_NAMESPACE } from "./model";
+import { ChartSourceModel, eastWestGatewayValues, EASTWEST_GATEWAY_NAME, GatewayServiceType, ISTIO_NAMESPACE } from "./model";
 import { HelmValues, MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
 import { TypeScriptOnly } from "./typeScriptOnly";
 
@@ -66,26 +67,27 @@ export class EastWestGateway extends pulumi.ComponentResource {
      */
     constructor(name: string, args: EastWestGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:EastWestGateway", name, {}, opts);
+        const issues = new ArgsIssues("EastWestGateway");
         const missing = missingMeshClusterRefFields(args.cluster);
-        if (missing.length) {
-            throw new pulumi.ResourceError(
-                `EastWestGateway: args.cluster must be a MeshCluster or carry its outputs (missing: ${missing.join(", ")})`,
-                this,
-            );
-        }
-        const cluster = args.cluster;
-        let chartSource;
+        if (missing.length) issues.add("cluster", `must be a MeshCluster or carry its outputs (missing: ${missing.join(", ")})`);
+        let chartSource: ChartSourceModel | undefined;
         try {
-            chartSource = toChartSourceModel(cluster.chartSource, "args.cluster.chartSource");
+            chartSource = toChartSourceModel(args.cluster?.chartSource, "args.cluster.chartSource");
         } catch (e) {
-            throw new pulumi.ResourceError(`EastWestGateway: ${(e as Error).message}`, this);
+            issues.addMessage((e as Error).message, "cluster.chartSource");
         }
+        const serviceTypes = Object.values<string>(GatewayServiceType);
+        if (args.serviceType !== undefined && !serviceTypes.includes(args.serviceType)) {
+            issues.add("serviceType", `must be one of ${serviceTypes.join(", ")}, got ${JSON.stringify(args.serviceType)}`);
+        }
+        issues.throwIfAny(this);
+        const cluster = args.cluster;
         const child = { parent: this, provider: cluster.provider };
 
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
             {
-                ...resolveIstioChart(chartSource, "gateway", cluster.istioVersion),
+                ...resolveIstioChart(chartSource!, "gateway", cluster.istioVersion),
                 name: EASTWEST_GATEWAY_NAME,
                 namespace: ISTIO_NAMESPACE,
                 values: eastWestGatewayValues({

@@ -4,11 +4,13 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { meshClusterArgsIssues, sharedRootCAArgsIssues } from "./argsChecks";
+import { ArgsIssues } from "./argsErrors";
 import { ClusterAccess } from "./clusterAccess";
 import { EastWestGateway } from "./eastWestGateway";
 import { HelmValues, MeshCluster, MeshClusterIstioArgs, NamespaceMetadataArgs } from "./meshCluster";
-import { checkMeshEndpoints } from "./meshEndpoints";
-import { GatewayServiceType, MeshConfigError, MeshModel, NodeTopology } from "./model";
+import { CheckedEndpoint, checkMeshEndpoints } from "./meshEndpoints";
+import { GatewayServiceType, MeshModel, NodeTopology } from "./model";
 import { RemoteSecretLink, tokenSuffix } from "./remoteSecretLink";
 import { ExistingRootCA, SharedRootCA, SharedRootCAArgs } from "./sharedRootCA";
 import { TokenWaitOptions } from "./serviceAccountToken";
@@ -165,15 +167,8 @@ export class IstioMesh extends pulumi.ComponentResource {
      */
     constructor(name: string, args: IstioMeshArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:IstioMesh", name, {}, opts);
-        const { issues, endpoints } = checkMeshEndpoints(
-            (args.clusters ?? []).map((c) => ({ ...c, usesReaderToken: !c.remoteKubeconfig })),
-            args.allowLoopbackApiServer ?? false,
-            "IstioMesh: invalid args",
-        );
-        if (!args.clusters?.length) issues.push({ path: "clusters", message: "list at least one cluster" });
-        if (issues.length) {
-            throw new pulumi.ResourceError(new MeshConfigError(issues, "IstioMesh: invalid args").message, this);
-        }
+        const { issues, endpoints } = validateMeshArgs(args);
+        issues.throwIfAny(this);
 
         const { ca, clusters, gateways, links } = parts.set(this, {
             ca: new SharedRootCA(`${name}-ca`, { ...args.ca, clusterNames: args.clusters.map((c) => c.name) }, { parent: this }),
@@ -248,6 +243,35 @@ export class IstioMesh extends pulumi.ComponentResource {
             remoteSecretNames: this.remoteSecretNames,
         });
     }
+}
+
+/**
+ * Every bad field of IstioMesh args, including those its children (SharedRootCA, MeshCluster) would refuse, so
+ * that nothing below the mesh registers when any is wrong.
+ */
+function validateMeshArgs(args: IstioMeshArgs): { issues: ArgsIssues; endpoints: CheckedEndpoint[] } {
+    const issues = new ArgsIssues("IstioMesh");
+    const clusters = args.clusters ?? [];
+    // Endpoints known now are checked now; outputs once they resolve (the remote secrets wait on that check).
+    const checked = checkMeshEndpoints(
+        clusters.map((c) => ({ ...c, usesReaderToken: !c.remoteKubeconfig })),
+        args.allowLoopbackApiServer ?? false,
+        "IstioMesh: invalid args",
+    );
+    for (const i of checked.issues) issues.add(i.path, i.message);
+    if (!clusters.length) issues.add("clusters", "list at least one cluster");
+    // Cluster names are checked above; the CA's other fields are reported under `ca.`.
+    for (const i of sharedRootCAArgsIssues({ ...args.ca, clusterNames: ["c"] })) issues.add(`ca.${i.propertyPath}`, i.reason);
+    // Mesh-wide fields (meshID, istio.*) once, per-cluster ones (nodes) under `clusters[i].`; names and networks
+    // are checked above, so the checks run with a valid stand-in for them.
+    const stand = { clusterName: "c", network: "n", meshID: args.meshID, istio: args.istio };
+    for (const x of meshClusterArgsIssues(stand).issues) issues.add(x.propertyPath, x.reason);
+    clusters.forEach((c, i) => {
+        for (const x of meshClusterArgsIssues({ ...stand, nodes: c.nodes }).issues) {
+            if (x.propertyPath.startsWith("nodes")) issues.add(`clusters[${i}].${x.propertyPath}`, x.reason);
+        }
+    });
+    return { issues, endpoints: checked.endpoints };
 }
 
 /** Secret material the model only names (config keys), resolved by the caller. */

@@ -4,23 +4,13 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { meshClusterArgsIssues } from "./argsChecks";
+import { ArgsIssues } from "./argsErrors";
 import { ClusterAccess, expandHome } from "./clusterAccess";
-import { IstioChartSource, toChartSourceModel } from "./chartSource";
+import { IstioChartSource } from "./chartSource";
 import { resolveIstioChart } from "./istioCharts";
 import { skipServiceEndpointWait } from "./serviceAwait";
-import {
-    baseValues,
-    CACERTS_SECRET,
-    ChartSourceModel,
-    isDns1123Label,
-    isDns1123Subdomain,
-    isLabelValue,
-    istiodValues,
-    ISTIO_NAMESPACE,
-    Labels,
-    NodeTopology,
-    parseIstioVersion,
-} from "./model";
+import { baseValues, CACERTS_SECRET, ChartSourceModel, istiodValues, ISTIO_NAMESPACE, Labels, NodeTopology } from "./model";
 import { CaCertsBundle } from "./sharedRootCA";
 
 /** The entries of a `cacerts` Secret istiod needs. */
@@ -219,17 +209,11 @@ export class MeshCluster extends pulumi.ComponentResource {
      */
     constructor(name: string, args: MeshClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:MeshCluster", name, {}, opts);
-        validateArgs(this, args);
+        const chartSource = validateArgs(this, args);
 
         this.clusterName = args.clusterName;
         this.network = args.network;
         this.istioVersion = args.istio.version;
-        let chartSource: ChartSourceModel;
-        try {
-            chartSource = toChartSourceModel(args.istio.chart, "args.istio.chart");
-        } catch (e) {
-            throw new pulumi.ResourceError(`MeshCluster: ${(e as Error).message}`, this);
-        }
         tsOnly.set(this, { chartSource, access: args.provider ? undefined : (args.access ?? {}) });
         this.provider =
             args.provider ??
@@ -350,24 +334,16 @@ export function istiodChartValues(args: Pick<MeshClusterArgs, "meshID" | "cluste
     });
 }
 
-function validateArgs(parent: pulumi.Resource, args: MeshClusterArgs): void {
-    const fail = (field: string, msg: string): never => {
-        throw new pulumi.ResourceError(`MeshCluster: args.${field} ${msg}`, parent);
-    };
-    if (!isDns1123Label(args.clusterName ?? "")) fail("clusterName", `${JSON.stringify(args.clusterName)} is not a DNS-1123 label`);
-    if (!isDns1123Label(args.network ?? "")) fail("network", `${JSON.stringify(args.network)} is not a DNS-1123 label`);
-    if (!args.meshID) fail("meshID", "is required");
-    if (!args.caCerts) fail("caCerts", "is required (use SharedRootCA.caCerts[clusterName])");
-    const missing = CACERTS_ENTRIES.filter((k) => !(k in args.caCerts));
-    if (missing.length) fail("caCerts", `lacks ${missing.join(", ")} (use SharedRootCA.caCerts[clusterName])`);
-    (args.nodes ?? []).forEach((n, i) => {
-        if (!isDns1123Subdomain(n.name ?? "")) fail(`nodes[${i}].name`, `${JSON.stringify(n.name)} is not a valid node name`);
-        for (const f of ["region", "zone"] as const) {
-            if (!isLabelValue(n[f] ?? "")) fail(`nodes[${i}].${f}`, `${JSON.stringify(n[f])} is not a valid label value`);
-        }
-        if (n.subzone !== undefined && !isLabelValue(n.subzone)) fail(`nodes[${i}].subzone`, "is not a valid label value");
-    });
-    if (!parseIstioVersion(args.istio?.version ?? "")) {
-        fail("istio.version", `${JSON.stringify(args.istio?.version)} is not an Istio release (MAJOR.MINOR.PATCH)`);
+/** Every bad field of `args`, reported together; else the validated chart source. */
+function validateArgs(parent: pulumi.Resource, args: MeshClusterArgs): ChartSourceModel {
+    const issues = new ArgsIssues("MeshCluster");
+    const checked = meshClusterArgsIssues(args);
+    for (const i of checked.issues) issues.add(i.propertyPath, i.reason);
+    if (!args.caCerts) issues.add("caCerts", "is required (use SharedRootCA.caCerts[clusterName])");
+    else {
+        const missing = CACERTS_ENTRIES.filter((k) => !(k in args.caCerts));
+        if (missing.length) issues.add("caCerts", `lacks ${missing.join(", ")} (use SharedRootCA.caCerts[clusterName])`);
     }
+    issues.throwIfAny(parent);
+    return checked.chartSource!;
 }

@@ -14,7 +14,10 @@ import {
     REMOTE_SECRET_PREFIX,
     renderRemoteKubeconfig,
 } from "./model";
+import { ArgsIssues } from "./argsErrors";
 import { MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
+import { ClusterAccess } from "./clusterAccess";
+import { findExistingRemoteSecret, foreignRemoteSecretRefusal, uncheckedRemoteSecretWarning } from "./existingRemoteSecret";
 import { serviceAccountCredential, TokenWaitOptions } from "./serviceAccountToken";
 
 /** The Kubernetes provider's annotation that forces server-side apply over fields other managers own. */
@@ -56,8 +59,13 @@ export interface RemoteSecretLinkArgs {
      * `istioctl create-remote-secret | kubectl apply -f -`. The provider's server-side apply upserts an existing
      * Secret but refuses fields another manager (kubectl) owns; with this set the remote secret carries
      * `pulumi.com/patchForce: "true"`, so Pulumi takes those fields over and manages the Secret from then on
-     * (stack config: `adoptExistingRemoteSecrets: true`).
+     * (stack config: `adoptExistingRemoteSecrets: true`). Without it, the reader is read once before the remote secret
+     * is written (also in `pulumi preview`): a Secret of that name that Pulumi's Kubernetes provider does not manage
+     * fails the link with a message naming the cluster, the Secret and the command that adopts it; a reader that
+     * cannot be read (unreachable, forbidden, not created yet) logs a warning and does not block. Set
+     * `ISTIO_MULTICLUSTER_SKIP_CLUSTER_READS=1` to skip that read (offline previews, tests under mocks).
      * @default false
+     * @see docs/remote-secrets.md
      * @see https://www.pulumi.com/registry/packages/kubernetes/how-to-guides/managing-resources-with-server-side-apply/
      */
     adoptExisting?: boolean;
@@ -89,20 +97,21 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
     constructor(name: string, args: RemoteSecretLinkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:RemoteSecretLink", name, {}, opts);
         const { reader, target } = args;
-        const fail = (field: string, msg: string): never => {
-            throw new pulumi.ResourceError(`RemoteSecretLink: args.${field} ${msg}`, this);
-        };
+        const issues = new ArgsIssues("RemoteSecretLink");
         for (const [key, ref] of [
             ["reader", reader],
             ["target", target],
         ] as const) {
             const missing = missingMeshClusterRefFields(ref);
-            if (missing.length) fail(key, `must be a MeshCluster or carry its outputs (missing: ${missing.join(", ")})`);
+            if (missing.length) issues.add(key, `must be a MeshCluster or carry its outputs (missing: ${missing.join(", ")})`);
         }
-        if (reader.clusterName === target.clusterName) fail("target", `must differ from the reader (${reader.clusterName})`);
+        if (reader?.clusterName !== undefined && reader.clusterName === target?.clusterName) {
+            issues.add("target", `must differ from the reader (${reader.clusterName})`);
+        }
         if (!args.kubeconfig && !args.apiServerUrl) {
-            fail("apiServerUrl", `is required to link ${reader.clusterName} -> ${target.clusterName} (or pass args.kubeconfig)`);
+            issues.add("apiServerUrl", `is required to link ${reader?.clusterName} -> ${target?.clusterName} (or pass args.kubeconfig)`);
         }
+        issues.throwIfAny(this);
         this.readerCluster = reader.clusterName;
         this.targetCluster = target.clusterName;
         this.remoteSecretName = `${REMOTE_SECRET_PREFIX}${target.clusterName}`;
@@ -146,6 +155,10 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
             );
         }
 
+        const annotations = {
+            [Labels.clusterAnnotation]: target.clusterName,
+            ...(args.adoptExisting ? { [PATCH_FORCE_ANNOTATION]: "true" } : {}),
+        };
         this.remoteSecret = new k8s.core.v1.Secret(
             `${name}-remote-secret`,
             {
@@ -153,10 +166,12 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
                     name: this.remoteSecretName,
                     namespace: ISTIO_NAMESPACE,
                     labels: { [Labels.multiCluster]: "true" },
-                    annotations: {
-                        [Labels.clusterAnnotation]: target.clusterName,
-                        ...(args.adoptExisting ? { [PATCH_FORCE_ANNOTATION]: "true" } : {}),
-                    },
+                    // Resolved only once the reader was checked for a Secret istioctl wrote under this name.
+                    annotations: args.adoptExisting
+                        ? annotations
+                        : refuseForeignRemoteSecret(this, reader.access, this.remoteSecretName, target.clusterName, args.tokenWait).apply(
+                              () => annotations,
+                          ),
                 },
                 type: "Opaque",
                 data: pulumi.secret(this.kubeconfig.apply((kc) => ({ [target.clusterName]: Buffer.from(kc).toString("base64") }))),
@@ -166,6 +181,28 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
 
         this.registerOutputs({});
     }
+}
+
+/**
+ * Resolves once the reader (`access`) was checked for an `istio-remote-secret-<target>` Pulumi did not write:
+ * absent, ours or unknown resolve (unknown with a warning on `link`); foreign rejects with a ResourceError naming
+ * the cluster, the Secret and the adopt command. Without `access` (the reader came with its own provider), or
+ * while `access` is unknown (preview of a cluster not created yet), nothing is read.
+ */
+function refuseForeignRemoteSecret(
+    link: RemoteSecretLink,
+    access: pulumi.Input<ClusterAccess> | undefined,
+    secretName: string,
+    target: string,
+    wait: TokenWaitOptions | undefined,
+): pulumi.Output<void> {
+    if (!access) return pulumi.output(undefined);
+    return pulumi.output(access).apply(async (a) => {
+        const names = { reader: link.readerCluster, target, secret: `${ISTIO_NAMESPACE}/${secretName}` };
+        const found = await findExistingRemoteSecret(a, ISTIO_NAMESPACE, secretName, wait?.requestTimeoutMs);
+        if (found.kind === "foreign") throw new pulumi.ResourceError(foreignRemoteSecretRefusal(names, found.managers), link, true);
+        if (found.kind === "unknown") void pulumi.log.warn(uncheckedRemoteSecretWarning(names, found.why), link);
+    });
 }
 
 /**

@@ -6,9 +6,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAccess, KubeconfigAccess, kubeconfigLookup, loadKubeconfigText, resolveClusterAccess } from "./clusterAccess";
+import { ClusterAccess, KubeconfigAccess, resolveClusterAccess } from "./clusterAccess";
+import { coreApi, withTimeout } from "./clusterClient";
 import { redactCredentials } from "./model/redact";
-import { isInlineKubeconfig } from "./model/kubeconfigLookup";
 
 /** Token and CA bundle of a service-account token Secret (both as the kubeconfig needs them). */
 export interface ServiceAccountCredential {
@@ -97,41 +97,6 @@ export async function readServiceAccountToken(
         }
         await new Promise((r) => setTimeout(r, wait.intervalMs ?? 2000));
     }
-}
-
-/** A CoreV1 client for `access`, or an error saying why its kubeconfig cannot be used (never a silent skip). */
-async function coreApi(access: KubeconfigAccess, prefix: string): Promise<import("@kubernetes/client-node").CoreV1Api> {
-    const found = kubeconfigLookup(access);
-    if (found.status !== "found") {
-        const where = access.kubeconfig && !isInlineKubeconfig(access.kubeconfig) ? ` ${access.kubeconfig}` : "";
-        const why =
-            found.status === "fileMissing" || found.status === "unparsable"
-                ? found.reason
-                : found.status === "noCurrentContext"
-                  ? `it has no current-context; set the cluster's context (it has: ${found.available.join(", ") || "none"})`
-                  : `context "${found.context}" is not in it (it has: ${found.available.join(", ") || "none"})`;
-        throw new Error(`${prefix}: the kubeconfig${where} cannot be used: ${why}`);
-    }
-    const text = loadKubeconfigText(access)!;
-    // Loaded lazily: only needed on a real deployment when the provider's own wait fell short.
-    const client = await import("@kubernetes/client-node");
-    const kc = new client.KubeConfig();
-    try {
-        kc.loadFromString(text);
-        if (access.context) kc.setCurrentContext(access.context);
-        return kc.makeApiClient(client.CoreV1Api);
-    } catch (e) {
-        // eslint-disable-next-line preserve-caught-error -- the original message may quote a credential
-        throw new Error(`${prefix}: the kubeconfig cannot be used: ${redactCredentials((e as Error).message, text)}`);
-    }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: "REQUEST_TIMEOUT" })), ms);
-    });
-    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** TLS verification failures Node reports (OpenSSL codes and the host-name check). */

@@ -4,7 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { checkCaValidity, EcdsaCurve, isDns1123Label, ISTIO_NAMESPACE, KeyAlgorithm } from "./model";
+import { ArgsIssues } from "./argsErrors";
+import { sharedRootCAArgsIssues } from "./argsChecks";
+import { EcdsaCurve, ISTIO_NAMESPACE, KeyAlgorithm } from "./model";
+import { RootCAIdentityGuard } from "./rootCAIdentityGuard";
 
 /** Key usages of both root and intermediates (Makefile: digitalSignature, nonRepudiation, keyEncipherment, keyCertSign). */
 const CA_KEY_USAGES = ["digital_signature", "content_commitment", "key_encipherment", "cert_signing"];
@@ -74,19 +77,23 @@ export interface SharedRootCAArgs {
      */
     rotationEpoch?: pulumi.Input<string>;
     /**
-     * Mark the generated root's key and certificate `protect`: a `pulumi destroy`, a removal from the program, or
-     * a change that would replace the root (keyAlgorithm, rsaBits, ecdsaCurve, rootValidityHours, subject) then
-     * fails with Pulumi's "marked for protection" error instead of discarding the key every workload certificate
-     * chains to. The root lives only in Pulumi state (it is a `tls` resource), so `retainOnDelete` would keep
-     * nothing; `protect` is what guards it. No effect with `existingRoot`.
+     * Mark the generated root's key and certificate `protect`: a `pulumi destroy` or a removal from the program
+     * then fails with Pulumi's "marked for protection" error instead of discarding the key every workload
+     * certificate chains to. The root lives only in Pulumi state (it is a `tls` resource), so `retainOnDelete`
+     * would keep nothing; `protect` is what guards it. A change that would replace the root is refused earlier,
+     * whatever this says, by the root's identity guard (see `allowRootReplacement`). No effect with `existingRoot`.
      * @default true
      * @see https://www.pulumi.com/docs/iac/concepts/options/protect/
      */
     protectRoot?: boolean;
     /**
-     * Allow an `up` to replace the generated root (lifts `protectRoot`). Every intermediate is then re-issued
-     * and, until all istiods reload, workloads in different clusters do not trust each other.
+     * Allow an `up` to replace the generated root (and lift `protectRoot`). Without it, a change of `keyAlgorithm`,
+     * `rsaBits`, `ecdsaCurve`, `rootValidityHours` or the root's subject fails already in `pulumi preview` with an
+     * error naming this arg (stack config: `ca.allowRootReplacement`), raised by a `RootCAIdentityGuard` resource
+     * that remembers the root's identity. With it, every intermediate is re-issued and, until all istiods reload,
+     * workloads in different clusters do not trust each other.
      * @default false
+     * @see docs/root-ca.md
      */
     allowRootReplacement?: boolean;
     /** Sign the intermediates with this existing root instead of generating one. */
@@ -122,7 +129,9 @@ export class SharedRootCA extends pulumi.ComponentResource {
      */
     constructor(name: string, args: SharedRootCAArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:SharedRootCA", name, {}, opts);
-        validateArgs(this, args);
+        const issues = new ArgsIssues("SharedRootCA");
+        for (const i of sharedRootCAArgsIssues(args)) issues.add(i.propertyPath, i.reason);
+        issues.throwIfAny(this);
 
         const keyArgs = {
             algorithm: args.keyAlgorithm ?? "RSA",
@@ -137,17 +146,25 @@ export class SharedRootCA extends pulumi.ComponentResource {
             rootCertPem = pulumi.output(args.existingRoot.certPem);
             rootKeyPem = pulumi.secret(args.existingRoot.keyPem);
         } else {
-            const guarded = { parent: this, protect: (args.protectRoot ?? true) && !args.allowRootReplacement };
+            const subject = { organization: "Istio", commonName: "Root CA" };
+            const validityPeriodHours = args.rootValidityHours ?? 87600;
+            // Beside the CA (its parent), not inside it: the CA's children are the certificates and keys.
+            const guard = new RootCAIdentityGuard(
+                `${name}-root-identity`,
+                { identity: { ...keyArgs, ...subject, validityPeriodHours }, allowReplacement: args.allowRootReplacement ?? false },
+                { parent: opts?.parent },
+            );
+            const guarded = { parent: this, protect: (args.protectRoot ?? true) && !args.allowRootReplacement, dependsOn: [guard] };
             const rootKey = new tls.PrivateKey(`${name}-root`, keyArgs, guarded);
             const rootCert = new tls.SelfSignedCert(
                 `${name}-root`,
                 {
                     privateKeyPem: rootKey.privateKeyPem,
-                    subject: { organization: "Istio", commonName: "Root CA" },
+                    subject,
                     isCaCertificate: true,
                     setSubjectKeyId: true,
                     allowedUses: CA_KEY_USAGES,
-                    validityPeriodHours: args.rootValidityHours ?? 87600,
+                    validityPeriodHours,
                 },
                 guarded,
             );
@@ -195,30 +212,4 @@ export class SharedRootCA extends pulumi.ComponentResource {
 
         this.registerOutputs({ rootCertPem: this.rootCertPem, caCertsByCluster: this.caCertsByCluster });
     }
-}
-
-function validateArgs(parent: pulumi.Resource, args: SharedRootCAArgs): void {
-    const fail = (field: string, msg: string) => {
-        throw new pulumi.ResourceError(`SharedRootCA: args.${field} ${msg}`, parent);
-    };
-    if (!args.clusterNames?.length) fail("clusterNames", "must list at least one cluster");
-    const seen = new Set<string>();
-    for (const c of args.clusterNames) {
-        if (!isDns1123Label(c)) fail("clusterNames", `contains ${JSON.stringify(c)}, which is not a DNS-1123 label`);
-        if (seen.has(c)) fail("clusterNames", `contains ${JSON.stringify(c)} twice`);
-        seen.add(c);
-    }
-    if (args.keyAlgorithm && !["RSA", "ECDSA"].includes(args.keyAlgorithm)) fail("keyAlgorithm", "must be RSA or ECDSA");
-    if (args.rsaBits !== undefined && ![2048, 3072, 4096].includes(args.rsaBits)) fail("rsaBits", "must be 2048, 3072 or 4096");
-    // The same rules the config layer applies to ca.* (model/caValidity.ts), reported together.
-    const issues = checkCaValidity(
-        {
-            rootValidityHours: args.rootValidityHours ?? 87600,
-            intermediateValidityHours: args.intermediateValidityHours ?? 8760,
-            earlyRenewalHours: args.earlyRenewalHours ?? 720,
-            existingRoot: !!args.existingRoot,
-        },
-        (f) => `args.${f}`,
-    );
-    if (issues.length) throw new pulumi.ResourceError(`SharedRootCA: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`, parent);
 }

@@ -113,7 +113,7 @@ describe("outputs as cluster access and endpoints (mocks)", () => {
                     cluster("a", { apiServerUrl: "https://127.0.0.1:6443" }),
                     cluster("b", { apiServerUrl: later("https://192.0.2.2:6443") }),
                 ]),
-            /IstioMesh: invalid args:\n {2}- clusters\[0\]\.apiServerUrl: https:\/\/127\.0\.0\.1:6443 is a loopback address/,
+            /IstioMesh: args\.clusters\[0\]\.apiServerUrl https:\/\/127\.0\.0\.1:6443 is a loopback address/,
         );
     });
 

@@ -11,7 +11,10 @@ import * as path from "path";
 
 /** How the fake answers every request. */
 export type FakeBehaviour =
-    { kind: "status"; status: number } | { kind: "secret"; data: Record<string, string> } | { kind: "hang" } | { kind: "untrustedTls" };
+    | { kind: "status"; status: number }
+    | { kind: "secret"; data: Record<string, string>; metadata?: Record<string, unknown> }
+    | { kind: "hang" }
+    | { kind: "untrustedTls" };
 
 /** A running fake: its kubeconfig (token `fake-bearer-token-0042`), how many requests it saw, and close(). */
 export interface FakeApiServer {
@@ -32,7 +35,12 @@ export async function startFakeApiServer(behaviour: FakeBehaviour): Promise<Fake
         if (behaviour.kind === "hang") return;
         const body =
             behaviour.kind === "secret"
-                ? { kind: "Secret", apiVersion: "v1", metadata: { name: "t", namespace: "istio-system" }, data: behaviour.data }
+                ? {
+                      kind: "Secret",
+                      apiVersion: "v1",
+                      metadata: { name: "t", namespace: "istio-system", ...behaviour.metadata },
+                      data: behaviour.data,
+                  }
                 : { kind: "Status", apiVersion: "v1", status: "Failure", code: behaviour.kind === "status" ? behaviour.status : 500 };
         res.writeHead(behaviour.kind === "status" ? behaviour.status : 200, { "content-type": "application/json" });
         res.end(JSON.stringify(body));

@@ -4,6 +4,7 @@
  * shapes, counts, placement and dependency edges without an engine.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { SKIP_CLUSTER_READS_ENV } from "../../components/existingRemoteSecret";
 
 /** One registered resource as the mock saw it. */
 export interface Recorded {
@@ -112,11 +113,14 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 }
 
 /**
- * `pulumi.runtime.setMocks`, with the `transforms` resource option accepted. setMocks records the engine as not
+ * `pulumi.runtime.setMocks`, with the `transforms` resource option accepted, and cluster reads turned off. setMocks records the engine as not
  * supporting transforms, so any resource with `transforms` would fail to register; the mock monitor ignores the
  * callbacks anyway (the real engine runs them: test/e2e).
  */
 export async function setMocks(mocks: pulumi.runtime.Mocks, stack: string, preview = false): Promise<void> {
+    // Programs under mocks read no cluster for existing remote secrets (their kubeconfigs point nowhere); the tests of
+    // that check turn it back on around themselves.
+    process.env[SKIP_CLUSTER_READS_ENV] ??= "1";
     await pulumi.runtime.setMocks(mocks, "istio-multicluster", stack, preview);
     (require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsTransforms: boolean } }).getStore().supportsTransforms = true;
 }

@@ -1,0 +1,79 @@
+/**
+ * The pure argument checks of SharedRootCA and MeshCluster, shared with IstioMesh (which runs them on its own
+ * args before it registers any child). Not part of the public API.
+ */
+import type { ArgsIssue } from "./argsErrors";
+import { toChartSourceModel } from "./chartSource";
+import type { MeshClusterArgs } from "./meshCluster";
+import {
+    checkCaValidity,
+    ChartSourceModel,
+    EcdsaCurve,
+    isDns1123Label,
+    isDns1123Subdomain,
+    isLabelValue,
+    KeyAlgorithm,
+    parseIstioVersion,
+} from "./model";
+import type { SharedRootCAArgs } from "./sharedRootCA";
+
+/** Every bad field of SharedRootCA args (paths inside args). */
+export function sharedRootCAArgsIssues(args: SharedRootCAArgs): ArgsIssue[] {
+    const issues: ArgsIssue[] = [];
+    const add = (propertyPath: string, reason: string) => issues.push({ propertyPath, reason });
+    if (!args.clusterNames?.length) add("clusterNames", "must list at least one cluster");
+    const seen = new Set<string>();
+    for (const c of args.clusterNames ?? []) {
+        if (!isDns1123Label(c)) add("clusterNames", `contains ${JSON.stringify(c)}, which is not a DNS-1123 label`);
+        else if (seen.has(c)) add("clusterNames", `contains ${JSON.stringify(c)} twice`);
+        seen.add(c);
+    }
+    if (args.keyAlgorithm !== undefined && !Object.values<string>(KeyAlgorithm).includes(args.keyAlgorithm)) {
+        add("keyAlgorithm", `must be ${Object.values(KeyAlgorithm).join(" or ")}`);
+    }
+    if (args.rsaBits !== undefined && ![2048, 3072, 4096].includes(args.rsaBits)) add("rsaBits", "must be 2048, 3072 or 4096");
+    if (args.ecdsaCurve !== undefined && !Object.values<string>(EcdsaCurve).includes(args.ecdsaCurve)) {
+        add("ecdsaCurve", `must be one of ${Object.values(EcdsaCurve).join(", ")}`);
+    }
+    // The same rules the config layer applies to ca.* (model/caValidity.ts).
+    const validity = checkCaValidity(
+        {
+            rootValidityHours: args.rootValidityHours ?? 87600,
+            intermediateValidityHours: args.intermediateValidityHours ?? 8760,
+            earlyRenewalHours: args.earlyRenewalHours ?? 720,
+            existingRoot: !!args.existingRoot,
+        },
+        (f) => `args.${f}`,
+    );
+    for (const i of validity) add(i.path.replace(/^args\./, ""), i.message);
+    return issues;
+}
+
+/**
+ * Every bad field of MeshCluster args except `caCerts` (IstioMesh issues those itself), and the validated
+ * chart source when it is valid.
+ */
+export function meshClusterArgsIssues(args: Omit<MeshClusterArgs, "caCerts">): { issues: ArgsIssue[]; chartSource?: ChartSourceModel } {
+    const issues: ArgsIssue[] = [];
+    const add = (propertyPath: string, reason: string) => issues.push({ propertyPath, reason });
+    if (!isDns1123Label(args.clusterName ?? "")) add("clusterName", `${JSON.stringify(args.clusterName)} is not a DNS-1123 label`);
+    if (!isDns1123Label(args.network ?? "")) add("network", `${JSON.stringify(args.network)} is not a DNS-1123 label`);
+    if (!args.meshID) add("meshID", "is required");
+    (args.nodes ?? []).forEach((n, i) => {
+        if (!isDns1123Subdomain(n.name ?? "")) add(`nodes[${i}].name`, `${JSON.stringify(n.name)} is not a valid node name`);
+        for (const f of ["region", "zone"] as const) {
+            if (!isLabelValue(n[f] ?? "")) add(`nodes[${i}].${f}`, `${JSON.stringify(n[f])} is not a valid label value`);
+        }
+        if (n.subzone !== undefined && !isLabelValue(n.subzone)) add(`nodes[${i}].subzone`, "is not a valid label value");
+    });
+    if (!parseIstioVersion(args.istio?.version ?? "")) {
+        add("istio.version", `${JSON.stringify(args.istio?.version)} is not an Istio release (MAJOR.MINOR.PATCH)`);
+    }
+    try {
+        return { issues, chartSource: toChartSourceModel(args.istio?.chart, "args.istio.chart") };
+    } catch (e) {
+        const m = /^args\.(\S+) ([\s\S]*)$/.exec((e as Error).message);
+        add(m ? m[1] : "istio.chart", m ? m[2] : (e as Error).message);
+        return { issues };
+    }
+}

@@ -1,0 +1,43 @@
+/**
+ * The Kubernetes API client this program uses itself (not through the provider): for the reader-token read-back
+ * and the check for remote secrets another tool wrote. Not part of the public API.
+ */
+import { KubeconfigAccess, kubeconfigLookup, loadKubeconfigText } from "./clusterAccess";
+import { isInlineKubeconfig } from "./model/kubeconfigLookup";
+import { redactCredentials } from "./model/redact";
+
+/** A CoreV1 client for `access`, or an error (starting with `prefix`) saying why its kubeconfig cannot be used (never a silent skip). */
+export async function coreApi(access: KubeconfigAccess, prefix: string): Promise<import("@kubernetes/client-node").CoreV1Api> {
+    const found = kubeconfigLookup(access);
+    if (found.status !== "found") {
+        const where = access.kubeconfig && !isInlineKubeconfig(access.kubeconfig) ? ` ${access.kubeconfig}` : "";
+        const why =
+            found.status === "fileMissing" || found.status === "unparsable"
+                ? found.reason
+                : found.status === "noCurrentContext"
+                  ? `it has no current-context; set the cluster's context (it has: ${found.available.join(", ") || "none"})`
+                  : `context "${found.context}" is not in it (it has: ${found.available.join(", ") || "none"})`;
+        throw new Error(`${prefix}: the kubeconfig${where} cannot be used: ${why}`);
+    }
+    const text = loadKubeconfigText(access)!;
+    // Loaded lazily: only needed when a program actually talks to a cluster.
+    const client = await import("@kubernetes/client-node");
+    const kc = new client.KubeConfig();
+    try {
+        kc.loadFromString(text);
+        if (access.context) kc.setCurrentContext(access.context);
+        return kc.makeApiClient(client.CoreV1Api);
+    } catch (e) {
+        // eslint-disable-next-line preserve-caught-error -- the original message may quote a credential
+        throw new Error(`${prefix}: the kubeconfig cannot be used: ${redactCredentials((e as Error).message, text)}`);
+    }
+}
+
+/** `p`, or a rejection with code `REQUEST_TIMEOUT` after `ms` milliseconds without an answer. */
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: "REQUEST_TIMEOUT" })), ms);
+    });
+    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
