@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterAccess } from "./clusterAccess";
 import { EastWestGateway } from "./eastWestGateway";
 import { HelmValues, MeshCluster, MeshClusterIstioArgs, NamespaceMetadataArgs } from "./meshCluster";
-import { checkTopology, GatewayServiceType, MeshConfigError, MeshModel, NodeTopology } from "./model";
+import { checkTopology, GatewayServiceType, MeshConfigError, MeshModel, NodeTopology, readerTokenSlots, tokenEpochProblem } from "./model";
 import { RemoteSecretLink, tokenSuffix } from "./remoteSecretLink";
 import { ExistingRootCA, SharedRootCA, SharedRootCAArgs } from "./sharedRootCA";
 import { TokenWaitOptions } from "./serviceAccountToken";
@@ -91,10 +91,18 @@ export interface IstioMeshArgs {
      */
     ca?: IstioMeshCaArgs;
     /**
-     * Changing this value issues new reader tokens for every link.
+     * Changing this value issues new reader tokens for every link. With `keepPreviousToken` (the default) a plain
+     * whole-number string: raise it by 1 to rotate.
      * @default "1"
+     * @see RemoteSecretLinkArgs.rotationEpoch
      */
     tokenRotationEpoch?: pulumi.Input<string>;
+    /**
+     * Keep every link's previous-epoch token valid until the next rotation (two token slots per link by epoch parity).
+     * @default true
+     * @see RemoteSecretLinkArgs.keepPreviousToken
+     */
+    keepPreviousToken?: boolean;
     /**
      * Accept loopback API server URLs in remote secrets (single-host test setups only).
      * @default false
@@ -157,6 +165,18 @@ export class IstioMesh extends pulumi.ComponentResource {
             args.allowLoopbackApiServer ?? false,
         );
         if (!args.clusters?.length) issues.push({ path: "clusters", message: "list at least one cluster" });
+        const keepPreviousToken = args.keepPreviousToken ?? true;
+        const epoch = args.tokenRotationEpoch ?? "1";
+        const readerTokens = (args.clusters ?? []).some((c) => !c.remoteKubeconfig);
+        if (readerTokens && keepPreviousToken && typeof epoch !== "string") {
+            issues.push({
+                path: "tokenRotationEpoch",
+                message: "must be a plain string with keepPreviousToken (its parity picks the token slot); or set keepPreviousToken: false",
+            });
+        } else if (readerTokens && keepPreviousToken) {
+            const problem = tokenEpochProblem(epoch as string, true);
+            if (problem) issues.push(problem);
+        }
         if (issues.length) {
             throw new pulumi.ResourceError(new MeshConfigError(issues, "IstioMesh: invalid args").message, this);
         }
@@ -198,11 +218,15 @@ export class IstioMesh extends pulumi.ComponentResource {
             }
         }
 
-        // One token-name suffix per target cluster (readers are told apart by name), rotated by tokenRotationEpoch.
+        // One token-name suffix per target cluster and token slot (readers are told apart by name), rotated by
+        // tokenRotationEpoch; with keepPreviousToken the previous epoch's slot keeps its suffix.
+        const slots = keepPreviousToken
+            ? readerTokenSlots(epoch as string, true)
+            : readerTokenSlots("1", false).map((slot) => ({ ...slot, epoch }));
         const suffixes = Object.fromEntries(
             args.clusters
                 .filter((c) => !c.remoteKubeconfig)
-                .map((c) => [c.name, tokenSuffix(`${name}-${c.name}-token-suffix`, args.tokenRotationEpoch, this)]),
+                .map((c) => [c.name, slots.map((slot) => tokenSuffix(`${name}-${c.name}-${slot.randomIdSuffix}`, slot.epoch, this))]),
         );
         for (const reader of args.clusters) {
             for (const target of args.clusters) {
@@ -215,7 +239,10 @@ export class IstioMesh extends pulumi.ComponentResource {
                         apiServerUrl: target.apiServerUrl,
                         tlsServerName: target.tlsServerName,
                         kubeconfig: target.remoteKubeconfig,
-                        tokenSuffix: suffixes[target.name],
+                        rotationEpoch: epoch,
+                        keepPreviousToken,
+                        tokenSuffix: suffixes[target.name]?.[0],
+                        previousTokenSuffix: suffixes[target.name]?.[1],
                         tokenWait: args.tokenWait,
                         adoptExisting: args.adoptExistingRemoteSecrets,
                     },
@@ -250,6 +277,7 @@ export function meshArgsFromModel(model: MeshModel, secrets: MeshSecrets = {}): 
         allowLoopbackApiServer: model.allowLoopbackApiServer,
         adoptExistingRemoteSecrets: model.adoptExistingRemoteSecrets,
         tokenRotationEpoch: model.tokenRotationEpoch,
+        keepPreviousToken: model.keepPreviousToken,
         clusters: model.clusters.map((c) => ({
             name: c.name,
             network: c.network,

@@ -14,6 +14,7 @@ import { checkTopology } from "./topology";
 import { parseIstioVersion, MIN_ISTIO_MINOR } from "./versions";
 import { resolveScenarios, scenarioListSchema, scenarioSettingsSchema } from "./scenarios";
 import { checkValueOwnership } from "./valueOwnership";
+import { tokenEpochProblem } from "./tokenSlots";
 import { zodIssueToConfigIssue } from "./zodIssues";
 
 export type { ParseEnvironment, MissingChart } from "./environment";
@@ -166,6 +167,7 @@ export const meshConfigSchema = z.strictObject({
     allowLoopbackApiServer: z.boolean().default(false),
     adoptExistingRemoteSecrets: z.boolean({ error: "must be true or false" }).default(false),
     tokenRotationEpoch: epoch.default("1"),
+    keepPreviousToken: z.boolean({ error: "must be true or false" }).default(true),
     scenarios: scenarioListSchema.default([]),
     scenarioSettings: scenarioSettingsSchema.default({}),
 });
@@ -200,6 +202,8 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
     if (cfg.istio.chartRepo && cfg.istio.chartPath) {
         issues.push({ path: "istio.chartPath", message: "set either istio.chartRepo or istio.chartPath, not both" });
     }
+    const epochIssue = tokenEpochProblem(cfg.tokenRotationEpoch, cfg.keepPreviousToken);
+    if (epochIssue) issues.push(epochIssue);
     issues.push(
         ...checkCaValidity({ ...cfg.ca, existingRoot: !!cfg.ca.existingRootCertSecret }, (f) => `ca.${f}`),
         ...checkValueOwnership(cfg.istio.values),
@@ -311,6 +315,7 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
         allowLoopbackApiServer: cfg.allowLoopbackApiServer,
         adoptExistingRemoteSecrets: cfg.adoptExistingRemoteSecrets,
         tokenRotationEpoch: cfg.tokenRotationEpoch,
+        keepPreviousToken: cfg.keepPreviousToken,
         scenarios: scenarios.model,
     };
 }
