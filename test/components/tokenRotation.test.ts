@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { RemoteSecretLink } from "../../components";
+import { IstioMesh, RemoteSecretLink } from "../../components";
 import { clustersConfig } from "../helpers/configs";
 import { testCluster } from "../helpers/meshCluster";
 import { RecordingMocks, runProgram, setMocks, settle } from "../helpers/mocks";
@@ -126,6 +126,24 @@ describe("RemoteSecretLink token slots (mocks)", () => {
         const remote = mocks.named("l-remote-secret");
         const kc = YAML.parse(Buffer.from(remote.inputs.data.b1, "base64").toString("utf8"));
         assert.equal(kc.users[0].user.token, "token-of-l-token-even");
+    });
+
+    it("IstioMesh refuses a non-numeric or Output tokenRotationEpoch with keepPreviousToken, and takes either without it", () => {
+        const args = (extra: object) => ({
+            meshID: "m",
+            clusters: [
+                { name: "a3", network: "n", apiServerUrl: "https://192.0.2.3:6443", access: { kubeconfig: "/nonexistent", context: "a3" } },
+            ],
+            istio: { version: "1.30.3" },
+            ...extra,
+        });
+        assert.throws(() => new IstioMesh("m1", args({ tokenRotationEpoch: "v2" })), /tokenRotationEpoch: "v2" is not a whole number/);
+        assert.throws(
+            () => new IstioMesh("m2", args({ tokenRotationEpoch: pulumi.output("2") })),
+            /tokenRotationEpoch: must be a plain string/,
+        );
+        const off = new IstioMesh("m3", args({ tokenRotationEpoch: pulumi.output("v2"), keepPreviousToken: false }));
+        assert.deepEqual(off.clusterNames, ["a3"]);
     });
 
     it("refuses an Output epoch with keepPreviousToken (the slot needs the value), and takes one without", () => {
