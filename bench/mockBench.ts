@@ -3,6 +3,8 @@
  * supported ceiling, components/model/limits.ts: its row shows the refusal, 0 resources), and beside each a bare
  * program registering the same number of trivial resources (the SDK floor). Prints resources, seconds,
  * peak RSS and the ratio to the floor. Each run is a fresh process; the median of `--runs` (default 3) is shown.
+ * Then, for each size in `BENCH_BEYOND` (default 100; empty to skip), one run of the same mesh built through
+ * IstioMesh, which has no ceiling, and its floor: what a higher ceiling would cost (several GB, minutes).
  */
 import { execFileSync } from "child_process";
 import * as path from "path";
@@ -18,6 +20,7 @@ interface Run {
 }
 
 const sizes = (process.env.BENCH_SIZES ?? "3,10,50,100").split(",").map(Number);
+const beyond = (process.env.BENCH_BEYOND ?? "100").split(",").filter(Boolean).map(Number);
 const runs = Number(process.argv.find((a) => a.startsWith("--runs="))?.split("=")[1] ?? 3);
 
 function once(mode: string, n: number): Run {
@@ -51,6 +54,14 @@ for (const n of sizes) {
     const floor = median(Array.from({ length: runs }, () => once("floor", mesh.resources)));
     rows.push(
         `| ${n} | ${mesh.resources} | ${mesh.seconds.toFixed(2)} | ${floor.seconds.toFixed(2)} | ${(mesh.seconds / floor.seconds).toFixed(2)} | ${mb(mesh.peakRssBytes)} | ${mb(floor.peakRssBytes)} |`,
+    );
+    console.error(rows[rows.length - 1]);
+}
+for (const n of beyond) {
+    const mesh = once("beyond", n);
+    const floor = once("floor", mesh.resources);
+    rows.push(
+        `| ${n} (beyond the ceiling, via IstioMesh, 1 run) | ${mesh.resources} | ${mesh.seconds.toFixed(2)} | ${floor.seconds.toFixed(2)} | ${(mesh.seconds / floor.seconds).toFixed(2)} | ${mb(mesh.peakRssBytes)} | ${mb(floor.peakRssBytes)} |`,
     );
     console.error(rows[rows.length - 1]);
 }

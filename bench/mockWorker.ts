@@ -1,10 +1,12 @@
 /**
  * One benchmark run in a fresh process: `mesh N` evaluates the program for N clusters under mocks;
+ * `beyond N` builds the same mesh for an N beyond the supported ceiling through IstioMesh (bench/beyondCeiling.ts);
  * `floor K` registers K trivial resources under the same mocks (the SDK's own cost). Prints one JSON line.
  */
 import * as random from "@pulumi/random";
 import * as pulumi from "@pulumi/pulumi";
 import { clustersConfig } from "../test/helpers/configs";
+import { modelBeyondCeiling } from "./beyondCeiling";
 import { RecordingMocks, setMocks, setStackConfig, settle } from "../test/helpers/mocks";
 
 async function run(): Promise<void> {
@@ -24,7 +26,9 @@ async function run(): Promise<void> {
     const start = performance.now();
     let refused: string | undefined;
     if (mode === "mesh") {
-        setStackConfig(clustersConfig(n));
+        // BENCH_TOKEN_EPOCH=2: a rotated mesh, every link with its kept previous-epoch token Secret (docs/rotation.md).
+        const epoch = process.env.BENCH_TOKEN_EPOCH;
+        setStackConfig({ ...clustersConfig(n), ...(epoch ? { tokenRotationEpoch: epoch } : {}) });
         try {
             main();
         } catch (e) {
@@ -34,6 +38,10 @@ async function run(): Promise<void> {
             refused = [...e.message.matchAll(/^\s+- ([^:]+):/gm)].map((m) => m[1]).join(", ");
             lastAt = performance.now();
         }
+    } else if (mode === "beyond") {
+        // Beyond the ceiling: the same mesh through IstioMesh, which has no ceiling (what a higher one would cost).
+        const { IstioMesh, meshArgsFromModel } = await import("../components");
+        new IstioMesh("mesh", meshArgsFromModel(modelBeyondCeiling(n)));
     } else {
         for (let i = 0; i < n; i++) new random.RandomId(`r${i}`, { byteLength: 4 });
     }

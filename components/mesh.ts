@@ -10,7 +10,7 @@ import { ClusterAccess } from "./clusterAccess";
 import { EastWestGateway } from "./eastWestGateway";
 import { HelmValues, MeshCluster, MeshClusterIstioArgs, NamespaceMetadataArgs } from "./meshCluster";
 import { CheckedEndpoint, checkMeshEndpoints } from "./meshEndpoints";
-import { GatewayServiceType, MeshModel, NodeTopology } from "./model";
+import { GatewayServiceType, MeshModel, NodeTopology, readerTokenSlots, tokenEpochProblem } from "./model";
 import { RemoteSecretLink, tokenSuffix } from "./remoteSecretLink";
 import { ExistingRootCA, SharedRootCA, SharedRootCAArgs } from "./sharedRootCA";
 import { TokenWaitOptions } from "./serviceAccountToken";
@@ -106,10 +106,18 @@ export interface IstioMeshArgs {
      */
     ca?: IstioMeshCaArgs;
     /**
-     * Changing this value issues new reader tokens for every link.
+     * Changing this value issues new reader tokens for every link. With `keepPreviousToken` (the default) a plain
+     * whole-number string: raise it by 1 to rotate.
      * @default "1"
+     * @see RemoteSecretLinkArgs.rotationEpoch
      */
     tokenRotationEpoch?: pulumi.Input<string>;
+    /**
+     * Keep every link's previous-epoch token valid until the next rotation (two token slots per link by epoch parity).
+     * @default true
+     * @see RemoteSecretLinkArgs.keepPreviousToken
+     */
+    keepPreviousToken?: boolean;
     /**
      * Accept loopback API server URLs in remote secrets (single-host test setups only).
      * @default false
@@ -169,6 +177,8 @@ export class IstioMesh extends pulumi.ComponentResource {
         super("istio-multicluster:index:IstioMesh", name, {}, opts);
         const { issues, endpoints } = validateMeshArgs(args);
         issues.throwIfAny(this);
+        const keepPreviousToken = args.keepPreviousToken ?? true;
+        const epoch = args.tokenRotationEpoch ?? "1";
 
         const { ca, clusters, gateways, links } = parts.set(this, {
             ca: new SharedRootCA(`${name}-ca`, { ...args.ca, clusterNames: args.clusters.map((c) => c.name) }, { parent: this }),
@@ -207,11 +217,15 @@ export class IstioMesh extends pulumi.ComponentResource {
             }
         }
 
-        // One token-name suffix per target cluster (readers are told apart by name), rotated by tokenRotationEpoch.
+        // One token-name suffix per target cluster and token slot (readers are told apart by name), rotated by
+        // tokenRotationEpoch; with keepPreviousToken the previous epoch's slot keeps its suffix.
+        const slots = keepPreviousToken
+            ? readerTokenSlots(epoch as string, true)
+            : readerTokenSlots("1", false).map((slot) => ({ ...slot, epoch }));
         const suffixes = Object.fromEntries(
             args.clusters
                 .filter((c) => !c.remoteKubeconfig)
-                .map((c) => [c.name, tokenSuffix(`${name}-${c.name}-token-suffix`, args.tokenRotationEpoch, this)]),
+                .map((c) => [c.name, slots.map((slot) => tokenSuffix(`${name}-${c.name}-${slot.randomIdSuffix}`, slot.epoch, this))]),
         );
         const endpointOf = Object.fromEntries(args.clusters.map((c, i) => [c.name, endpoints[i]]));
         for (const reader of args.clusters) {
@@ -225,7 +239,10 @@ export class IstioMesh extends pulumi.ComponentResource {
                         apiServerUrl: endpointOf[target.name].apiServerUrl,
                         tlsServerName: endpointOf[target.name].tlsServerName,
                         kubeconfig: target.remoteKubeconfig,
-                        tokenSuffix: suffixes[target.name],
+                        rotationEpoch: epoch,
+                        keepPreviousToken,
+                        tokenSuffix: suffixes[target.name]?.[0],
+                        previousTokenSuffix: suffixes[target.name]?.[1],
                         tokenWait: args.tokenWait,
                         adoptExisting: args.adoptExistingRemoteSecrets,
                     },
@@ -259,6 +276,19 @@ function validateMeshArgs(args: IstioMeshArgs): { issues: ArgsIssues; endpoints:
         "IstioMesh: invalid args",
     );
     for (const i of checked.issues) issues.add(i.path, i.message);
+    const keepPreviousToken = args.keepPreviousToken ?? true;
+    const epoch = args.tokenRotationEpoch ?? "1";
+    if (clusters.some((c) => !c.remoteKubeconfig) && keepPreviousToken) {
+        if (typeof epoch !== "string") {
+            issues.add(
+                "tokenRotationEpoch",
+                "must be a plain string with keepPreviousToken (its parity picks the token slot); or set keepPreviousToken: false",
+            );
+        } else {
+            const problem = tokenEpochProblem(epoch, true);
+            if (problem) issues.add(problem.path, problem.message);
+        }
+    }
     if (!clusters.length) issues.add("clusters", "list at least one cluster");
     // Cluster names are checked above; the CA's other fields are reported under `ca.`.
     for (const i of sharedRootCAArgsIssues({ ...args.ca, clusterNames: ["c"] })) issues.add(`ca.${i.propertyPath}`, i.reason);
@@ -289,6 +319,7 @@ export function meshArgsFromModel(model: MeshModel, secrets: MeshSecrets = {}): 
         allowLoopbackApiServer: model.allowLoopbackApiServer,
         adoptExistingRemoteSecrets: model.adoptExistingRemoteSecrets,
         tokenRotationEpoch: model.tokenRotationEpoch,
+        keepPreviousToken: model.keepPreviousToken,
         clusters: model.clusters.map((c) => ({
             name: c.name,
             network: c.network,

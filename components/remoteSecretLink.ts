@@ -11,8 +11,11 @@ import {
     ISTIO_NAMESPACE,
     Labels,
     READER_SERVICE_ACCOUNT,
+    readerTokenSecretName,
+    readerTokenSlots,
     REMOTE_SECRET_PREFIX,
     renderRemoteKubeconfig,
+    tokenEpochProblem,
 } from "./model";
 import { ArgsIssues } from "./argsErrors";
 import { MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
@@ -43,15 +46,31 @@ export interface RemoteSecretLinkArgs {
     kubeconfig?: pulumi.Input<string>;
     /**
      * Changing this value issues a new reader token (a new token Secret with a new random suffix) and
-     * updates the remote secret before the old token Secret is deleted.
+     * updates the remote secret to it. With `keepPreviousToken` (the default) it must be a plain whole-number
+     * string ("1", "2", …: raise it by 1 to rotate) and the previous epoch's token stays valid until the next
+     * rotation; without, any string, and the old token Secret is deleted at the end of the rotation's `up`.
      * @default "1"
+     * @see readerTokenSlots
      */
     rotationEpoch?: pulumi.Input<string>;
     /**
-     * Suffix of the token Secret's name (`istio-reader-service-account-<reader>-<suffix>`). When unset, the link
-     * generates one (a RandomId keyed by `rotationEpoch`); IstioMesh shares one per target cluster.
+     * Keep the previous epoch's token Secret (and so its token) until the next rotation, so a reader istiod that
+     * was offline during the rotation still authenticates with the token it holds. The link then has two token
+     * slots by epoch parity: `<name>-token` (odd epochs) and `<name>-token-even`.
+     * @default true
+     * @see readerTokenSlots
+     */
+    keepPreviousToken?: boolean;
+    /**
+     * Suffix of the current token Secret's name (`istio-reader-service-account-<reader>-<suffix>`). When unset, the
+     * link generates one (a RandomId keyed by the epoch); IstioMesh shares one per target cluster and slot.
      */
     tokenSuffix?: pulumi.Input<string>;
+    /**
+     * Suffix of the previous epoch's token Secret name (only used with `keepPreviousToken` from epoch 2 on).
+     * When unset, the link generates one (a RandomId keyed by the previous epoch).
+     */
+    previousTokenSuffix?: pulumi.Input<string>;
     /** Bounds of the token read-back. */
     tokenWait?: TokenWaitOptions;
     /**
@@ -76,8 +95,10 @@ export interface RemoteSecretLinkArgs {
  * `istio-remote-secret-<target>` in the reader, exactly in istioctl's shape.
  */
 export class RemoteSecretLink extends pulumi.ComponentResource {
-    /** The token Secret in the target cluster (absent when a kubeconfig was supplied). */
+    /** The token Secret in the target cluster the remote secret uses (absent when a kubeconfig was supplied). */
     public readonly tokenSecret?: k8s.core.v1.Secret;
+    /** The previous epoch's token Secret, kept valid until the next rotation (`keepPreviousToken`, epoch ≥ 2). */
+    public readonly previousTokenSecret?: k8s.core.v1.Secret;
     /** The `istio-remote-secret-<target>` Secret in the reader cluster. */
     public readonly remoteSecret: k8s.core.v1.Secret;
     /** The kubeconfig stored in the remote secret (a Pulumi secret). */
@@ -111,6 +132,17 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
         if (!args.kubeconfig && !args.apiServerUrl) {
             issues.add("apiServerUrl", `is required to link ${reader?.clusterName} -> ${target?.clusterName} (or pass args.kubeconfig)`);
         }
+        const keepPreviousToken = args.keepPreviousToken ?? true;
+        const epoch = args.rotationEpoch ?? "1";
+        if (!args.kubeconfig && keepPreviousToken && typeof epoch !== "string") {
+            issues.add(
+                "rotationEpoch",
+                "must be a plain string with keepPreviousToken (its parity picks the token slot); or set keepPreviousToken: false",
+            );
+        } else {
+            const epochProblem = tokenEpochProblem(epoch as string, keepPreviousToken && !args.kubeconfig, "rotationEpoch");
+            if (epochProblem) issues.add(epochProblem.path, epochProblem.message);
+        }
         issues.throwIfAny(this);
         this.readerCluster = reader.clusterName;
         this.targetCluster = target.clusterName;
@@ -126,21 +158,18 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
                 }),
             );
         } else {
-            const suffix = args.tokenSuffix ?? tokenSuffix(`${name}-token-suffix`, args.rotationEpoch, this);
-            this.tokenSecret = new k8s.core.v1.Secret(
-                `${name}-token`,
-                {
-                    metadata: {
-                        name: pulumi.interpolate`${READER_SERVICE_ACCOUNT}-${reader.clusterName}-${suffix}`,
-                        namespace: ISTIO_NAMESPACE,
-                        annotations: { "kubernetes.io/service-account.name": READER_SERVICE_ACCOUNT },
-                        labels: { "app.kubernetes.io/managed-by": "pulumi", "istio-multicluster/reader": reader.clusterName },
-                    },
-                    type: "kubernetes.io/service-account-token",
-                },
-                // The ServiceAccount comes from the base chart, its read-only ClusterRole from istiod's.
-                { parent: this, provider: target.provider, dependsOn: [target.base, target.istiod], deleteBeforeReplace: false },
-            );
+            // Grace on: the current slot plus the previous epoch's. Grace off: today's one slot, holding the epoch as
+            // given (any string, or an Output).
+            const slots = keepPreviousToken
+                ? readerTokenSlots(epoch as string, true)
+                : readerTokenSlots("1", false).map((slot) => ({ ...slot, epoch }));
+            const [current, previous] = slots.map((slot) => {
+                const given = slot.current ? args.tokenSuffix : args.previousTokenSuffix;
+                const suffix = given ?? tokenSuffix(`${name}-${slot.randomIdSuffix}`, slot.epoch, this);
+                return readerTokenSecret(`${name}-${slot.secretResourceSuffix}`, reader.clusterName, suffix, target, this);
+            });
+            this.tokenSecret = current;
+            this.previousTokenSecret = previous;
             const cred = serviceAccountCredential(this.tokenSecret, target.access, what, args.tokenWait);
             this.kubeconfig = pulumi.secret(
                 pulumi.all([cred, args.apiServerUrl!, args.tlsServerName]).apply(([c, server, tlsServerName]) =>
@@ -206,8 +235,35 @@ function refuseForeignRemoteSecret(
 }
 
 /**
- * A stable random suffix for reader token Secret names that changes when `rotationEpoch` changes, so a
- * rotation creates new token Secrets (and updates the remote secrets) before the old ones are deleted.
+ * A token Secret of istio-reader-service-account in the target (the token controller fills it). Every slot is
+ * declared through here, so a kept slot's inputs stay exactly what they were when it was current.
+ */
+function readerTokenSecret(
+    resourceName: string,
+    reader: string,
+    suffix: pulumi.Input<string>,
+    target: MeshClusterRef,
+    parent: pulumi.Resource,
+): k8s.core.v1.Secret {
+    return new k8s.core.v1.Secret(
+        resourceName,
+        {
+            metadata: {
+                name: pulumi.output(suffix).apply((s) => readerTokenSecretName(reader, s)),
+                namespace: ISTIO_NAMESPACE,
+                annotations: { "kubernetes.io/service-account.name": READER_SERVICE_ACCOUNT },
+                labels: { "app.kubernetes.io/managed-by": "pulumi", "istio-multicluster/reader": reader },
+            },
+            type: "kubernetes.io/service-account-token",
+        },
+        // The ServiceAccount comes from the base chart, its read-only ClusterRole from istiod's.
+        { parent, provider: target.provider, dependsOn: [target.base, target.istiod], deleteBeforeReplace: false },
+    );
+}
+
+/**
+ * A stable random suffix for reader token Secret names that changes when `rotationEpoch` (the epoch a slot
+ * holds) changes, so a rotation creates new token Secrets and updates the remote secrets to them.
  */
 export function tokenSuffix(name: string, rotationEpoch: pulumi.Input<string> | undefined, parent: pulumi.Resource): pulumi.Output<string> {
     return new random.RandomId(name, { byteLength: 3, keepers: { epoch: pulumi.output(rotationEpoch ?? "1") } }, { parent }).hex;

@@ -11,6 +11,7 @@ import { checkTopology } from "./topology";
 import { DEFAULT_ISTIO_VERSION, MIN_ISTIO_MINOR, OFFICIAL_CHART_REPO, parseIstioVersion } from "./versions";
 import { resolveScenarios } from "./scenarios";
 import { checkValueOwnership } from "./valueOwnership";
+import { tokenEpochProblem } from "./tokenSlots";
 import { zodIssueToConfigIssue } from "./zodIssues";
 
 export type { ParseEnvironment, MissingChart } from "./environment";
@@ -44,6 +45,8 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
     if (cfg.istio.chartRepo && cfg.istio.chartPath) {
         issues.push({ path: "istio.chartPath", message: "set either istio.chartRepo or istio.chartPath, not both" });
     }
+    const epochIssue = tokenEpochProblem(cfg.tokenRotationEpoch, cfg.keepPreviousToken);
+    if (epochIssue) issues.push(epochIssue);
     issues.push(
         ...checkCaValidity({ ...cfg.ca, existingRoot: !!cfg.ca.existingRootCertSecret }, (f) => `ca.${f}`),
         ...checkValueOwnership(cfg.istio.values),
@@ -155,6 +158,7 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
         allowLoopbackApiServer: cfg.allowLoopbackApiServer,
         adoptExistingRemoteSecrets: cfg.adoptExistingRemoteSecrets,
         tokenRotationEpoch: cfg.tokenRotationEpoch,
+        keepPreviousToken: cfg.keepPreviousToken,
         scenarios: scenarios.model,
     };
 }

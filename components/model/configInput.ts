@@ -241,6 +241,14 @@ export interface MeshConfigInput {
      */
     tokenRotationEpoch?: string | number;
     /**
+     * Keep the previous epoch's reader token valid until the next rotation (two token Secrets per link, by epoch
+     * parity), so a reader istiod that missed the rotation never holds a revoked token. Needs a whole-number
+     * `tokenRotationEpoch`.
+     * @default true
+     * @see docs/rotation.md
+     */
+    keepPreviousToken?: boolean;
+    /**
      * Ids of the seed scenarios to deploy on the mesh.
      * @default []
      * @see SCENARIO_IDS

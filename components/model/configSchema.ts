@@ -155,6 +155,7 @@ export const meshConfigSchema = z.strictObject({
     allowLoopbackApiServer: z.boolean().default(false),
     adoptExistingRemoteSecrets: z.boolean({ error: "must be true or false" }).default(false),
     tokenRotationEpoch: epoch.default("1"),
+    keepPreviousToken: z.boolean({ error: "must be true or false" }).default(true),
     scenarios: scenarioListSchema.default([]),
     scenarioSettings: scenarioSettingsSchema.default({}),
 });

@@ -9,6 +9,7 @@ export * from "./types";
 export * from "./versions";
 export * from "./config";
 export * from "./limits";
+export * from "./tokenSlots";
 export * from "./helmValues";
 export * from "./kubeconfig";
 export * from "./kubeconfigLookup";

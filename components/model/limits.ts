@@ -1,13 +1,17 @@
 /**
  * The largest mesh this project supports, and why.
  *
- * A mesh of N clusters has N×(N−1) remote-secret links, each a reader token Secret, its read-back, a random
- * suffix and the remote secret itself, so the program's size grows with N². Measured under mocks
- * (`npm run bench`, 2 cores): 50 clusters register 8,104 resources with a peak RSS of ~1.4 GB, of which ~1.1 GB is
- * the Pulumi SDK's own floor for that many resources; 200 clusters ran the program out of memory after ~8 minutes
- * (4.3 GB). A mesh beyond the ceiling is refused before anything registers.
+ * A mesh of N clusters has N×(N−1) remote-secret links, each a RemoteSecretLink with a reader token Secret (two
+ * from epoch 2 on, docs/rotation.md) and the remote secret, so the program's size grows with N². Measured under
+ * mocks (`npm run bench`, 2 shared cores, 2026-12-03): 50 clusters register 8,104 resources at epoch 1 with a
+ * peak RSS of ~1.36 GB, and 10,604 at epoch 2 (~1.49 GB). Almost all of it is the Pulumi SDK's own cost per
+ * pending registration (~110–150 KB each while the program's resources wait to be registered: promise chains,
+ * closures and a formatted stack trace per debuggable promise; a bare program of as many trivial resources
+ * needs ~95 % of it). 100 clusters, built through IstioMesh (which has no ceiling) for the bench, register
+ * 31,204 resources with a peak RSS of ~4.1 GB; 200 ran out of memory. So the ceiling stays at 50, the largest
+ * size that keeps a rotated mesh under 1.5 GB. A mesh beyond it is refused by the config layer before anything
+ * registers.
  */
-
 /** Most clusters one stack (one IstioMesh) may list. Larger fleets: several meshes, or a hub that reads many spokes. */
 export const MAX_MESH_CLUSTERS = 50;
 

@@ -185,6 +185,12 @@ export interface MeshModel {
     adoptExistingRemoteSecrets: boolean;
     /** Changing this value issues new reader tokens for every link (token rotation). */
     tokenRotationEpoch: string;
+    /**
+     * Keep the previous epoch's reader token valid until the next rotation (`keepPreviousToken`): each link
+     * has two token slots by epoch parity (tokenSlots.ts), so a reader istiod offline during a rotation still
+     * holds a live token. Needs a whole-number epoch.
+     */
+    keepPreviousToken: boolean;
     /** The selected seed scenarios, resolved (see `scenarios.ts`); absent in models built by hand. */
     scenarios?: ScenariosModel;
 }

@@ -320,41 +320,59 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
         assert.match(out, /\[cluster-c3-admin\]/, "the remote contexts were analysed");
     });
 
-    it("5a. rotation: a new token epoch re-issues every link's token and revokes the old ones", async () => {
-        await stack.setConfig("istio-multicluster:tokenRotationEpoch", { value: "2" });
-        const r = await stack.up({ onOutput });
-        assert.equal(r.summary.result, "succeeded");
-        const now = await liveTokens();
-        assert.equal(now.size, 6);
-        for (const [link, token] of now) {
-            assert.ok(!tokensSeen.has(token), `${link}: a new token`);
-            const [, target] = link.split("->");
-            const list = await api[target].core.listNamespacedSecret({ namespace: "istio-system" });
-            const kc = list.items.find((s) => s.type === "kubernetes.io/service-account-token" && b64(s.data?.token ?? "") === token);
-            assert.ok(kc, `${link}: the token is a live service-account token Secret in ${target}`);
+    it("5a. rotation: a new token epoch re-issues every link's token; the previous epoch's stays valid until the next rotation", async () => {
+        /** Each remote secret's kubeconfig with its token swapped for `token` (another epoch's token of the same link). */
+        async function withToken(reader: string, target: string, token: string | undefined): Promise<Clients> {
+            const s = await api[reader].core.readNamespacedSecret({ namespace: "istio-system", name: `istio-remote-secret-${target}` });
+            const doc = YAML.parse(b64(s.data![target]));
+            doc.users[0].user.token = token;
+            return clients({ kubeconfig: YAML.stringify(doc) });
         }
-        for (const reader of CLUSTERS) {
-            const list = await api[reader].core.listNamespacedSecret({
-                namespace: "istio-system",
-                labelSelector: "istio/multiCluster=true",
-            });
-            for (const s of list.items) {
-                const target = s.metadata!.annotations!["networking.istio.io/cluster"];
-                const kubeconfig = b64(s.data![target]);
-                await assertReaderOnly(await clients({ kubeconfig }));
-                // The link's first token: its Secret is gone, so the target's API server refuses it (legacy
-                // service-account tokens are checked against their Secret).
-                const doc = YAML.parse(kubeconfig);
-                doc.users[0].user.token = firstTokens.get(`${reader}->${target}`);
-                const stale = await clients({ kubeconfig: YAML.stringify(doc) });
-                await assert.rejects(
-                    stale.core.listNamespace(),
-                    (e: unknown) => statusOf(e) === 401,
-                    `${reader}->${target}: the old token is refused`,
-                );
+        /** Rotates to `epoch` and checks every link holds a new, live, read-only token Secret of the reader ServiceAccount. */
+        async function rotateTo(epoch: string): Promise<Map<string, string>> {
+            await stack.setConfig("istio-multicluster:tokenRotationEpoch", { value: epoch });
+            const r = await stack.up({ onOutput });
+            assert.equal(r.summary.result, "succeeded");
+            const now = await liveTokens();
+            assert.equal(now.size, 6);
+            for (const [link, token] of now) {
+                assert.ok(!tokensSeen.has(token), `${link}: a new token at epoch ${epoch}`);
+                const [reader, target] = link.split("->");
+                const list = await api[target].core.listNamespacedSecret({ namespace: "istio-system" });
+                const kc = list.items.find((s) => s.type === "kubernetes.io/service-account-token" && b64(s.data?.token ?? "") === token);
+                assert.ok(kc, `${link}: the token is a live service-account token Secret in ${target}`);
+                await assertReaderOnly(await withToken(reader, target, token));
             }
+            for (const t of now.values()) tokensSeen.add(t);
+            return now;
         }
-        for (const t of now.values()) tokensSeen.add(t);
+        /** Reader token Secrets Pulumi keeps in each cluster: one per reader and kept epoch. */
+        async function readerTokenSecrets(c: string): Promise<number> {
+            const list = await api[c].core.listNamespacedSecret({
+                namespace: "istio-system",
+                labelSelector: "app.kubernetes.io/managed-by=pulumi",
+            });
+            return list.items.filter((s) => s.type === "kubernetes.io/service-account-token").length;
+        }
+
+        const second = await rotateTo("2");
+        for (const link of second.keys()) {
+            const [reader, target] = link.split("->");
+            // Grace: a reader istiod that missed the rotation still holds epoch 1's token, and it still works.
+            await assertReaderOnly(await withToken(reader, target, firstTokens.get(link)));
+        }
+        for (const c of CLUSTERS) assert.equal(await readerTokenSecrets(c), 4, `${c}: epochs 1 and 2 for each of its two readers`);
+
+        await rotateTo("3");
+        for (const [link, token] of second) {
+            const [reader, target] = link.split("->");
+            await assertReaderOnly(await withToken(reader, target, token));
+            // Epoch 1's Secret was re-issued for epoch 3, so the target's API server refuses its token (legacy
+            // service-account tokens are checked against their Secret).
+            const stale = await withToken(reader, target, firstTokens.get(link));
+            await assert.rejects(stale.core.listNamespace(), (e: unknown) => statusOf(e) === 401, `${link}: epoch 1's token is refused`);
+        }
+        for (const c of CLUSTERS) assert.equal(await readerTokenSecrets(c), 4, `${c}: epochs 2 and 3 for each of its two readers`);
     });
 
     it("5b. rotation: a new CA epoch replaces every intermediate and cacerts, the root stays", async () => {
@@ -634,7 +652,8 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
             const sec = await api[c].core.listNamespacedSecret({ namespace: "istio-system" });
             const names = sec.items.map((s) => s.metadata!.name!);
             assert.equal(names.filter((n) => n.startsWith("istio-remote-secret-")).length, 2, `${c}: remote secrets`);
-            assert.equal(names.filter((n) => n.startsWith("istio-reader-service-account-")).length, 2, `${c}: reader tokens`);
+            // Two readers, each with the current and the previous epoch's token (5a left the stack at epoch 3).
+            assert.equal(names.filter((n) => n.startsWith("istio-reader-service-account-")).length, 4, `${c}: reader tokens`);
             assert.equal(names.filter((n) => n === "cacerts").length, 1);
         }
         const again = await stack.preview({ onOutput });

@@ -3,6 +3,7 @@
  * transformation on the top-level component, every child's parent and dependsOn, so tests can assert
  * shapes, counts, placement and dependency edges without an engine.
  */
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { SKIP_CLUSTER_READS_ENV } from "../../components/existingRemoteSecret";
 
@@ -48,7 +49,15 @@ function fakeState(type: string, name: string, inputs: any): Record<string, any>
         case "tls:index/certRequest:CertRequest":
             return { ...inputs, certRequestPem: pem("CERTIFICATE REQUEST", `csr:${name}`) };
         case "random:index/randomId:RandomId":
-            return { ...inputs, hex: Buffer.from(name).toString("hex").slice(-6), b64Std: b64(name) };
+            // Keyed by name and keepers, as a replacement (keepers changed) draws new random bytes.
+            return {
+                ...inputs,
+                hex: createHash("sha256")
+                    .update(`${name}:${JSON.stringify(inputs.keepers ?? {})}`)
+                    .digest("hex")
+                    .slice(0, 6),
+                b64Std: b64(name),
+            };
         case "kubernetes:core/v1:Secret":
             if (inputs.type === "kubernetes.io/service-account-token") {
                 return { ...inputs, data: { token: b64(`token-of-${name}`), "ca.crt": b64(`ca-of-${name}`) } };
@@ -75,7 +84,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         this.resources.push({
             type: args.type,
             name: args.name,
-            inputs,
+            inputs: this.keepInputs ? inputs : undefined,
             provider: args.provider,
             custom: args.custom ?? true,
             secretPaths,
