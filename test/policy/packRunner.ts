@@ -50,6 +50,17 @@ const analyzerProps = (wire: Record<string, unknown>) => engineProps(forAnalyzer
 
 const isType = (type: string) => (cls: unknown) => (cls as { __pulumiType?: string }).__pulumiType === type;
 
+/** The resource options a policy sees (no aliases or custom timeouts in this program). */
+function resourceOptions(r: EngineResource) {
+    return {
+        protect: r.protect,
+        ignoreChanges: r.ignoreChanges,
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: r.additionalSecretOutputs,
+    };
+}
+
 /** PolicyResources for the stack, linked by URN; top-level resources are children of the Stack, as in the engine. */
 export function policyResources(resources: EngineResource[]): {
     stack: PolicyResource[];
@@ -68,13 +79,7 @@ export function policyResources(resources: EngineResource[]): {
             name: r.name,
             urn: r.urn,
             props,
-            opts: {
-                protect: r.protect,
-                ignoreChanges: r.ignoreChanges,
-                aliases: [],
-                customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-                additionalSecretOutputs: r.additionalSecretOutputs,
-            },
+            opts: resourceOptions(r),
             provider: provider(r.provider),
             dependencies: [],
             propertyDependencies: {},
@@ -122,13 +127,7 @@ export async function runPack(
                         props,
                         urn: r.urn,
                         name: r.name,
-                        opts: {
-                            protect: r.protect,
-                            ignoreChanges: r.ignoreChanges,
-                            aliases: [],
-                            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-                            additionalSecretOutputs: r.additionalSecretOutputs,
-                        },
+                        opts: resourceOptions(r),
                         provider: providerOf(r),
                         isType: isType(r.type),
                         asType: (cls: unknown) => (isType(r.type)(cls) ? props : undefined),
