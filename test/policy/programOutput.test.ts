@@ -127,6 +127,13 @@ describe("the policy pack over the program's own output (mocks as the engine)", 
         assert.match(found[0], /^mandatory virtualservice-route-weights: .*110/);
     });
 
+    it("a reader cluster without one of its remote secrets: exactly remote-secret-full-mesh (a stack policy)", async () => {
+        const missing = find(dev.resources, "kubernetes:core/v1:Secret", "istio-remote-secret-cluster3", "mesh-cluster1-k8s");
+        const found = summary(await runPack(dev.resources.filter((r) => r !== missing)));
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(found[0], /^mandatory remote-secret-full-mesh: .*cluster1.*cluster3/);
+    });
+
     it("a cacerts without its root certificate: exactly cacerts-complete-and-secret", async () => {
         const broken = copyOf(dev.resources);
         editSecretData(find(broken, "kubernetes:core/v1:Secret", "cacerts", "mesh-cluster3-k8s"), "root-cert.pem", () => undefined);
