@@ -1,6 +1,8 @@
 /**
- * EastWestGateway — seed 000 steps "Deploy East-West Ingress GW" (gen-eastwest-gateway.sh) and "Expose
- * Services on Clusters" (samples/multicluster/expose-services.yaml).
+ * EastWestGateway — the east-west gateway of one network: Istio's `gateway` Helm chart with
+ * `networkGateway=<network>` (a Service on 15443/15012/15017 labelled `topology.istio.io/network`, which istiod
+ * reads as that network's gateway) and the `cross-network-gateway` Gateway that passes mTLS traffic for
+ * `*.local` services through on 15443 (TLS AUTO_PASSTHROUGH), so other networks reach this cluster's services.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

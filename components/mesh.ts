@@ -1,6 +1,7 @@
 /**
- * IstioMesh — the whole of seed 000's "We follow the below steps" for N clusters as one component: one
- * SharedRootCA, a MeshCluster and EastWestGateway per cluster, and the full N×(N−1) set of RemoteSecretLinks.
+ * IstioMesh — a multi-primary, multi-network mesh over N clusters as one component: one SharedRootCA, a
+ * MeshCluster and EastWestGateway per cluster, and the full N×(N−1) set of RemoteSecretLinks (every istiod
+ * discovers the endpoints of every other cluster).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,6 +1,8 @@
 /**
- * MeshCluster — one cluster of the mesh: seed 000 steps "Label Nodes", the `cacerts` part of "Generate
- * Common CA", and "Deploy Istiod" (as Helm charts base + istiod instead of the Istio operator).
+ * MeshCluster — one primary cluster of the mesh: the nodes' topology labels (`topology.kubernetes.io/region`,
+ * `/zone`, `topology.istio.io/subzone`), the `istio-system` namespace labelled with its network, the `cacerts`
+ * Secret istiod signs workload certificates with, and istiod from Istio's Helm charts `base` + `istiod`
+ * (meshID, cluster name, network).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,6 +1,8 @@
 /**
- * RemoteSecretLink — seed 000 step "Deploy Remote Secret for Endpoint Discovery": what
- * `istioctl create-remote-secret --context=<target> --name=<target> | kubectl apply --context=<reader> -f -`
+ * RemoteSecretLink — endpoint discovery from one cluster (the reader) into another (the target): a reader token
+ * in the target and, in the reader's `istio-system`, the Secret `istio-remote-secret-<target>` (label
+ * `istio/multiCluster=true`) with a kubeconfig for the target's API server, which the reader's istiod watches.
+ * What `istioctl create-remote-secret --context=<target> --name=<target> | kubectl apply --context=<reader> -f -`
  * does, as resources, for one ordered pair of clusters.
  */
 import * as k8s from "@pulumi/kubernetes";

@@ -1,6 +1,7 @@
 /**
- * SharedRootCA — seed 000 step "Generate Common CA for all clusters": one root CA and one intermediate per
- * cluster signed by it, shaped like Istio's tools/certs Makefile.selfsigned.mk output (`root-ca`, `<c>-cacerts`).
+ * SharedRootCA — the mesh's common trust: one root CA and one intermediate CA per cluster signed by it, shaped
+ * like Istio's tools/certs Makefile.selfsigned.mk output (`root-ca`, `<cluster>-cacerts`), so each cluster's
+ * istiod signs workload certificates the other clusters' workloads trust.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";

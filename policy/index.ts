@@ -3,14 +3,12 @@
  * Constructing the PolicyPack starts serving, so tests import the factories, never this file.
  */
 import { PolicyPack } from "@pulumi/policy";
+import { packPolicies } from "./pack";
 import { installSecretTracking } from "./props";
-import { resourcePolicies } from "./resourcePolicies";
-import { stackPolicies } from "./stackPolicies";
-import { meshTeardownGuard } from "./teardownGuard";
 
 // Keep secret markers on props so the secret-ness checks can see them (falls back to additionalSecretOutputs).
 installSecretTracking();
 
 new PolicyPack("istio-multicluster", {
-    policies: [...resourcePolicies(), ...stackPolicies(), meshTeardownGuard()],
+    policies: packPolicies(),
 });

@@ -76,36 +76,35 @@ export function secretObject(props: Record<string, unknown>): SecretObject {
 
 const describeIs = (types: string[]) => (args: ResourceValidationArgs) => types.includes(args.type);
 
-/** DestinationRule locality LB settings pass Istio's ValidateLocalityLbSetting (errors only). */
-export function destinationRuleLocality(level: EnforcementLevel = "mandatory"): ResourceValidationPolicy {
+/** A factory of DestinationRule policies reporting one side (errors or warnings) of Istio's locality LB validation. */
+function destinationRulePolicy(name: string, description: string, side: "errors" | "warnings", defaultLevel: EnforcementLevel) {
     const applies = describeIs(istioTypes("DestinationRule"));
-    return {
-        name: "destinationrule-locality-lb",
-        description:
-            "DestinationRule localityLbSetting (every traffic policy, port level and subset) must pass Istio's locality LB validation.",
+    return (level: EnforcementLevel = defaultLevel): ResourceValidationPolicy => ({
+        name,
+        description,
         enforcementLevel: level,
         validateResource: (args, report) => {
             if (!applies(args)) return;
-            const r = checkDestinationRuleLocality(plainProps(args).spec);
-            for (const e of r.errors) report(e);
+            for (const m of checkDestinationRuleLocality(plainProps(args).spec)[side]) report(m);
         },
-    };
+    });
 }
 
+/** DestinationRule locality LB settings pass Istio's ValidateLocalityLbSetting (errors only). */
+export const destinationRuleLocality = destinationRulePolicy(
+    "destinationrule-locality-lb",
+    "DestinationRule localityLbSetting (every traffic policy, port level and subset) must pass Istio's locality LB validation.",
+    "errors",
+    "mandatory",
+);
+
 /** The warnings of the same validation: failover/failoverPriority without outlierDetection has no effect. */
-export function destinationRuleFailoverOutlier(level: EnforcementLevel = "advisory"): ResourceValidationPolicy {
-    const applies = describeIs(istioTypes("DestinationRule"));
-    return {
-        name: "destinationrule-failover-needs-outlier-detection",
-        description: "Locality failover without outlierDetection in the same traffic policy does nothing (Istio only warns).",
-        enforcementLevel: level,
-        validateResource: (args, report) => {
-            if (!applies(args)) return;
-            const r = checkDestinationRuleLocality(plainProps(args).spec);
-            for (const w of r.warnings) report(w);
-        },
-    };
-}
+export const destinationRuleFailoverOutlier = destinationRulePolicy(
+    "destinationrule-failover-needs-outlier-detection",
+    "Locality failover without outlierDetection in the same traffic policy does nothing (Istio only warns).",
+    "warnings",
+    "advisory",
+);
 
 /** Config of {@link virtualServiceWeights}. */
 export interface RouteWeightsConfig {

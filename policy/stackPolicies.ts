@@ -62,7 +62,6 @@ function meta(r: ClusterResource): Record<string, unknown> {
 
 /** Groups the stack's resources by cluster (provider). Components take the provider of their first descendant that has one. */
 export function groupByCluster(resources: PolicyResource[]): ClusterGroup[] {
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const childProvider = new Map<string, PolicyResource["provider"]>();
     for (const r of resources) {
         if (!r.provider) continue;
@@ -79,7 +78,6 @@ export function groupByCluster(resources: PolicyResource[]): ClusterGroup[] {
         g.resources.push({ resource: r, type: r.type, props: plainProps(r), cluster: key });
         groups.set(key, g);
     }
-    void byUrn;
     return [...groups.values()];
 }
 
@@ -185,40 +183,38 @@ export function meshInventory(resources: PolicyResource[]): ClusterInventory[] {
         );
 }
 
-function reportIssues(issues: MeshIssue[], report: (m: string) => void) {
-    for (const i of issues) report(i.message);
+/** A factory of stack policies that report the issues a model check finds in the stack's mesh inventory. */
+function inventoryPolicy(name: string, description: string, check: (inventory: ClusterInventory[]) => MeshIssue[]) {
+    return (level: EnforcementLevel = "mandatory"): StackValidationPolicy => ({
+        name,
+        description,
+        enforcementLevel: level,
+        validateStack: (args, report) => {
+            for (const i of check(meshInventory(args.resources))) report(i.message);
+        },
+    });
 }
 
 /** One meshID, unique cluster names, istio-system network label == istiod global.network. */
-export function meshIdentity(level: EnforcementLevel = "mandatory"): StackValidationPolicy {
-    return {
-        name: "mesh-identity",
-        description: "All clusters share one meshID, have unique cluster names, and label istio-system with istiod's network.",
-        enforcementLevel: level,
-        validateStack: (args, report) => reportIssues(checkMeshIdentity(meshInventory(args.resources)), report),
-    };
-}
+export const meshIdentity = inventoryPolicy(
+    "mesh-identity",
+    "All clusters share one meshID, have unique cluster names, and label istio-system with istiod's network.",
+    checkMeshIdentity,
+);
 
 /** Clusters on different networks each have a 15443 east-west Service and an AUTO_PASSTHROUGH Gateway. */
-export function eastWestGateways(level: EnforcementLevel = "mandatory"): StackValidationPolicy {
-    return {
-        name: "east-west-gateways",
-        description: "With more than one network, every cluster exposes 15443 and has an AUTO_PASSTHROUGH Gateway.",
-        enforcementLevel: level,
-        validateStack: (args, report) => reportIssues(checkEastWestGateways(meshInventory(args.resources)), report),
-    };
-}
+export const eastWestGateways = inventoryPolicy(
+    "east-west-gateways",
+    "With more than one network, every cluster exposes 15443 and has an AUTO_PASSTHROUGH Gateway.",
+    checkEastWestGateways,
+);
 
 /** Full mesh of remote secrets; none pointing outside the stack. */
-export function remoteSecretFullMesh(level: EnforcementLevel = "mandatory"): StackValidationPolicy {
-    return {
-        name: "remote-secret-full-mesh",
-        description:
-            "Every ordered pair of clusters is linked by istio-remote-secret-<target>, and no link points at a cluster not in the stack.",
-        enforcementLevel: level,
-        validateStack: (args, report) => reportIssues(checkRemoteSecretMesh(meshInventory(args.resources)), report),
-    };
-}
+export const remoteSecretFullMesh = inventoryPolicy(
+    "remote-secret-full-mesh",
+    "Every ordered pair of clusters is linked by istio-remote-secret-<target>, and no link points at a cluster not in the stack.",
+    checkRemoteSecretMesh,
+);
 
 /** All cacerts share one root, and each signing cert chains to it. Unknown (preview) values are skipped. */
 export function caCertsSharedRoot(level: EnforcementLevel = "mandatory"): StackValidationPolicy {
@@ -227,7 +223,7 @@ export function caCertsSharedRoot(level: EnforcementLevel = "mandatory"): StackV
         description: "Every cluster's cacerts carries the same root certificate, and its signing certificate is signed by that root.",
         enforcementLevel: level,
         validateStack: (args, report) => {
-            reportIssues(checkSharedRoot(meshInventory(args.resources)), report);
+            for (const i of checkSharedRoot(meshInventory(args.resources))) report(i.message);
             for (const g of groupByCluster(args.resources)) {
                 for (const r of g.resources) {
                     if (r.type !== SECRET_TYPE) continue;

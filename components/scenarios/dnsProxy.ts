@@ -1,6 +1,7 @@
 /**
- * DnsProxy — seed 000 "Testing Istio DNS Proxy": DNSP1 (ServiceEntry istio-io, TLS 443) and DNSP2 (ServiceEntries
- * mysql-db-1/-2, TCP 3306 on two hosts), which the sidecar DNS proxy resolves with auto-allocated addresses.
+ * DnsProxy — ServiceEntries for hosts outside the mesh, which the sidecar DNS proxy answers with auto-allocated
+ * addresses: external TLS 443 hosts resolved by DNS (ServiceEntry `istio-io`, scenario `dnsp1`) and TCP hosts on
+ * one port, one ServiceEntry each (scenario `dnsp2`).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,6 +1,6 @@
 /**
- * Helloworld — seed 003 "Install Helloworld": istio's samples/helloworld, Service `helloworld` in each cluster and
- * `helloworld-v1` on cluster 1, `helloworld-v2` on cluster 2 (configurable per cluster).
+ * Helloworld — Istio's samples/helloworld: the Service `helloworld` in each cluster and the
+ * `helloworld-<version>` Deployments each cluster runs (by default v1 on cluster 1, v2 on cluster 2).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,7 +1,7 @@
 /**
  * Scenarios — wires the scenarios a stack selects (see `components/model/scenarios.ts`) onto the mesh's clusters:
  * the shared `sample` namespaces and ingress gateways first, then one component per scenario (per cluster where
- * the seed applies it to several). Deselecting an id removes its components, and so its resources, on the next up.
+ * a scenario applies to several). Deselecting an id removes its components, and so its resources, on the next up.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";

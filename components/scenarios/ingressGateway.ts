@@ -1,6 +1,6 @@
 /**
- * IngressGateway — the `istio-ingressgateway` seed 003's demo profile installs, as the `gateway` Helm chart
- * (labels `istio: ingressgateway`, which the helloworld Gateways select).
+ * IngressGateway — `istio-ingressgateway` as Istio's `gateway` Helm chart (labels `istio: ingressgateway`, which
+ * the helloworld Gateways select): the entry from outside the mesh for traffic shifting and the TLS frontend.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

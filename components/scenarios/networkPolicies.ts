@@ -1,6 +1,6 @@
 /**
- * NetworkPolicies — seed 003 "Adjust NetworkPolicy" (Rancher project network isolation): np-istio and
- * np-istio-ports in istio-system, np-helloworld in sample, exactly as the seed writes them.
+ * NetworkPolicies — the Kubernetes NetworkPolicies Istio needs where namespaces are isolated by default (Rancher
+ * project network isolation): np-istio and np-istio-ports in istio-system, np-helloworld in sample.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,8 +1,8 @@
 /**
- * Rancher — seed 003 "Cluster preparation": the LimitRange `istio-limitrange` in each cluster's istio-system and,
- * when the Rancher management cluster is configured, the Rancher Project `istio` (management.cattle.io/v3) of each
- * downstream cluster, created in the namespace named after the Rancher cluster id. The istio-system
- * annotations/labels themselves come from `clusters[].namespaceMetadata`.
+ * Rancher — what a Rancher-managed cluster needs before Istio: the LimitRange `istio-limitrange` in each
+ * cluster's istio-system and, when the Rancher management cluster is configured, the Rancher Project `istio`
+ * (management.cattle.io/v3) of each downstream cluster, created in the namespace named after the Rancher cluster
+ * id. The istio-system annotations/labels themselves come from `clusters[].namespaceMetadata`.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,6 +1,6 @@
 /**
- * SampleNamespace — seed 000 `helloworld2-ns.yaml` / seed 003 `kubectl create namespace sample` +
- * `kubectl label namespace sample istio-injection=enabled`: the namespace every sample workload lives in.
+ * SampleNamespace — the namespace every sample workload lives in, labelled `istio-injection=enabled` so its pods
+ * get sidecars.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

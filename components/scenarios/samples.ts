@@ -1,7 +1,7 @@
 /**
- * Samples — seed 000 "Deploy Sample Pods for our tests": in every cluster the helloworld2 Service, one
- * helloworld2 Deployment per zone (version `c<k>z<n>`, pinned to its zone) and one sleep (curl) client per zone
- * (`sleepz<n>`; the seed's bare pods are Deployments here: `kubectl exec deploy/sleepz2 -c sleep -- ...`).
+ * Samples — locality test workloads: in every cluster the helloworld2 Service, one helloworld2 Deployment per
+ * zone (version `c<k>z<n>`, pinned to its zone by a nodeSelector) and one sleep (curl) client per zone
+ * (`sleepz<n>`, a Deployment: `kubectl exec deploy/sleepz2 -c sleep -- ...`), so an answer tells which zone served it.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

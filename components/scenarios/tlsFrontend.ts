@@ -1,8 +1,8 @@
 /**
- * TlsFrontend — seed 003 "SSL Frontend with Let's Encrypt Certification": cert-manager ClusterIssuer
- * (ACME dns01 via a webhook solver), Certificate named after the host's first label in istio-system, Gateway
- * `helloworld-ssl-gateway` (HTTPS 443, SIMPLE, external-dns target = the ingress address) and VirtualService
- * `helloworld-ssl` (v1/v2 by the given weights; seed: 90/10). Needs cert-manager (and its webhook solver) installed in the cluster.
+ * TlsFrontend — HTTPS for helloworld through the ingress gateway: a cert-manager ClusterIssuer (ACME dns01 via a
+ * webhook solver), a Certificate named after the host's first label in istio-system, the Gateway
+ * `helloworld-ssl-gateway` (HTTPS 443, SIMPLE, external-dns target = the ingress address) and the VirtualService
+ * `helloworld-ssl` (v1/v2 by the given weights). Needs cert-manager (and its webhook solver) in the cluster.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,7 +1,7 @@
 /**
- * TrafficShifting — seed 003 "Traffic shifting" on each cluster: DestinationRule `helloworld` (subsets v1/v2),
- * Gateway `helloworld-gateway` (samples/helloworld/helloworld-gateway.yaml) and VirtualService `helloworld`
- * sending `/hello` to v1 and v2 by the given weights (seed: 10/90) through the ingress gateway.
+ * TrafficShifting — weighted v1/v2 routing on one cluster: DestinationRule `helloworld` (subsets v1/v2), Gateway
+ * `helloworld-gateway` (samples/helloworld/helloworld-gateway.yaml) and VirtualService `helloworld` sending
+ * `/hello` to v1 and v2 by the given weights through the ingress gateway.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

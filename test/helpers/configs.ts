@@ -35,3 +35,31 @@ export function withoutNamespace(config: Record<string, unknown>): Record<string
 
 /** Path of the test kubeconfig whose c1-admin..c3-admin contexts point at test-net addresses. */
 export const TEST_KUBECONFIG = path.join(__dirname, "..", "fixtures", "kubeconfig.yaml");
+
+/**
+ * A Rancher-token kubeconfig for a downstream cluster, shaped like the one seed 003 has users download
+ * (server `https://<rancher>/k8s/clusters/<cluster id>`, a `token-…` bearer token); test values only.
+ */
+export function rancherKubeconfig(cluster: string, clusterId: string): string {
+    return [
+        "apiVersion: v1",
+        "kind: Config",
+        `clusters: [{name: ${cluster}, cluster: {server: "https://rancher.example.test/k8s/clusters/${clusterId}"}}]`,
+        `contexts: [{name: ${cluster}, context: {cluster: ${cluster}, user: ${cluster}}}]`,
+        `current-context: ${cluster}`,
+        `users: [{name: ${cluster}, user: {token: "token-test:not-a-real-token"}}]`,
+    ].join("\n");
+}
+
+/** The rancher stack's config (Pulumi.rancher.yaml) with its two secret kubeconfigs supplied, plus `extra`. */
+export function rancherStackConfig(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+        ...stackFileConfig("rancher"),
+        ...extra,
+        "mcsps-test-k8s-01-kubeconfig": rancherKubeconfig("mcsps-test-k8s-01", "c-f7r9g"),
+        "mcsps-test-k8s-02-kubeconfig": rancherKubeconfig("mcsps-test-k8s-02", "c-pzk8b"),
+    };
+}
+
+/** The secret config keys of {@link rancherStackConfig} (set with `pulumi config set --secret`). */
+export const RANCHER_SECRET_KEYS = ["mcsps-test-k8s-01-kubeconfig", "mcsps-test-k8s-02-kubeconfig"];

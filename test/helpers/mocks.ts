@@ -190,13 +190,28 @@ export async function settle(mocks: RecordingMocks, quietMs = 60): Promise<void>
     }
 }
 
+/** How {@link runProgram} sets up the engine side. */
+export interface RunHooks {
+    /** The mocks the monitor calls, if not `mocks` itself (e.g. one that wraps it). @default the recorder */
+    monitorMocks?: pulumi.runtime.Mocks;
+    /** Called once the mocks are set, before the program runs (e.g. to wrap the mock monitor). */
+    afterSetMocks?: () => void;
+}
+
 /**
  * Runs the program (program/main.ts) under `mocks` with the given stack config, recording every resource's
  * explicit dependsOn, and waits until registration settles.
  */
-export async function runProgram(mocks: RecordingMocks, config: Record<string, unknown>, stack = "test", secretKeys: string[] = []) {
+export async function runProgram(
+    mocks: RecordingMocks,
+    config: Record<string, unknown>,
+    stack = "test",
+    secretKeys: string[] = [],
+    hooks: RunHooks = {},
+) {
     mocks.reset();
-    await setMocks(mocks, stack);
+    await setMocks(hooks.monitorMocks ?? mocks, stack);
+    hooks.afterSetMocks?.();
     setStackConfig(config, secretKeys);
     const edges: Edges = new Map();
     const { main } = await import("../../program/main");

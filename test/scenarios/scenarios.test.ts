@@ -9,7 +9,7 @@ import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1
 import { Gateway } from "@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway";
 import { ServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1beta1/ServiceEntry";
 import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
-import { stackFileConfig, TEST_KUBECONFIG } from "../helpers/configs";
+import { rancherStackConfig, stackFileConfig, TEST_KUBECONFIG } from "../helpers/configs";
 import { Recorded, RecordingMocks, runProgram } from "../helpers/mocks";
 import { CC2, CC3, CC4, DNSP1, DNSP2, NETPOL, RANCHER, SHIFTING, TLS } from "./seedYaml";
 
@@ -375,21 +375,7 @@ describe("scenarios under mocks (dev stack, seed 000)", function () {
 });
 
 describe("rancher stack (seed 003) under mocks", () => {
-    const kubeconfig = (n: string, id: string) =>
-        [
-            "apiVersion: v1",
-            "kind: Config",
-            `clusters: [{name: ${n}, cluster: {server: "https://rancher.example.test/k8s/clusters/${id}"}}]`,
-            `contexts: [{name: ${n}, context: {cluster: ${n}, user: ${n}}}]`,
-            `current-context: ${n}`,
-            `users: [{name: ${n}, user: {token: "token-test:not-a-real-token"}}]`,
-        ].join("\n");
-    const config = (extra: Record<string, unknown> = {}) => {
-        const c: any = { ...stackFileConfig("rancher"), ...extra };
-        c["mcsps-test-k8s-01-kubeconfig"] = kubeconfig("mcsps-test-k8s-01", "c-f7r9g");
-        c["mcsps-test-k8s-02-kubeconfig"] = kubeconfig("mcsps-test-k8s-02", "c-pzk8b");
-        return c;
-    };
+    const config = (extra: Record<string, unknown> = {}): any => rancherStackConfig(extra);
 
     it("renders seed 003: Rancher namespace metadata, LimitRange, helloworld v1/v2, shifting, TLS frontend, NetworkPolicies", async () => {
         const out = await run(config());
