@@ -12,6 +12,13 @@ import { meshDot } from "./dot";
 import { renderSvg } from "./render";
 import { PROJECT_DIR, stackFileModel } from "./stackModel";
 
+/** What `--help` prints. */
+export const USAGE = [
+    "usage: npm run topology -- [--stack NAME | -s NAME] [--out FILE]",
+    "  draws the mesh of Pulumi.<NAME>.yaml (default: $PULUMI_STACK, else dev) as an SVG, from the stack file alone",
+    "  --out FILE  where to write it (default: docs/img/topology-<NAME>.svg); see docs/topology.md",
+].join("\n");
+
 /** The default output file of a stack's picture. */
 export function defaultOutFile(stack: string): string {
     return path.join(PROJECT_DIR, "docs", "img", `topology-${stack}.svg`);
@@ -27,6 +34,10 @@ export async function stackSvg(stack: string, dir = PROJECT_DIR): Promise<{ svg:
  * `log` gets the line naming the file written.
  */
 export async function runTopology(argv: string[], log: (line: string) => void = console.log): Promise<number> {
+    if (argv.includes("--help") || argv.includes("-h")) {
+        log(USAGE);
+        return 0;
+    }
     const unknown = argv.filter((a) => a.startsWith("-") && !/^(--stack|-s|--out)(=|$)/.test(a));
     if (unknown.length) throw new Error(`unknown option ${unknown.join(", ")}: use --stack NAME (or -s NAME) and --out FILE`);
     const stack = optionValue("stack", argv) ?? process.env.PULUMI_STACK ?? "dev";

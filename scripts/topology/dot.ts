@@ -83,7 +83,9 @@ function clusterBox(model: MeshModel, i: number, zones: ZoneGroup[], notes: stri
         out.push(`subgraph ${box} {`, `graph${attrList({ label: `region ${r}`, style: "dashed,rounded", fillcolor: "#ffffff" })};`);
         const inRegion = zones.filter((x) => x.region === r);
         for (const z of inRegion) {
-            out.push(nodeStatement(NodeId.zone(z.cluster, z.region, z.zone), { label: zoneLabel(model, z), shape: "box", fillcolor: "#f5f5f5" }));
+            out.push(
+                nodeStatement(NodeId.zone(z.cluster, z.region, z.zone), { label: zoneLabel(model, z), shape: "box", fillcolor: "#f5f5f5" }),
+            );
         }
         out.push("}");
         rows.push(inRegion.map((z) => NodeId.zone(c.name, r, z.zone)));
@@ -106,13 +108,16 @@ function clusterBox(model: MeshModel, i: number, zones: ZoneGroup[], notes: stri
 /** The legend: one row per kind of edge drawn, a sample line in its colour and what it means. */
 function legend(kinds: EdgeKind[]): string[] {
     if (!kinds.length) return [];
-    const sample = (k: EdgeKind) => (EDGE_STYLES[k].style === "dashed" ? "- - - -&gt;" : EDGE_STYLES[k].style === "dotted" ? ". . . . &gt;" : "------&gt;");
+    const sample = (k: EdgeKind) =>
+        EDGE_STYLES[k].style === "dashed" ? "- - - -&gt;" : EDGE_STYLES[k].style === "dotted" ? ". . . . &gt;" : "------&gt;";
     const rows = kinds.map(
         (k) =>
             `<tr><td align="left"><font color="${htmlText(EDGE_STYLES[k].colour)}">${EDGE_STYLES[k].style === "bold" ? `<b>${sample(k)}</b>` : sample(k)}</font></td>` +
             `<td align="left">${htmlText(EDGE_STYLES[k].meaning)}</td></tr>`,
     );
-    return [`"mesh/legend" [shape=plaintext, style=solid, label=<<table border="1" color="#9e9e9e" cellborder="0" cellspacing="2" cellpadding="2"><tr><td colspan="2"><b>legend</b></td></tr>${rows.join("")}</table>>];`];
+    return [
+        `"mesh/legend" [shape=plaintext, style=solid, label=<<table border="1" color="#9e9e9e" cellborder="0" cellspacing="2" cellpadding="2"><tr><td colspan="2"><b>legend</b></td></tr>${rows.join("")}</table>>];`,
+    ];
 }
 
 /** The DOT text of the mesh picture of `model`. Deterministic: the same model gives the same bytes. */
@@ -132,7 +137,11 @@ export function meshDot(model: MeshModel, opts: MeshDotOptions): string {
         `graph${attrList({ label: title, labelloc: "t", fontname: FONT, fontsize: 16, rankdir: "TB", compound: "true", newrank: "true", nodesep: 0.3, ranksep: 0.5, bgcolor: "#ffffff", pad: 0.3 })};`,
         `node${attrList({ fontname: FONT, fontsize: 11, style: "rounded,filled", fillcolor: "#ffffff", color: "#616161", margin: "0.12,0.06" })};`,
         `edge${attrList({ fontname: FONT, fontsize: 10, arrowsize: 0.7 })};`,
-        nodeStatement(ROOT_CA, { label: `shared root CA\n${model.ca.existingRoot ? "existing root (secret config)" : `${model.ca.keyAlgorithm}, generated`}`, shape: "box", fillcolor: "#efebe9" }),
+        nodeStatement(ROOT_CA, {
+            label: `shared root CA\n${model.ca.existingRoot ? "existing root (secret config)" : `${model.ca.keyAlgorithm}, generated`}`,
+            shape: "box",
+            fillcolor: "#efebe9",
+        }),
     ];
     networks.forEach((net, n) => {
         const colours = networkColours(n);
@@ -142,7 +151,15 @@ export function meshDot(model: MeshModel, opts: MeshDotOptions): string {
         );
         model.clusters.forEach((c, i) => {
             if (c.network !== net) return;
-            lines.push(...clusterBox(model, i, zones.filter((z) => z.cluster === c.name), notes.perCluster.get(c.name), regionBoxes));
+            lines.push(
+                ...clusterBox(
+                    model,
+                    i,
+                    zones.filter((z) => z.cluster === c.name),
+                    notes.perCluster.get(c.name),
+                    regionBoxes,
+                ),
+            );
         });
         lines.push("}");
     });
@@ -157,12 +174,13 @@ export function meshDot(model: MeshModel, opts: MeshDotOptions): string {
         edge("rootCa", ROOT_CA, NodeId.istiod(c.name), { label: "cacerts" });
     }
     for (const l of model.links) {
-        edge("remoteSecret", NodeId.istiod(l.reader), NodeId.apiServer(l.target), { constraint: "false" });
+        edge("remoteSecret", NodeId.istiod(l.reader), NodeId.apiServer(l.target), { constraint: "false", tailport: "s", headport: "n" });
     }
     const gateways = model.clusters.filter((c) => c.eastWestGateway.enabled);
     gateways.forEach((a, i) => {
         for (const b of gateways.slice(i + 1)) {
-            if (a.network !== b.network) edge("eastWest", NodeId.eastWest(a.name), NodeId.eastWest(b.name), { dir: "both", constraint: "false" });
+            if (a.network !== b.network)
+                edge("eastWest", NodeId.eastWest(a.name), NodeId.eastWest(b.name), { dir: "both", constraint: "false" });
         }
     });
     const traffic = trafficParts(model, zones, regionBoxes);

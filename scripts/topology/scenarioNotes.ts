@@ -68,7 +68,10 @@ export function scenarioNotes(model: MeshModel): ScenarioNotes {
     }
     if (s.tlsFrontend) {
         for (const c of s.tlsFrontend.clusters) {
-            add(c, `tls-frontend: https://${s.tlsFrontend.host} (Certificate ${s.tlsFrontend.certificate}, ClusterIssuer ${s.tlsFrontend.issuerName})`);
+            add(
+                c,
+                `tls-frontend: https://${s.tlsFrontend.host} (Certificate ${s.tlsFrontend.certificate}, ClusterIssuer ${s.tlsFrontend.issuerName})`,
+            );
         }
     }
     for (const c of s.networkpolicy?.clusters ?? []) add(c, "networkpolicy: np-istio, np-istio-ports, np-helloworld");

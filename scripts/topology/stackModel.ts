@@ -49,7 +49,9 @@ export function stackFileConfigMap(text: string): { all: Record<string, string>;
 export function offlineEnvironment(): ParseEnvironment {
     const lookup = (c: { name: string; context?: string; kubeconfig?: string }): KubeconfigLookup => ({
         status: "found",
-        source: c.kubeconfig ? { kind: "file", path: c.kubeconfig, explicit: true } : { kind: "file", path: "$KUBECONFIG", explicit: false },
+        source: c.kubeconfig
+            ? { kind: "file", path: c.kubeconfig, explicit: true }
+            : { kind: "file", path: "$KUBECONFIG", explicit: false },
         context: c.context ?? "current-context",
         server: `https://${c.name}.kubeconfig.invalid:6443`,
         credentials: [],

@@ -33,7 +33,11 @@ export interface EdgeStyle {
 
 /** The kinds of edges of the picture. */
 export const EDGE_STYLES = {
-    remoteSecret: { colour: "#555555", style: "solid", meaning: "remote secret istio-remote-secret-<target>: the reader's istiod watches the target's API server" },
+    remoteSecret: {
+        colour: "#555555",
+        style: "solid",
+        meaning: "remote secret istio-remote-secret-<target>: the reader's istiod watches the target's API server",
+    },
     eastWest: { colour: "#c2185b", style: "bold", meaning: "east-west: cross-network mTLS through the gateways (15443)" },
     rootCa: { colour: "#8d6e63", style: "dotted", meaning: "shared root CA signs each cluster's cacerts intermediate" },
     distribute: { colour: "#6a3d9a", style: "solid", meaning: "cc3 weighted distribution: client locality -> endpoint locality, weight" },

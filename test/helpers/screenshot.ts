@@ -67,7 +67,12 @@ export function pixelsOfColour(png: PNG, hex: string, tolerance = 2): number {
     const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
     let n = 0;
     for (let i = 0; i < png.data.length; i += 4) {
-        if (Math.abs(png.data[i]! - r!) <= tolerance && Math.abs(png.data[i + 1]! - g!) <= tolerance && Math.abs(png.data[i + 2]! - b!) <= tolerance) n++;
+        if (
+            Math.abs(png.data[i]! - r!) <= tolerance &&
+            Math.abs(png.data[i + 1]! - g!) <= tolerance &&
+            Math.abs(png.data[i + 2]! - b!) <= tolerance
+        )
+            n++;
     }
     return n;
 }

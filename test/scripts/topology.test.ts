@@ -20,7 +20,8 @@ import { svgTexts } from "../helpers/svgText";
 /** The statement of node `id` in `dot` (its line), or undefined. */
 const nodeLine = (dot: string, id: string) => dot.split("\n").find((l) => l.startsWith(`${quote(id)} [`));
 /** The edge statements `from -> to` in `dot`. */
-const edgeLines = (dot: string, from: string, to: string) => dot.split("\n").filter((l) => l.startsWith(`${quote(from)} -> ${quote(to)} [`));
+const edgeLines = (dot: string, from: string, to: string) =>
+    dot.split("\n").filter((l) => l.startsWith(`${quote(from)} -> ${quote(to)} [`));
 /** The labels of the edges in `dot` whose label starts with `prefix`. */
 const edgeLabels = (dot: string, prefix: string) =>
     [...dot.matchAll(/ -> .*?label="([^"]*)"/g)].map((m) => m[1]!).filter((l) => l.startsWith(prefix));
@@ -39,7 +40,9 @@ function stackDir(stack: string, yaml: string): string {
 
 /** The dev stack's file with cc3 swapped for cc4 (region failover), as its comment suggests. */
 function devWithCc4(): MeshModel {
-    const text = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8").replace("[samples, cc1, cc2, cc3, dnsp1, dnsp2]", "[samples, cc1, cc2, cc4, dnsp1, dnsp2]");
+    const text = fs
+        .readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")
+        .replace("[samples, cc1, cc2, cc3, dnsp1, dnsp2]", "[samples, cc1, cc2, cc4, dnsp1, dnsp2]");
     assert.match(text, /cc4, dnsp1/);
     return stackFileModel("dev", stackDir("dev", text));
 }
@@ -58,7 +61,10 @@ describe("topology picture: DOT of the dev stack (seed 000)", function () {
             assert.match(nodeLine(dot, NodeId.eastWest(c)) ?? "", /istio-eastwestgateway\\nLoadBalancer, 15443\\nAUTO_PASSTHROUGH/);
         }
         // Network boxes nest cluster boxes: cluster2's box opens after network2's and before network3's.
-        assert.ok(dot.indexOf('label="network network2"') < dot.indexOf('label="cluster cluster2') && dot.indexOf('label="cluster cluster2') < dot.indexOf('label="network network3"'));
+        assert.ok(
+            dot.indexOf('label="network network2"') < dot.indexOf('label="cluster cluster2') &&
+                dot.indexOf('label="cluster cluster2') < dot.indexOf('label="network network3"'),
+        );
     });
 
     it("has every region and zone, with the zone's nodes and its samples", () => {
@@ -67,7 +73,12 @@ describe("topology picture: DOT of the dev stack (seed 000)", function () {
         for (const z of zones) {
             const line = nodeLine(dot, NodeId.zone(z.c, z.region, z.zone));
             assert.ok(line, `zone ${z.c}/${z.region}/${z.zone}`);
-            assert.match(line!, new RegExp(`zone ${z.zone}\\\\nnodes ${z.name}\\\\nhelloworld2-c${z.c.slice(-1)}z${z.zone.slice(-1)}, sleepz${z.zone.slice(-1)}`));
+            assert.match(
+                line!,
+                new RegExp(
+                    `zone ${z.zone}\\\\nnodes ${z.name}\\\\nhelloworld2-c${z.c.slice(-1)}z${z.zone.slice(-1)}, sleepz${z.zone.slice(-1)}`,
+                ),
+            );
         }
         for (const r of ["region1", "region2", "region3", "region4"]) assertHas(dot, new RegExp(`label="region ${r}"`));
         assert.equal(dot.match(/label="region region2"/g)?.length, 1);
@@ -75,7 +86,8 @@ describe("topology picture: DOT of the dev stack (seed 000)", function () {
 
     it("draws each of the model's six links from the reader's istiod to the target's API server", () => {
         assert.equal(model.links.length, 6);
-        for (const l of model.links) assert.equal(edgeLines(dot, NodeId.istiod(l.reader), NodeId.apiServer(l.target)).length, 1, `${l.reader} -> ${l.target}`);
+        for (const l of model.links)
+            assert.equal(edgeLines(dot, NodeId.istiod(l.reader), NodeId.apiServer(l.target)).length, 1, `${l.reader} -> ${l.target}`);
         assert.ok(dot.includes(`${REMOTE_SECRET_PREFIX}&lt;target&gt;`), "the legend names the remote secret");
     });
 
@@ -119,7 +131,14 @@ describe("topology picture: DOT of the dev stack (seed 000)", function () {
 
     it("names the API server address by its source and never draws the offline placeholder", () => {
         assertHasNot(dot, /kubeconfig\.invalid/);
-        const withUrl = { ...model, clusters: model.clusters.map((c, i) => ({ ...c, apiServerUrl: `https://192.0.2.${i + 1}:6443`, apiServerUrlSource: "config" as const })) };
+        const withUrl = {
+            ...model,
+            clusters: model.clusters.map((c, i) => ({
+                ...c,
+                apiServerUrl: `https://192.0.2.${i + 1}:6443`,
+                apiServerUrlSource: "config" as const,
+            })),
+        };
         assert.match(nodeLine(meshDot(withUrl, { stack: "dev" }), NodeId.apiServer("cluster2")) ?? "", /https:\/\/192\.0\.2\.2:6443/);
     });
 });
@@ -185,7 +204,10 @@ describe("topology picture: DOT text", () => {
         assert.match(nodeLine(dot, NodeId.noSuchLocality("region9/*")) ?? "", /region9\/\*\\n\(no node labelled with it\)/);
         assert.equal(edgeLines(dot, NodeId.zone("cluster2", "region2", "zone1"), NodeId.noSuchLocality("region9/*")).length, 1);
         const rancher = stackFileModel("rancher");
-        const noV2 = { ...rancher.scenarios!, helloworld: { ...rancher.scenarios!.helloworld!, versions: { "mcsps-test-k8s-01": ["v1" as const] } } };
+        const noV2 = {
+            ...rancher.scenarios!,
+            helloworld: { ...rancher.scenarios!.helloworld!, versions: { "mcsps-test-k8s-01": ["v1" as const] } },
+        };
         const dot2 = meshDot({ ...rancher, scenarios: noV2 }, { stack: "rancher" });
         assertHas(dot2, /helloworld v2\\n\(no cluster runs it\)/);
     });
@@ -238,7 +260,10 @@ describe("topology picture: SVG", function () {
 
         it(`${stack}: docs/img/topology-${stack}.svg is what the stack file gives (regenerate: npm run topology -- --stack ${stack})`, async () => {
             const committed = fs.readFileSync(defaultOutFile(stack), "utf8");
-            assert.ok(committed === (await stackSvg(stack)).svg, `docs/img/topology-${stack}.svg is stale: run npm run topology -- --stack ${stack}`);
+            assert.ok(
+                committed === (await stackSvg(stack)).svg,
+                `docs/img/topology-${stack}.svg is stale: run npm run topology -- --stack ${stack}`,
+            );
         });
     }
 
@@ -248,6 +273,12 @@ describe("topology picture: SVG", function () {
         assert.equal(await runTopology(["-s", "rancher", `--out=${out}`], (l) => logged.push(l)), 0);
         assert.match(logged.join("\n"), /topology: wrote .*mesh\.svg \(stack rancher\)/);
         assert.equal(fs.readFileSync(out, "utf8"), (await stackSvg("rancher")).svg);
-        await assert.rejects(runTopology(["--stak", "dev"], () => {}), /unknown option --stak/);
+        await assert.rejects(
+            runTopology(["--stak", "dev"], () => {}),
+            /unknown option --stak/,
+        );
+        const help: string[] = [];
+        assert.equal(await runTopology(["--help"], (l) => help.push(l)), 0);
+        assert.match(help.join("\n"), /usage: npm run topology -- \[--stack NAME \| -s NAME\] \[--out FILE\]/);
     });
 });

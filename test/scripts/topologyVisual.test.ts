@@ -35,7 +35,8 @@ describe("topology picture in headless Chromium", function () {
     });
 
     it("an empty picture is told apart (the ink check can fail)", () => {
-        const blank = '<svg width="600pt" height="400pt" xmlns="http://www.w3.org/2000/svg"><rect width="100%" height="100%" fill="#ffffff"/></svg>';
+        const blank =
+            '<svg width="600pt" height="400pt" xmlns="http://www.w3.org/2000/svg"><rect width="100%" height="100%" fill="#ffffff"/></svg>';
         assert.ok(inkShare(screenshotSvg(chromium, blank)) < 0.01);
     });
 
@@ -46,6 +47,9 @@ describe("topology picture in headless Chromium", function () {
             env: { PATH: path.join(__dirname, "no-such-dir"), CHROMIUM_FALLBACK: "/nonexistent/chromium" },
         });
         assert.equal(r.status, 1);
-        assert.match(r.stderr, /no Chromium found .* install it with: bash scripts\/toolchain\/chromium\.sh \(runs: apt-get install -y --no-install-recommends chromium fonts-liberation2\)/);
+        assert.match(
+            r.stderr,
+            /no Chromium found .* install it with: bash scripts\/toolchain\/chromium\.sh \(runs: apt-get install -y --no-install-recommends chromium fonts-liberation2\)/,
+        );
     });
 });
