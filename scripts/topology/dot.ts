@@ -7,7 +7,7 @@
  */
 import { EASTWEST_GATEWAY_NAME, MeshModel, READER_SERVICE_ACCOUNT } from "../../components/model";
 import type { ClusterModel } from "../../components/model";
-import { attrList, edgeStatement, htmlText, nodeStatement } from "./dotText";
+import { attrList, edgeStatement, htmlText, nodeStatement, quote } from "./dotText";
 import { NodeId, SubgraphId } from "./ids";
 import { ZoneGroup, zoneGroups } from "./localities";
 import { scenarioNotes } from "./scenarioNotes";
@@ -20,8 +20,7 @@ export interface MeshDotOptions {
     stack: string;
 }
 
-/** The ID of the shared root CA node. */
-const ROOT_CA = "mesh/root-ca";
+const ROOT_CA = NodeId.rootCa;
 
 function apiServerLabel(c: ClusterModel): string {
     const where =
@@ -116,7 +115,7 @@ function legend(kinds: EdgeKind[]): string[] {
             `<td align="left">${htmlText(EDGE_STYLES[k].meaning)}</td></tr>`,
     );
     return [
-        `"mesh/legend" [shape=plaintext, style=solid, label=<<table border="1" color="#9e9e9e" cellborder="0" cellspacing="2" cellpadding="2"><tr><td colspan="2"><b>legend</b></td></tr>${rows.join("")}</table>>];`,
+        `${quote(NodeId.legend)} [shape=plaintext, style=solid, label=<<table border="1" color="#9e9e9e" cellborder="0" cellspacing="2" cellpadding="2"><tr><td colspan="2"><b>legend</b></td></tr>${rows.join("")}</table>>];`,
     ];
 }
 

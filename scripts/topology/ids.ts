@@ -1,6 +1,7 @@
 /**
  * The node and subgraph IDs of the mesh picture. Node IDs are readable paths (`cluster1/istiod`), quoted in the
- * DOT text; subgraph IDs use positions, so any cluster or region name is safe in them. Graphviz draws a subgraph
+ * DOT text; those of nodes outside every cluster start with `~`, which no cluster name (a DNS-1123 label) has, so
+ * they never collide with a cluster's. Subgraph IDs use positions, so any cluster or region name is safe in them. Graphviz draws a subgraph
  * as a box only when its ID starts with `cluster`.
  */
 
@@ -21,9 +22,15 @@ export const NodeId = {
     /** A zone of a cluster. */
     zone: (cluster: string, region: string, zone: string) => `${cluster}/${region}/${zone}`,
     /** A locality no node of the stack is labelled with. */
-    noSuchLocality: (locality: string) => `unlabelled/${locality}`,
+    noSuchLocality: (locality: string) => `~locality/${locality}`,
+    /** A helloworld version a route names but no cluster runs. */
+    missingHelloworld: (version: string) => `~helloworld-${version}`,
     /** A public host name (tls-frontend). */
-    publicHost: (host: string) => `public/${host}`,
+    publicHost: (host: string) => `~public/${host}`,
+    /** The shared root CA. */
+    rootCa: "~mesh/root-ca",
+    /** The legend. */
+    legend: "~mesh/legend",
 } as const;
 
 /** Subgraph IDs, by position in the model. */

@@ -90,19 +90,19 @@ export function trafficParts(model: MeshModel, zones: ZoneGroup[], regionBoxes: 
         }
     }
 
-    const versionEnds = (version: "v1" | "v2", routedFrom: string): End[] => {
+    const versionEnds = (version: "v1" | "v2"): End[] => {
         const running = Object.entries(s?.helloworld?.versions ?? {})
             .filter(([, vs]) => vs.includes(version))
             .map(([c]) => ({ node: NodeId.helloworld(c, version) }));
         if (running.length) return running;
-        const id = NodeId.helloworld(`not-running-${routedFrom}`, version);
+        const id = NodeId.missingHelloworld(version);
         addOutside(id, `helloworld ${version}\n(no cluster runs it)`, "box");
         return [{ node: id }];
     };
     const routes = (kind: EdgeKind, cluster: string, prefix: string, weights: { v1: number; v2: number }) => {
         for (const v of ["v1", "v2"] as const) {
             if (weights[v] === 0) continue;
-            for (const to of versionEnds(v, cluster)) edge(kind, { node: NodeId.ingress(cluster) }, to, `${prefix} ${v} ${weights[v]}%`);
+            for (const to of versionEnds(v)) edge(kind, { node: NodeId.ingress(cluster) }, to, `${prefix} ${v} ${weights[v]}%`);
         }
     };
     for (const c of s?.shifting?.clusters ?? []) routes("shifting", c, "shifting", s!.shifting!.weights);

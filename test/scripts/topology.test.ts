@@ -99,7 +99,7 @@ describe("topology picture: DOT of the dev stack (seed 000)", function () {
         ]) {
             assert.match(edgeLines(dot, NodeId.eastWest(a!), NodeId.eastWest(b!))[0] ?? "", /dir="both"/);
         }
-        for (const c of model.clusters) assert.match(edgeLines(dot, "mesh/root-ca", NodeId.istiod(c.name))[0] ?? "", /label="cacerts"/);
+        for (const c of model.clusters) assert.match(edgeLines(dot, NodeId.rootCa, NodeId.istiod(c.name))[0] ?? "", /label="cacerts"/);
     });
 
     it("draws cc3's distribute weights between localities (regions as boxes) and notes cc2, dnsp1/2 and DNS proxying", () => {
@@ -210,6 +210,10 @@ describe("topology picture: DOT text", () => {
         };
         const dot2 = meshDot({ ...rancher, scenarios: noV2 }, { stack: "rancher" });
         assertHas(dot2, /helloworld v2\\n\(no cluster runs it\)/);
+        // One such node, that both clusters' shifting routes (and tls-frontend's) lead to.
+        assert.equal(dot2.match(/\(no cluster runs it\)/g)?.length, 1);
+        const intoMissing = dot2.split("\n").filter((l) => l.includes(` -> ${quote(NodeId.missingHelloworld("v2"))} [`));
+        assert.equal(intoMissing.length, 3);
     });
 });
 
