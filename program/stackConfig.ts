@@ -62,21 +62,7 @@ export function stackEnvironment(all: Record<string, string>): ParseEnvironment 
 
 /** The stack's mesh model and secrets. Throws a {@link MeshConfigError} naming every bad key before anything is registered. */
 export function loadStack(all: Record<string, string> = pulumi.runtime.allConfig()): { model: MeshModel; secrets: MeshSecrets } {
-    const raw = rawNamespaceConfig(all);
-    const known = new Set(Object.keys(meshConfigSchema.shape));
-    const referencedSecrets = secretKeysReferenced(raw);
-    const unknown = Object.keys(raw).filter((k) => !known.has(k) && !referencedSecrets.has(k));
-    const body = Object.fromEntries(Object.entries(raw).filter(([k]) => known.has(k)));
-
-    let model: MeshModel;
-    try {
-        model = parseMeshConfig(body, stackEnvironment(all));
-    } catch (e) {
-        if (e instanceof MeshConfigError) throw withUnknownKeys(e.issues, unknown);
-        throw e;
-    }
-    if (unknown.length) throw withUnknownKeys([], unknown);
-
+    const model = namespaceModel(rawNamespaceConfig(all), stackEnvironment(all));
     const cfg = new pulumi.Config(CONFIG_NAMESPACE);
     const secrets: MeshSecrets = { remoteKubeconfigs: {} };
     if (model.ca.existingRoot) {
@@ -91,6 +77,26 @@ export function loadStack(all: Record<string, string> = pulumi.runtime.allConfig
         }
     }
     return { model, secrets };
+}
+
+/**
+ * The mesh model of the namespace's raw values ({@link rawNamespaceConfig}) under `env`: keys the schema does not
+ * know, other than secret keys the config names, are issues too. Throws a {@link MeshConfigError} naming every bad key.
+ */
+export function namespaceModel(raw: Record<string, unknown>, env: ParseEnvironment): MeshModel {
+    const known = new Set(Object.keys(meshConfigSchema.shape));
+    const referencedSecrets = secretKeysReferenced(raw);
+    const unknown = Object.keys(raw).filter((k) => !known.has(k) && !referencedSecrets.has(k));
+    const body = Object.fromEntries(Object.entries(raw).filter(([k]) => known.has(k)));
+    let model: MeshModel;
+    try {
+        model = parseMeshConfig(body, env);
+    } catch (e) {
+        if (e instanceof MeshConfigError) throw withUnknownKeys(e.issues, unknown);
+        throw e;
+    }
+    if (unknown.length) throw withUnknownKeys([], unknown);
+    return model;
 }
 
 function secretKeysReferenced(raw: Record<string, unknown>): Set<string> {
