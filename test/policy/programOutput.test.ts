@@ -68,7 +68,10 @@ describe("the policy pack over the program's own output (mocks as the engine)", 
         try {
             const inventory = meshInventory(policyResources(dev.resources).stack);
             assert.deepEqual(
-                inventory.map((c) => [c.clusterName, c.meshID, c.network, c.namespaceNetwork, c.exposes15443, c.hasAutoPassthroughGateway]),
+                // Registration order is the engine's (concurrent), so compare by cluster name.
+                inventory
+                    .map((c) => [c.clusterName, c.meshID, c.network, c.namespaceNetwork, c.exposes15443, c.hasAutoPassthroughGateway])
+                    .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
                 [
                     ["cluster1", "mesh1", "network1", "network1", true, true],
                     ["cluster2", "mesh1", "network2", "network2", true, true],
