@@ -7,6 +7,7 @@ import { EastWestGateway, MeshCluster, SharedRootCA } from "../../components";
 import { missingMeshClusterRefFields } from "../../components/meshCluster";
 import { toChartSourceModel } from "../../components/chartSource";
 import { fixProviderReferences } from "../../plugin/schemaFixes";
+import { plainClusterRef } from "../helpers/meshCluster";
 import { RecordingMocks, setMocks, settle } from "../helpers/mocks";
 
 const mocks = new RecordingMocks();
@@ -72,16 +73,7 @@ describe("cross-language shapes of the components", () => {
 
     it("an EastWestGateway takes a cluster as plain values (what another language passes)", async () => {
         const mc = cluster("ref2");
-        const ref = {
-            clusterName: mc.clusterName,
-            network: mc.network,
-            istioVersion: mc.istioVersion,
-            chartSource: { kind: "repo" as const },
-            provider: mc.provider,
-            namespace: mc.namespace,
-            base: mc.base,
-            istiod: mc.istiod,
-        };
+        const ref = plainClusterRef(mc);
         new EastWestGateway("ref2-eastwest", { cluster: ref });
         await settle(mocks);
         const charts = mocks.ofType("kubernetes:helm.sh/v4:Chart").filter((r) => r.name === "ref2-eastwest-chart");

@@ -14,7 +14,7 @@ import {
     SKIP_CLUSTER_READS_ENV,
 } from "../../components/existingRemoteSecret";
 import { FAKE_TOKEN, FakeApiServer, fakeKubeconfig, FakeBehaviour, startFakeApiServer } from "../helpers/fakeApiServer";
-import { testCluster } from "../helpers/meshCluster";
+import { plainClusterRef, testCluster } from "../helpers/meshCluster";
 import { RecordingMocks, setMocks, settle } from "../helpers/mocks";
 
 const NAME = "istio-remote-secret-c2";
@@ -217,14 +217,7 @@ describe("existing remote secrets: preview with a reader not known yet (mocks, p
         await withClusterReads(async () => {
             const mc = testCluster("pv1", { clusterName: "p1" });
             const reader = {
-                clusterName: mc.clusterName,
-                network: mc.network,
-                istioVersion: mc.istioVersion,
-                chartSource: { kind: "repo" as const },
-                provider: mc.provider,
-                namespace: mc.namespace,
-                base: mc.base,
-                istiod: mc.istiod,
+                ...plainClusterRef(mc),
                 // What a cluster created in the same run gives in preview: an endpoint not known yet.
                 access: { kubeconfig: pulumi.output(pulumi.unknown) as never },
             };
