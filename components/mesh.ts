@@ -279,17 +279,8 @@ function validateMeshArgs(args: IstioMeshArgs): { issues: ArgsIssues; endpoints:
     for (const i of checked.issues) issues.add(i.path, i.message);
     const keepPreviousToken = args.keepPreviousToken ?? true;
     const epoch = args.tokenRotationEpoch ?? "1";
-    if (clusters.some((c) => !c.remoteKubeconfig) && keepPreviousToken) {
-        if (typeof epoch !== "string") {
-            issues.add(
-                "tokenRotationEpoch",
-                "must be a plain string with keepPreviousToken (its parity picks the token slot); or set keepPreviousToken: false",
-            );
-        } else {
-            const problem = tokenEpochProblem(epoch, true);
-            if (problem) issues.add(problem.path, problem.message);
-        }
-    }
+    const epochProblem = tokenEpochProblem(epoch, keepPreviousToken && clusters.some((c) => !c.remoteKubeconfig));
+    if (epochProblem) issues.add(epochProblem.path, epochProblem.message);
     if (!clusters.length) issues.add("clusters", "list at least one cluster");
     // Cluster names are checked above; the CA's other fields are reported under `ca.`.
     for (const i of sharedRootCAArgsIssues({ ...args.ca, clusterNames: ["c"] })) issues.add(`ca.${i.propertyPath}`, i.reason);

@@ -136,15 +136,8 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
         }
         const keepPreviousToken = args.keepPreviousToken ?? true;
         const epoch = args.rotationEpoch ?? "1";
-        if (!args.kubeconfig && keepPreviousToken && typeof epoch !== "string") {
-            issues.add(
-                "rotationEpoch",
-                "must be a plain string with keepPreviousToken (its parity picks the token slot); or set keepPreviousToken: false",
-            );
-        } else {
-            const epochProblem = tokenEpochProblem(epoch as string, keepPreviousToken && !args.kubeconfig, "rotationEpoch");
-            if (epochProblem) issues.add(epochProblem.path, epochProblem.message);
-        }
+        const epochProblem = tokenEpochProblem(epoch, keepPreviousToken && !args.kubeconfig, "rotationEpoch");
+        if (epochProblem) issues.add(epochProblem.path, epochProblem.message);
         issues.throwIfAny(this);
         this.readerCluster = reader.clusterName;
         this.targetCluster = target.clusterName;

@@ -32,11 +32,19 @@ const EVEN = { secretResourceSuffix: "token-even", randomIdSuffix: "token-suffix
 const WHOLE_NUMBER = /^(0|[1-9][0-9]*)$/;
 
 /**
- * The problem with `epoch` when the previous token is kept (it must be a whole number, so the previous
- * epoch and the slot are known), or undefined. `key` names the setting in the message.
+ * The problem with `epoch` when the previous token is kept (it must be a whole number given as a plain string,
+ * so the previous epoch and the slot are known), or undefined. `key` names the setting in the message.
  */
-export function tokenEpochProblem(epoch: string, keepPreviousToken: boolean, key = "tokenRotationEpoch"): ConfigIssue | undefined {
-    if (!keepPreviousToken || (WHOLE_NUMBER.test(epoch) && Number.isSafeInteger(Number(epoch)))) return undefined;
+export function tokenEpochProblem(epoch: unknown, keepPreviousToken: boolean, key = "tokenRotationEpoch"): ConfigIssue | undefined {
+    if (!keepPreviousToken) return undefined;
+    if (typeof epoch !== "string") {
+        // A component arg may be an Output; its parity must be known when the slots are declared.
+        return {
+            path: key,
+            message: "must be a plain string with keepPreviousToken (its parity picks the token slot); or set keepPreviousToken: false",
+        };
+    }
+    if (WHOLE_NUMBER.test(epoch) && Number.isSafeInteger(Number(epoch))) return undefined;
     return {
         path: key,
         message:
