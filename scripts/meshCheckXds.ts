@@ -10,7 +10,7 @@
  * Fails (1) when an istiod has not synced a remote cluster, or a client is served no endpoint, or CC1's client
  * reaches no remote network; (2) when no host istiod runs for a client's cluster.
  */
-import { clusterSync, localClusters, runningIstiod, HostIstiod } from "./local/istiod";
+import { clusterSync, runningIstiods, HostIstiod } from "./local/istiod";
 import { XdsEndpoint, xdsViewAsync, outbound } from "./local/xds";
 import { networkOf } from "./local/meshXds";
 import type { Probe } from "./mesh-check";
@@ -70,17 +70,9 @@ export function renderServed(probe: Probe, served: ServedLocality[]): string[] {
     return lines;
 }
 
-/** Host istiod per mesh cluster ID. */
-function hostIstiods(): Map<string, HostIstiod> {
-    const running = localClusters()
-        .map(runningIstiod)
-        .filter((h): h is HostIstiod => !!h);
-    return new Map(running.map((h) => [h.clusterId, h]));
-}
-
 /** Runs the xDS check for `probes`; returns the exit code. */
 export async function runXdsCheck(stack: string, meshClusters: string[], probes: Probe[]): Promise<number> {
-    const istiods = hostIstiods();
+    const istiods = new Map<string, HostIstiod>(runningIstiods().map((h) => [h.clusterId, h]));
     const missing = meshClusters.filter((c) => !istiods.has(c));
     if (missing.length) {
         console.error(`mesh-check --xds: no host istiod for ${missing.join(", ")}: start them with npm run local:istiod -- start`);

@@ -211,6 +211,13 @@ function hostIstiod(local: string, clusterId: string, address: string, pid: numb
     };
 }
 
+/** Every host istiod that runs now, one per local cluster at most. */
+export function runningIstiods(): HostIstiod[] {
+    return localClusters()
+        .map(runningIstiod)
+        .filter((h): h is HostIstiod => !!h);
+}
+
 /** The host istiod of a local cluster, if one runs (its pid file names a live pilot-discovery). */
 export function runningIstiod(local: string): HostIstiod | undefined {
     const dir = path.join(STATE, local, "istiod");

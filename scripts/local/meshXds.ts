@@ -8,7 +8,7 @@
  * priority and weight (an east-west gateway address stands for a remote network's endpoints); for the ingress
  * gateway (`--gateway`), the weighted routes; with `--dns`, the DNS name table. `--json` prints the raw view.
  */
-import { runningIstiod, localClusters, HostIstiod } from "./istiod";
+import { runningIstiods, HostIstiod } from "./istiod";
 import { outbound, ProxyIdentity, xdsView, XdsView } from "./xds";
 
 /** The value after `--name`, or undefined. */
@@ -19,7 +19,7 @@ function option(argv: string[], name: string): string | undefined {
 
 /** The running host istiod whose CLUSTER_ID is `clusterId`. */
 export function istiodFor(clusterId: string): HostIstiod {
-    const running = localClusters().map(runningIstiod).filter((h): h is HostIstiod => !!h);
+    const running = runningIstiods();
     const h = running.find((r) => r.clusterId === clusterId);
     if (!h) {
         const ids = running.map((r) => r.clusterId).join(", ") || "none";
