@@ -97,6 +97,16 @@ export interface SharedRootCAArgs {
      * @see docs/root-ca.md
      */
     allowRootReplacement?: boolean;
+    /**
+     * Create the `RootCAIdentityGuard` that enforces `allowRootReplacement`. It is a Node.js dynamic resource: the
+     * engine serves it with the `pulumi-resource-pulumi-nodejs` plugin (shipped with the Pulumi CLI), which loads
+     * `@pulumi/pulumi` from the program's directory. TypeScript and JavaScript programs have it; programs in other
+     * languages (through the component package) do not, so there it is off unless set, and a root-replacing
+     * change is stopped by `protectRoot` alone (Pulumi's "marked for protection" error).
+     * @default true in Node.js programs; false through the component package (docs/other-languages.md)
+     * @see docs/root-ca.md
+     */
+    identityGuard?: boolean;
     /** Sign the intermediates with this existing root instead of generating one. */
     existingRoot?: ExistingRootCA;
     /**
@@ -150,12 +160,20 @@ export class SharedRootCA extends pulumi.ComponentResource {
             const subject = { organization: "Istio", commonName: "Root CA" };
             const validityPeriodHours = args.rootValidityHours ?? 87600;
             // Beside the CA (its parent), not inside it: the CA's children are the certificates and keys.
-            const guard = new RootCAIdentityGuard(
-                `${name}-root-identity`,
-                { identity: { ...keyArgs, ...subject, validityPeriodHours }, allowReplacement: args.allowRootReplacement ?? false },
-                { parent: opts?.parent },
-            );
-            const guarded = { parent: this, protect: (args.protectRoot ?? true) && !args.allowRootReplacement, dependsOn: [guard] };
+            const guard =
+                args.identityGuard === false
+                    ? []
+                    : [
+                          new RootCAIdentityGuard(
+                              `${name}-root-identity`,
+                              {
+                                  identity: { ...keyArgs, ...subject, validityPeriodHours },
+                                  allowReplacement: args.allowRootReplacement ?? false,
+                              },
+                              { parent: opts?.parent },
+                          ),
+                      ];
+            const guarded = { parent: this, protect: (args.protectRoot ?? true) && !args.allowRootReplacement, dependsOn: guard };
             const rootKey = new tls.PrivateKey(`${name}-root`, keyArgs, guarded);
             const rootCert = new tls.SelfSignedCert(
                 `${name}-root`,

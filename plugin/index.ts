@@ -10,12 +10,24 @@ import * as path from "path";
 import { main } from "@pulumi/pulumi/provider";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import * as components from "./components";
+import { withIdentityGuardDefault } from "./componentDefaults";
 import { fixProviderReferences } from "./schemaFixes";
+import type { ComponentResourceOptions, Inputs } from "@pulumi/pulumi";
+import type { ConstructResult } from "@pulumi/pulumi/provider";
 
 /** The component provider with the corrected schema. */
 class MeshComponentProvider extends ComponentProvider {
     constructor(dirname: string = __dirname) {
         super({ name: "istio-multicluster", dirname, components: Object.values(components) });
+    }
+
+    /**
+     * Constructs a component for a program in another language. The root CA's identity guard is a Node.js dynamic
+     * resource, which the engine can serve only where `@pulumi/pulumi` resolves from the program's directory, so
+     * it defaults to off here (SharedRootCAArgs.identityGuard; an explicit value is kept).
+     */
+    async construct(name: string, type: string, inputs: Inputs, options: ComponentResourceOptions): Promise<ConstructResult> {
+        return super.construct(name, type, withIdentityGuardDefault(type, inputs), options);
     }
 
     /** The inferred schema, corrected (schemaFixes.ts). */

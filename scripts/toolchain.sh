@@ -63,7 +63,7 @@ k8s_minor() { local m="${K8S_VERSION#v1.}"; echo "${m%%.*}"; }
 # group -> binaries
 bins_of() {
   case "$1" in
-    pulumi) echo "pulumi pulumi-language-nodejs pulumi-resource-kubernetes pulumi-resource-tls pulumi-resource-random" ;;
+    pulumi) echo "pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs pulumi-resource-kubernetes pulumi-resource-tls pulumi-resource-random" ;;
     kube) echo "etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok" ;;
     istio) echo "istioctl pilot-discovery meshxds helm" ;;
     yaml) echo "pulumi-language-yaml" ;;
@@ -118,6 +118,9 @@ verify() {
       case "$b" in
         pulumi) out="$(PATH="$BIN:$PATH" pulumi version 2>&1)" ;;
         pulumi-language-nodejs|pulumi-resource-tls|pulumi-resource-random) out="$(PATH="$BIN:$PATH" "$b" -version 2>&1 </dev/null)" ;;
+        pulumi-resource-pulumi-nodejs) # a script: it must be runnable and resolve the SDK's dynamic provider here
+          out="$(cd "$REPO" && node -p "require.resolve('@pulumi/pulumi/cmd/dynamic-provider')" 2>&1)" \
+            && [ -x "$(readlink -f "$(PATH="$BIN:$PATH" command -v "$b")")" ] && out="ok (dynamic provider: $out)" ;;
         pulumi-sdkgen) out="$(PATH="$BIN:$PATH" "$b" 2>&1 </dev/null | head -1)"; [[ "$out" == *usage:* ]] && out="ok ($(readlink -f "$BIN/$b"))" ;;
         pulumi-language-yaml) # no version flag either: it must start and print its gRPC port; the version is stamped
           out="$(PATH="$BIN:$PATH" timeout 5 "$b" </dev/null 2>&1 | head -1)"; [[ "$out" =~ ^[0-9]+$ ]] && out="ok (serves on port $out)" ;;

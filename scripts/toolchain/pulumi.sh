@@ -145,9 +145,23 @@ build_provider_bridged() {
   install_bin "$dir/bin/pulumi-resource-$name" "pulumi-resource-$name"
 }
 
-# Every plugin is required: a missing one fails the toolchain run (the e2e suites need all three).
+# pulumi-resource-pulumi-nodejs: the plugin the engine starts for Node.js dynamic resources (SharedRootCA's
+# RootCAIdentityGuard). A CLI release ships it beside the pulumi binary; it is a small shell script from the SDK
+# module (sdk/v3, nodejs/dist), which resolves @pulumi/pulumi's dynamic-provider from the program's node_modules.
+install_dynamic_provider_plugin() {
+  local name=pulumi-resource-pulumi-nodejs dir="$BUILD/pulumi-$PULUMI_VERSION" src
+  if [ ! -x "$dir/bin/$name" ]; then
+    src="$(moddir "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION")" || die "cannot download github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION"
+    [ -f "$src/nodejs/dist/$name" ] || die "$name not found in github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION (nodejs/dist)"
+    mkdir -p "$dir/bin"; install -m 0755 "$src/nodejs/dist/$name" "$dir/bin/$name"
+  fi
+  install_bin "$dir/bin/$name" "$name"
+}
+
+# Every plugin is required: a missing one fails the toolchain run (the e2e suites need all of them).
 build_pulumi_all() {
   { on_path pulumi >/dev/null && on_path pulumi-language-nodejs >/dev/null; } || build_pulumi
+  on_path pulumi-resource-pulumi-nodejs >/dev/null || install_dynamic_provider_plugin
   provider_ok kubernetes "$K8S_PROVIDER_VERSION" || build_provider_kubernetes
   provider_ok tls "$TLS_PROVIDER_VERSION" || build_provider_bridged tls v5 "$TLS_PROVIDER_VERSION"
   provider_ok random "$RANDOM_PROVIDER_VERSION" || build_provider_bridged random v4 "$RANDOM_PROVIDER_VERSION"

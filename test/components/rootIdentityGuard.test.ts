@@ -7,6 +7,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { SharedRootCA } from "../../components";
 import { RootCAIdentity, RootCAIdentityGuardInputs, rootCAIdentityProvider } from "../../components/rootCAIdentityProvider";
+import { withIdentityGuardDefault } from "../../plugin/componentDefaults";
 import { RecordingMocks, setMocks, settle } from "../helpers/mocks";
 
 const RSA: RootCAIdentity = { algorithm: "RSA", rsaBits: 4096, organization: "Istio", commonName: "Root CA", validityPeriodHours: 87600 };
@@ -107,5 +108,32 @@ describe("root CA identity guard: SharedRootCA wiring (mocks)", () => {
             mocks.ofType(GUARD).map((g) => [g.name, g.inputs.allowReplacement]),
             [["ok-root-identity", true]],
         );
+    });
+
+    it("registers no guard with identityGuard: false; the root key and certificate stay protected", async () => {
+        const ca = new SharedRootCA("off", { clusterNames: ["a"], identityGuard: false });
+        await settle(mocks);
+        assert.equal(mocks.ofType(GUARD).length, 0);
+        const children = [...((ca as unknown as { __childResources?: Set<pulumi.Resource> }).__childResources ?? [])];
+        const root = children.filter((r) => (r as unknown as { __name: string }).__name === "off-root");
+        assert.equal(root.length, 2, "the root key and certificate");
+        for (const r of root) assert.equal((r as unknown as { __protect?: boolean }).__protect, true, "the root is protected");
+    });
+});
+
+describe("root CA identity guard: component package default (other languages)", () => {
+    it("is off for SharedRootCA and IstioMesh.ca unless set, and an explicit value is kept", () => {
+        assert.equal(withIdentityGuardDefault("istio-multicluster:index:SharedRootCA", { clusterNames: ["a"] }).identityGuard, false);
+        assert.equal(withIdentityGuardDefault("istio-multicluster:index:SharedRootCA", { identityGuard: true }).identityGuard, true);
+        assert.deepEqual(withIdentityGuardDefault("istio-multicluster:index:IstioMesh", { meshID: "m" }).ca, { identityGuard: false });
+        assert.deepEqual(withIdentityGuardDefault("istio-multicluster:index:IstioMesh", { ca: { protectRoot: false } }).ca, {
+            protectRoot: false,
+            identityGuard: false,
+        });
+        assert.deepEqual(withIdentityGuardDefault("istio-multicluster:index:IstioMesh", { ca: { identityGuard: true } }).ca, {
+            identityGuard: true,
+        });
+        const other = { clusterName: "c1" };
+        assert.equal(withIdentityGuardDefault("istio-multicluster:index:MeshCluster", other), other);
     });
 });

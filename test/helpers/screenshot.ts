@@ -10,10 +10,13 @@ import { PNG } from "pngjs";
 
 const CHROMIUM_SH = path.join(__dirname, "..", "..", "scripts", "toolchain", "chromium.sh");
 
-/** The Chromium binary; throws with the install command when there is none (never a skip). */
+/**
+ * The Chromium binary, installed by chromium.sh (Debian's package, through apt-get) when the machine has none;
+ * throws with the script's reason when that fails (never a skip).
+ */
 export function chromiumPath(): string {
-    const r = spawnSync("bash", [CHROMIUM_SH, "--find"], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(r.stderr.trim() || `${CHROMIUM_SH} --find failed (${r.status})`);
+    const r = spawnSync("bash", [CHROMIUM_SH], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    if (r.status !== 0) throw new Error(`${CHROMIUM_SH} failed (exit ${r.status}): no Chromium, and it could not be installed (above)`);
     return r.stdout.trim();
 }
 

@@ -1,6 +1,6 @@
 /**
  * The dev stack's mesh picture as a browser shows it: rendered in headless Chromium (the Debian package, found by
- * scripts/toolchain/chromium.sh, which installs it; without it this test fails with that command, it never
+ * scripts/toolchain/chromium.sh, which installs it when missing; if that fails, so does this test: it never
  * skips), the screenshot has a picture on it (a real share of non-white pixels, each network's box colour
  * visible), and every cluster's label is in the SVG text.
  */
