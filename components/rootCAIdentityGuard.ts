@@ -23,8 +23,11 @@ export interface RootCAIdentityGuardArgs {
  * the engine never reaches their replacement. Identity unchanged: no diff. Changed and allowed: an in-place update.
  */
 export class RootCAIdentityGuard extends pulumi.dynamic.Resource {
-    /** The identity recorded in state. */
-    public readonly identity!: pulumi.Output<RootCAIdentity>;
+    /**
+     * The identity recorded in state. Declared only (`declare`): with ES2022 class fields an initialised field
+     * would overwrite, after `super()`, the output the engine set on the resource.
+     */
+    declare public readonly identity: pulumi.Output<RootCAIdentity>;
 
     /**
      * @param name The _unique_ name of this resource.

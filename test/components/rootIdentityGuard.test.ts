@@ -6,9 +6,10 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { SharedRootCA } from "../../components";
+import { RootCAIdentityGuard } from "../../components/rootCAIdentityGuard";
 import { RootCAIdentity, RootCAIdentityGuardInputs, rootCAIdentityProvider } from "../../components/rootCAIdentityProvider";
 import { withIdentityGuardDefault } from "../../plugin/componentDefaults";
-import { RecordingMocks, setMocks, settle } from "../helpers/mocks";
+import { promiseOf, RecordingMocks, setMocks, settle } from "../helpers/mocks";
 
 const RSA: RootCAIdentity = { algorithm: "RSA", rsaBits: 4096, organization: "Istio", commonName: "Root CA", validityPeriodHours: 87600 };
 const inputs = (identity: RootCAIdentity, allowReplacement = false): RootCAIdentityGuardInputs => ({ identity, allowReplacement });
@@ -98,6 +99,12 @@ describe("root CA identity guard: SharedRootCA wiring (mocks)", () => {
         const at = (t: string) => order.indexOf(t);
         assert.ok(at(`${GUARD}::g-root-identity`) < at("tls:index/privateKey:PrivateKey::g-root"), order.join(", "));
         assert.ok(at(`${GUARD}::g-root-identity`) < at("tls:index/selfSignedCert:SelfSignedCert::g-root"), order.join(", "));
+    });
+
+    it("exposes the identity the engine recorded as its output (not reset by a class field)", async () => {
+        const guard = new RootCAIdentityGuard("out", { identity: RSA });
+        assert.ok(pulumi.Output.isInstance(guard.identity), "identity is an Output");
+        assert.deepEqual(await promiseOf(guard.identity), RSA);
     });
 
     it("passes allowRootReplacement on, and registers no guard for an existing root", async () => {
