@@ -194,14 +194,18 @@ function normalize(lb: Record<string, unknown>): { errors: string[]; value?: Nor
         return v;
     };
 
-    const distribute = list(lb.distribute, "distribute");
-    for (let i = 0; i < distribute.length; i++) {
-        const d = distribute[i];
-        const path = `distribute[${i}]`;
-        if (!isPlainObject(d)) {
-            errors.push(`${path}: expected an object, got ${describe(d)}`);
-            continue;
+    /** The object entries of the list `lb[key]` in order, each with its path; any other entry is reported as met. */
+    function* objectEntries(key: "distribute" | "failover"): Generator<{ entry: Record<string, unknown>; path: string }> {
+        const entries = list(lb[key], key);
+        for (let i = 0; i < entries.length; i++) {
+            const entry = entries[i];
+            const path = `${key}[${i}]`;
+            if (isPlainObject(entry)) yield { entry, path };
+            else errors.push(`${path}: expected an object, got ${describe(entry)}`);
         }
+    }
+
+    for (const { entry: d, path } of objectEntries("distribute")) {
         const from = optString(d.from, `${path}.from`);
         const to: [string, number][] = [];
         if (!isAbsent(d.to)) {
@@ -223,14 +227,7 @@ function normalize(lb: Record<string, unknown>): { errors: string[]; value?: Nor
         value.distribute.push({ from, to });
     }
 
-    const failover = list(lb.failover, "failover");
-    for (let i = 0; i < failover.length; i++) {
-        const f = failover[i];
-        const path = `failover[${i}]`;
-        if (!isPlainObject(f)) {
-            errors.push(`${path}: expected an object, got ${describe(f)}`);
-            continue;
-        }
+    for (const { entry: f, path } of objectEntries("failover")) {
         value.failover.push({ from: optString(f.from, `${path}.from`), to: optString(f.to, `${path}.to`) });
     }
 
