@@ -345,13 +345,14 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
             gatewayOf[c] = svc.status!.loadBalancer!.ingress![0].ip!;
         }
         assert.ok(gateways("cluster1", "cluster2").length > 0, "cluster1 reaches cluster2 before");
+        // The token cluster3's remote secret for cluster2 uses, read while every remote secret is still there.
+        const inUse = (await remoteTokens()).get("cluster3->cluster2");
         // 1. cluster1's remote secret for cluster2, deleted by hand: istiod drops cluster2.
         await api.cluster1.core.deleteNamespacedSecret({ namespace: "istio-system", name: "istio-remote-secret-cluster2" });
         // 2. cluster3's reader token on cluster2, the one its remote secret uses, deleted behind Pulumi's back: the API
         // server revokes it. (After the rotation above cluster3 has two on cluster2: epoch 2's and, kept, epoch 1's.)
         const tokens = await api.cluster2.core.listNamespacedSecret({ namespace: "istio-system", labelSelector: "istio-multicluster/reader=cluster3" });
         assert.equal(tokens.items.length, 2, "cluster3's reader tokens on cluster2: the current epoch's and the previous one's");
-        const inUse = (await remoteTokens()).get("cluster3->cluster2");
         const current = tokens.items.filter((t) => Buffer.from(t.data?.token ?? "", "base64").toString("utf8") === inUse);
         assert.equal(current.length, 1, "exactly one of them is in cluster3's remote secret");
         const revoked = current[0].metadata!.name!;
