@@ -24,7 +24,6 @@ import { MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
 import { ClusterAccess } from "./clusterAccess";
 import { findExistingRemoteSecret, foreignRemoteSecretRefusal, uncheckedRemoteSecretWarning } from "./existingRemoteSecret";
 import { serviceAccountCredential, TokenWaitOptions } from "./serviceAccountToken";
-import { SKIP_AWAIT_ANNOTATION } from "./serviceAwait";
 
 /** The Kubernetes provider's annotation that forces server-side apply over fields other managers own. */
 export const PATCH_FORCE_ANNOTATION = Labels.patchForce;
@@ -233,11 +232,6 @@ function refuseForeignRemoteSecret(
 /**
  * A token Secret of istio-reader-service-account in the target (the token controller fills it). Every slot is
  * declared through here, so a kept slot's inputs stay exactly what they were when it was current.
- *
- * The Kubernetes provider would wait a fixed 5 s for the token controller to fill a service-account-token Secret
- * and then fail the up with a generic "failed to fully initialize". `pulumi.com/skipAwait` hands that wait to the
- * token read-back (readServiceAccountToken), which waits up to `tokenWait.timeoutMs` and names the link, the
- * Secret and the cause when it gives up.
  */
 function readerTokenSecret(
     resourceName: string,
@@ -252,7 +246,7 @@ function readerTokenSecret(
             metadata: {
                 name: pulumi.output(suffix).apply((s) => readerTokenSecretName(reader, s)),
                 namespace: ISTIO_NAMESPACE,
-                annotations: { "kubernetes.io/service-account.name": READER_SERVICE_ACCOUNT, [SKIP_AWAIT_ANNOTATION]: "true" },
+                annotations: { "kubernetes.io/service-account.name": READER_SERVICE_ACCOUNT },
                 labels: { "app.kubernetes.io/managed-by": "pulumi", "istio-multicluster/reader": reader },
             },
             type: "kubernetes.io/service-account-token",

@@ -59,13 +59,6 @@ describe("reader-token rotation keeps the previous epoch's token (mocks)", funct
         assert.deepEqual(await declaredAt({}), at[1], "no tokenRotationEpoch set is epoch 1");
     });
 
-    it("leaves the wait for the token controller to the read-back: every token Secret carries pulumi.com/skipAwait", () => {
-        for (const [name, t] of Object.entries({ ...at[1].tokens, ...at[2].tokens })) {
-            assert.equal(t.metadata.annotations["pulumi.com/skipAwait"], "true", name);
-            assert.equal(t.metadata.annotations["kubernetes.io/service-account.name"], "istio-reader-service-account", name);
-        }
-    });
-
     it("epoch 2: a new token in the even slot, used by the remote secret; epoch 1's Secret declared exactly as before", () => {
         assert.deepEqual(Object.keys(at[2].tokens).sort(), [`${LINK}-token`, `${LINK}-token-even`]);
         assert.equal(at[2].remoteToken, `token-of-${LINK}-token-even`);
