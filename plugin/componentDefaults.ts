@@ -6,7 +6,7 @@
  * it with `pulumi-resource-pulumi-nodejs`, which loads `@pulumi/pulumi` from the *program's* directory. A Pulumi
  * YAML, Python, Go, .NET or Java program has none there, so the guard would fail the `up`; here it defaults to off.
  */
-import type { Inputs } from "@pulumi/pulumi";
+import { Inputs, Output } from "@pulumi/pulumi";
 import { isPlainObject } from "../components/model/objects";
 
 /**
@@ -21,7 +21,8 @@ export function withIdentityGuardDefault(type: string, inputs: Inputs): Inputs {
     }
     if (component === "IstioMesh") {
         const ca: unknown = inputs.ca ?? {};
-        if (!isPlainObject(ca) || ca.identityGuard !== undefined) return inputs;
+        // An Output (a wholly unknown or secret `ca`) is left alone: IstioMesh takes `ca` as plain values.
+        if (Output.isInstance(ca) || !isPlainObject(ca) || ca.identityGuard !== undefined) return inputs;
         return { ...inputs, ca: { ...ca, identityGuard: false } };
     }
     return inputs;

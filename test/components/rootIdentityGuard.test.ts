@@ -140,6 +140,8 @@ describe("root CA identity guard: component package default (other languages)", 
         assert.deepEqual(withIdentityGuardDefault("istio-multicluster:index:IstioMesh", { ca: { identityGuard: true } }).ca, {
             identityGuard: true,
         });
+        const unknownCa = { ca: pulumi.output({ protectRoot: false }) };
+        assert.equal(withIdentityGuardDefault("istio-multicluster:index:IstioMesh", unknownCa), unknownCa, "an Output ca is not spread");
         const other = { clusterName: "c1" };
         assert.equal(withIdentityGuardDefault("istio-multicluster:index:MeshCluster", other), other);
     });
