@@ -162,18 +162,20 @@ export class SharedRootCA extends pulumi.ComponentResource {
             // Beside the CA (its parent), not inside it: the CA's children are the certificates and keys.
             const guard =
                 args.identityGuard === false
-                    ? []
-                    : [
-                          new RootCAIdentityGuard(
-                              `${name}-root-identity`,
-                              {
-                                  identity: { ...keyArgs, ...subject, validityPeriodHours },
-                                  allowReplacement: args.allowRootReplacement ?? false,
-                              },
-                              { parent: opts?.parent },
-                          ),
-                      ];
-            const guarded = { parent: this, protect: (args.protectRoot ?? true) && !args.allowRootReplacement, dependsOn: guard };
+                    ? undefined
+                    : new RootCAIdentityGuard(
+                          `${name}-root-identity`,
+                          {
+                              identity: { ...keyArgs, ...subject, validityPeriodHours },
+                              allowReplacement: args.allowRootReplacement ?? false,
+                          },
+                          { parent: opts?.parent },
+                      );
+            const guarded = {
+                parent: this,
+                protect: (args.protectRoot ?? true) && !args.allowRootReplacement,
+                dependsOn: guard ? [guard] : [],
+            };
             const rootKey = new tls.PrivateKey(`${name}-root`, keyArgs, guarded);
             const rootCert = new tls.SelfSignedCert(
                 `${name}-root`,
