@@ -116,16 +116,6 @@ describe("root CA identity guard: SharedRootCA wiring (mocks)", () => {
             [["ok-root-identity", true]],
         );
     });
-
-    it("registers no guard with identityGuard: false; the root key and certificate stay protected", async () => {
-        const ca = new SharedRootCA("off", { clusterNames: ["a"], identityGuard: false });
-        await settle(mocks);
-        assert.equal(mocks.ofType(GUARD).length, 0);
-        const children = [...((ca as unknown as { __childResources?: Set<pulumi.Resource> }).__childResources ?? [])];
-        const root = children.filter((r) => (r as unknown as { __name: string }).__name === "off-root");
-        assert.equal(root.length, 2, "the root key and certificate");
-        for (const r of root) assert.equal((r as unknown as { __protect?: boolean }).__protect, true, "the root is protected");
-    });
 });
 
 describe("root CA identity guard: component package default (other languages)", () => {

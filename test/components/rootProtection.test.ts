@@ -32,6 +32,13 @@ describe("root CA protection", () => {
         assert.deepEqual(protection(ca), ["p-a=false", "p-a=false", "p-a=false", "p-root=true", "p-root=true"]);
     });
 
+    it("protects the root as well without the identity guard (identityGuard: false registers no guard)", async () => {
+        const ca = new SharedRootCA("off", { clusterNames: ["a"], identityGuard: false });
+        await settle(mocks);
+        assert.equal(mocks.ofType("pulumi-nodejs:dynamic/istio-multicluster:RootCAIdentityGuard").length, 0);
+        assert.deepEqual(protection(ca), ["off-a=false", "off-a=false", "off-a=false", "off-root=true", "off-root=true"]);
+    });
+
     for (const [what, args] of [
         ["protectRoot: false", { protectRoot: false }],
         ["allowRootReplacement: true", { allowRootReplacement: true }],
