@@ -39,16 +39,10 @@ export class DnsProxy extends pulumi.ComponentResource {
         super("istio-multicluster:index:DnsProxy", name, {}, opts);
         const cluster = requireCluster("DnsProxy", this, args.cluster);
         if (!args.entries?.length) throw new pulumi.ResourceError("DnsProxy: args.entries must list at least one ServiceEntry", this);
+        const at = { parent: this, cluster, deps: args.dependsOn };
+        const namespace = args.namespace ?? SAMPLE_NAMESPACE;
         for (const e of args.entries) {
-            this.serviceEntries[e.name] = istioResource(
-                `${name}-${e.name}`,
-                this,
-                cluster,
-                "ServiceEntry",
-                { name: e.name, namespace: args.namespace ?? SAMPLE_NAMESPACE },
-                e.spec,
-                args.dependsOn,
-            );
+            this.serviceEntries[e.name] = istioResource(`${name}-${e.name}`, at, "ServiceEntry", { name: e.name, namespace }, e.spec);
         }
         this.registerOutputs({});
     }

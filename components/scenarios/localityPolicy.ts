@@ -43,25 +43,16 @@ export class LocalityPolicy extends pulumi.ComponentResource {
         super(localityPolicyType(args.rule.kind), name, {}, opts);
         const cluster = requireCluster("LocalityPolicy", this, args.cluster);
         const r = args.rule;
-        const deps = args.dependsOn ?? [];
+        const at = { parent: this, cluster, deps: args.dependsOn };
+        const vs = { name: r.virtualService.name, namespace: r.namespace };
         this.rule = {
-            virtualService: istioResource(
-                `${name}-vs`,
-                this,
-                cluster,
-                "VirtualService",
-                { name: r.virtualService.name, namespace: r.namespace },
-                plainRouteSpec(r.virtualService.host),
-                deps,
-            ),
+            virtualService: istioResource(`${name}-vs`, at, "VirtualService", vs, plainRouteSpec(r.virtualService.host)),
             destinationRule: istioResource(
                 `${name}-dr`,
-                this,
-                cluster,
+                at,
                 "DestinationRule",
                 { name: r.name, namespace: r.namespace },
                 destinationRuleSpec(r.host, { trafficPolicy: r.trafficPolicy }),
-                deps,
             ),
         };
         this.registerOutputs({});

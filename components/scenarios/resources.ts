@@ -27,24 +27,68 @@ export function onCluster(parent: pulumi.Resource, cluster: MeshCluster, deps: p
     return { parent, provider: cluster.provider, dependsOn: deps };
 }
 
+/** Where a component's Istio objects go: under `parent`, on `cluster`, each after everything in `deps`. */
+export interface IstioPlacement {
+    /** The component the objects belong to. */
+    parent: pulumi.Resource;
+    /** The cluster (its provider, its `base` chart and istiod). */
+    cluster: MeshCluster;
+    /** What every object waits for besides the CRDs and istiod. @default [] */
+    deps?: pulumi.Resource[];
+}
+
+/** Kinds of the Istio networking objects the scenarios write. */
+export type IstioKind = "Gateway" | "VirtualService" | "DestinationRule" | "ServiceEntry";
+
 /**
- * An Istio networking resource (Gateway, VirtualService, DestinationRule, ServiceEntry) on `cluster`.
- * It depends on the `base` chart (CRDs), istiod (validating webhook) and anything in `deps`.
+ * An Istio networking resource (Gateway, VirtualService, DestinationRule, ServiceEntry) placed by `at`. It depends on
+ * the `base` chart (CRDs), istiod (validating webhook), `at.deps` and `after`.
  */
 export function istioResource(
     resourceName: string,
-    parent: pulumi.Resource,
-    cluster: MeshCluster,
-    kind: "Gateway" | "VirtualService" | "DestinationRule" | "ServiceEntry",
+    at: IstioPlacement,
+    kind: IstioKind,
     metadata: ObjectMeta,
     spec: Record<string, unknown>,
-    deps: pulumi.Resource[] = [],
+    after: pulumi.Resource[] = [],
 ): k8s.apiextensions.CustomResource {
+    const { parent, cluster, deps = [] } = at;
     return new k8s.apiextensions.CustomResource(
         resourceName,
         { apiVersion: ISTIO_NETWORKING_API, kind, metadata, spec },
-        onCluster(parent, cluster, [cluster.base, cluster.istiod, ...deps]),
+        onCluster(parent, cluster, [cluster.base, cluster.istiod, ...deps, ...after]),
     );
+}
+
+/** What {@link weightedIngressRoute} writes: helloworld's `/hello` through the ingress gateway, v1/v2 by weight. */
+export interface WeightedIngressRoute {
+    /** The Gateway object (name, namespace, annotations). */
+    gateway: ObjectMeta;
+    /** Its one server (port, TLS, hosts). */
+    server: Record<string, unknown>;
+    /** The VirtualService object. */
+    virtualService: ObjectMeta;
+    /** The destination service and port. */
+    route: { host: string; port: number };
+    /** v1/v2 weights (already checked). */
+    weights: { v1: number; v2: number };
+}
+
+/**
+ * The ingress Gateway and the weighted `/hello` VirtualService bound to it (`<name>-gateway`, `<name>-vs`). The
+ * Gateway waits for `gatewayAfter`, the VirtualService for the Gateway and `routeAfter`.
+ */
+export function weightedIngressRoute(
+    name: string,
+    at: IstioPlacement,
+    r: WeightedIngressRoute,
+    gatewayAfter: pulumi.Resource[] = [],
+    routeAfter: pulumi.Resource[] = [],
+): { gateway: k8s.apiextensions.CustomResource; virtualService: k8s.apiextensions.CustomResource } {
+    const gateway = istioResource(`${name}-gateway`, at, "Gateway", r.gateway, ingressGatewaySpec(r.server), gatewayAfter);
+    const vsSpec = weightedHelloSpec(r.gateway.name, r.route.host, r.route.port, r.weights);
+    const virtualService = istioResource(`${name}-vs`, at, "VirtualService", r.virtualService, vsSpec, [gateway, ...routeAfter]);
+    return { gateway, virtualService };
 }
 
 /** A route destination, optionally with a port and a subset. */

@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
 import { TlsFrontendModel } from "../model";
-import { ingressGatewaySpec, istioResource, onCluster, requireCluster, requireWeights, weightedHelloSpec } from "./resources";
+import { onCluster, requireCluster, requireWeights, weightedIngressRoute } from "./resources";
 
 /** Arguments of {@link TlsFrontend}. */
 export interface TlsFrontendArgs {
@@ -61,7 +61,6 @@ export class TlsFrontend extends pulumi.ComponentResource {
         const f = args.frontend;
         const { host, credentialName, issuerName } = f;
         const weights = requireWeights("TlsFrontend", this, f.route.weights);
-        const deps = args.dependsOn ?? [];
         this.issuer = new k8s.apiextensions.CustomResource(
             `${name}-issuer`,
             {
@@ -96,28 +95,20 @@ export class TlsFrontend extends pulumi.ComponentResource {
         const annotations = pulumi
             .output(args.ingressAddress)
             .apply((a): Record<string, string> => (a ? { "external-dns.alpha.kubernetes.io/target": a } : {}));
-        this.gateway = istioResource(
-            `${name}-gateway`,
-            this,
-            cluster,
-            "Gateway",
-            { name: f.gateway, namespace: f.namespace, annotations },
-            ingressGatewaySpec({
-                port: { number: 443, name: "https", protocol: "HTTPS" },
-                tls: { mode: "SIMPLE", credentialName },
-                hosts: [host],
-            }),
-            [...deps, this.certificate],
+        const route = weightedIngressRoute(
+            name,
+            { parent: this, cluster, deps: args.dependsOn },
+            {
+                gateway: { name: f.gateway, namespace: f.namespace, annotations },
+                server: { port: { number: 443, name: "https", protocol: "HTTPS" }, tls: { mode: "SIMPLE", credentialName }, hosts: [host] },
+                virtualService: { name: f.virtualService, namespace: f.namespace },
+                route: f.route,
+                weights,
+            },
+            [this.certificate],
         );
-        this.virtualService = istioResource(
-            `${name}-vs`,
-            this,
-            cluster,
-            "VirtualService",
-            { name: f.virtualService, namespace: f.namespace },
-            weightedHelloSpec(f.gateway, f.route.host, f.route.port, weights),
-            [...deps, this.gateway],
-        );
+        this.gateway = route.gateway;
+        this.virtualService = route.virtualService;
         this.registerOutputs({});
     }
 }

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
 import { ShiftingModel } from "../model";
-import { destinationRuleSpec, ingressGatewaySpec, istioResource, requireCluster, requireWeights, weightedHelloSpec } from "./resources";
+import { destinationRuleSpec, istioResource, requireCluster, requireWeights, weightedIngressRoute } from "./resources";
 
 /** Arguments of {@link TrafficShifting}. */
 export interface TrafficShiftingArgs {
@@ -41,35 +41,25 @@ export class TrafficShifting extends pulumi.ComponentResource {
         const cluster = requireCluster("TrafficShifting", this, args.cluster);
         const sh = args.shifting;
         const weights = requireWeights("TrafficShifting", this, sh.route.weights);
-        const ns = sh.namespace;
-        const deps = args.dependsOn ?? [];
-        this.destinationRule = istioResource(
-            `${name}-dr`,
-            this,
-            cluster,
-            "DestinationRule",
-            { name: sh.destinationRule, namespace: ns },
-            destinationRuleSpec(sh.route.host, { subsets: ["v1", "v2"] }),
-            deps,
+        const at = { parent: this, cluster, deps: args.dependsOn };
+        const meta = (objectName: string) => ({ name: objectName, namespace: sh.namespace });
+        const subsets = destinationRuleSpec(sh.route.host, { subsets: ["v1", "v2"] });
+        this.destinationRule = istioResource(`${name}-dr`, at, "DestinationRule", meta(sh.destinationRule), subsets);
+        const route = weightedIngressRoute(
+            name,
+            at,
+            {
+                gateway: meta(sh.gateway),
+                server: { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] },
+                virtualService: meta(sh.virtualService),
+                route: sh.route,
+                weights,
+            },
+            [],
+            [this.destinationRule],
         );
-        this.gateway = istioResource(
-            `${name}-gateway`,
-            this,
-            cluster,
-            "Gateway",
-            { name: sh.gateway, namespace: ns },
-            ingressGatewaySpec({ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] }),
-            deps,
-        );
-        this.virtualService = istioResource(
-            `${name}-vs`,
-            this,
-            cluster,
-            "VirtualService",
-            { name: sh.virtualService, namespace: ns },
-            weightedHelloSpec(sh.gateway, sh.route.host, sh.route.port, weights),
-            [...deps, this.gateway, this.destinationRule],
-        );
+        this.gateway = route.gateway;
+        this.virtualService = route.virtualService;
         this.registerOutputs({});
     }
 }
