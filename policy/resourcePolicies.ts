@@ -2,7 +2,8 @@
  * Resource policies: each checks one Kubernetes object as the program (or a chart it renders) registers it.
  * Factories only; index.ts builds the PolicyPack. All logic lives in ../components/model.
  */
-import { EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { EnforcementLevel, ReportViolation, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { resourcePolicy } from "./define";
 import {
     CACERTS_LAYOUTS,
     checkCaCertsEntries,
@@ -76,18 +77,32 @@ export function secretObject(props: Record<string, unknown>): SecretObject {
 
 const describeIs = (types: string[]) => (args: ResourceValidationArgs) => types.includes(args.type);
 
+/** A validation of the Secrets `select` picks (remote secrets, cacerts): `check` gets the Secret as plain data. */
+function onSecrets(
+    select: (s: SecretObject) => boolean,
+    check: (s: SecretObject, args: ResourceValidationArgs, report: ReportViolation) => void,
+): ResourceValidation {
+    return (args, report) => {
+        if (args.type !== SECRET_TYPE) return;
+        const s = secretObject(plainProps(args));
+        if (select(s)) check(s, args, report);
+    };
+}
+
 /** A factory of DestinationRule policies reporting one side (errors or warnings) of Istio's locality LB validation. */
 function destinationRulePolicy(name: string, description: string, side: "errors" | "warnings", defaultLevel: EnforcementLevel) {
     const applies = describeIs(istioTypes("DestinationRule"));
-    return (level: EnforcementLevel = defaultLevel): ResourceValidationPolicy => ({
-        name,
-        description,
-        enforcementLevel: level,
-        validateResource: (args, report) => {
-            if (!applies(args)) return;
-            for (const m of checkDestinationRuleLocality(plainProps(args).spec)[side]) report(m);
+    return resourcePolicy(
+        {
+            name,
+            description,
+            validateResource: (args, report) => {
+                if (!applies(args)) return;
+                for (const m of checkDestinationRuleLocality(plainProps(args).spec)[side]) report(m);
+            },
         },
-    });
+        defaultLevel,
+    );
 }
 
 /** DestinationRule locality LB settings pass Istio's ValidateLocalityLbSetting (errors only). */
@@ -113,20 +128,17 @@ export interface RouteWeightsConfig {
 }
 
 /** VirtualService http/tcp/tls route weights are sane and (by default) add up to 100. */
-export function virtualServiceWeights(level: EnforcementLevel = "mandatory"): ResourceValidationPolicy {
-    const applies = describeIs(istioTypes("VirtualService"));
-    return {
-        name: "virtualservice-route-weights",
-        description: "VirtualService route weights: none negative, not all zero, none missing among several, adding up to 100.",
-        enforcementLevel: level,
-        configSchema: { properties: { requireSum100: { type: "boolean", default: true } } },
-        validateResource: (args, report) => {
-            if (!applies(args)) return;
-            const cfg = args.getConfig<RouteWeightsConfig>();
-            for (const e of checkVirtualServiceWeights(plainProps(args).spec, { requireSum100: cfg.requireSum100 ?? true })) report(e);
-        },
-    };
-}
+const isVirtualService = describeIs(istioTypes("VirtualService"));
+export const virtualServiceWeights = resourcePolicy({
+    name: "virtualservice-route-weights",
+    description: "VirtualService route weights: none negative, not all zero, none missing among several, adding up to 100.",
+    configSchema: { properties: { requireSum100: { type: "boolean", default: true } } },
+    validateResource: (args, report) => {
+        if (!isVirtualService(args)) return;
+        const cfg = args.getConfig<RouteWeightsConfig>();
+        for (const e of checkVirtualServiceWeights(plainProps(args).spec, { requireSum100: cfg.requireSum100 ?? true })) report(e);
+    },
+});
 
 /** Config of {@link remoteSecretShape}. */
 export interface RemoteSecretConfig {
@@ -139,77 +151,65 @@ export interface RemoteSecretConfig {
 }
 
 /** Remote secrets are exactly what istioctl writes and istiod accepts. */
-export function remoteSecretShape(level: EnforcementLevel = "mandatory"): ResourceValidationPolicy {
-    return {
-        name: "remote-secret-shape",
-        description:
-            "Secrets labelled istio/multiCluster=true: named istio-remote-secret-<cluster>, one entry <cluster>, a kubeconfig istiod accepts, a non-loopback API server.",
-        enforcementLevel: level,
-        configSchema: {
-            properties: {
-                allowedInsecureKubeconfigOptions: {
-                    type: "array",
-                    items: { type: "string", enum: [...INSECURE_KUBECONFIG_OPTIONS] },
-                    default: [],
-                },
-                allowLoopbackApiServer: { type: "boolean", default: false },
-                istioNamespace: { type: "string", default: "istio-system" },
+export const remoteSecretShape = resourcePolicy({
+    name: "remote-secret-shape",
+    description:
+        "Secrets labelled istio/multiCluster=true: named istio-remote-secret-<cluster>, one entry <cluster>, a kubeconfig istiod accepts, a non-loopback API server.",
+    configSchema: {
+        properties: {
+            allowedInsecureKubeconfigOptions: {
+                type: "array",
+                items: { type: "string", enum: [...INSECURE_KUBECONFIG_OPTIONS] },
+                default: [],
             },
+            allowLoopbackApiServer: { type: "boolean", default: false },
+            istioNamespace: { type: "string", default: "istio-system" },
         },
-        validateResource: (args, report) => {
-            if (args.type !== SECRET_TYPE) return;
-            const s = secretObject(plainProps(args));
-            if (!isRemoteSecret(s)) return;
-            const cfg = args.getConfig<RemoteSecretConfig>();
-            for (const e of checkRemoteSecret(s, {
-                allowedInsecureKubeconfigOptions: cfg.allowedInsecureKubeconfigOptions ?? [],
-                allowLoopbackApiServer: cfg.allowLoopbackApiServer ?? false,
-                istioNamespace: cfg.istioNamespace,
-            })) {
-                report(e);
-            }
-        },
-    };
-}
+    },
+    validateResource: onSecrets(isRemoteSecret, (s, args, report) => {
+        const cfg = args.getConfig<RemoteSecretConfig>();
+        for (const e of checkRemoteSecret(s, {
+            allowedInsecureKubeconfigOptions: cfg.allowedInsecureKubeconfigOptions ?? [],
+            allowLoopbackApiServer: cfg.allowLoopbackApiServer ?? false,
+            istioNamespace: cfg.istioNamespace,
+        })) {
+            report(e);
+        }
+    }),
+});
 
 /**
  * `cacerts` is complete (either layout) and its private key is a Pulumi secret. Secret-ness is read from the
  * props when secret tracking is on (index.ts); otherwise the policy requires `additionalSecretOutputs` to
  * cover the field (what @pulumi/kubernetes' Secret class always sets).
  */
-export function caCertsComplete(level: EnforcementLevel = "mandatory"): ResourceValidationPolicy {
-    return {
-        name: "cacerts-complete-and-secret",
-        description:
-            "cacerts has every entry istiod needs (ca-cert/ca-key/root-cert/cert-chain.pem or tls.crt/tls.key/ca.crt) and its private key is a Pulumi secret.",
-        enforcementLevel: level,
-        validateResource: (args, report) => {
-            if (args.type !== SECRET_TYPE) return;
-            const s = secretObject(plainProps(args));
-            if (!isCaCertsSecret(s)) return;
-            for (const e of checkCaCertsEntries(s)) report(e);
-            const keys = secretKeys(s);
-            if (isUnknown(keys)) return;
-            for (const key of [CACERTS_LAYOUTS.istio.key, CACERTS_LAYOUTS.tls.key]) {
-                for (const field of ["data", "stringData"] as const) {
-                    const map = s[field];
-                    if (!map || isUnknown(map) || !(key in map)) continue;
-                    const secret = secretness(args.props, [field, key]);
-                    const covered = (args.opts?.additionalSecretOutputs ?? []).includes(field);
-                    if (secret === false) {
-                        report(
-                            `cacerts ${field}["${key}"] (the CA private key) is not a Pulumi secret: wrap it in pulumi.secret() so it is encrypted in state`,
-                        );
-                    } else if (secret === undefined && !covered) {
-                        report(
-                            `cacerts ${field}["${key}"] (the CA private key): cannot confirm it is a Pulumi secret and "${field}" is not in additionalSecretOutputs; use k8s.core.v1.Secret or pulumi.secret()`,
-                        );
-                    }
+export const caCertsComplete = resourcePolicy({
+    name: "cacerts-complete-and-secret",
+    description:
+        "cacerts has every entry istiod needs (ca-cert/ca-key/root-cert/cert-chain.pem or tls.crt/tls.key/ca.crt) and its private key is a Pulumi secret.",
+    validateResource: onSecrets(isCaCertsSecret, (s, args, report) => {
+        for (const e of checkCaCertsEntries(s)) report(e);
+        const keys = secretKeys(s);
+        if (isUnknown(keys)) return;
+        for (const key of [CACERTS_LAYOUTS.istio.key, CACERTS_LAYOUTS.tls.key]) {
+            for (const field of ["data", "stringData"] as const) {
+                const map = s[field];
+                if (!map || isUnknown(map) || !(key in map)) continue;
+                const secret = secretness(args.props, [field, key]);
+                const covered = (args.opts?.additionalSecretOutputs ?? []).includes(field);
+                if (secret === false) {
+                    report(
+                        `cacerts ${field}["${key}"] (the CA private key) is not a Pulumi secret: wrap it in pulumi.secret() so it is encrypted in state`,
+                    );
+                } else if (secret === undefined && !covered) {
+                    report(
+                        `cacerts ${field}["${key}"] (the CA private key): cannot confirm it is a Pulumi secret and "${field}" is not in additionalSecretOutputs; use k8s.core.v1.Secret or pulumi.secret()`,
+                    );
                 }
             }
-        },
-    };
-}
+        }
+    }),
+});
 
 /** Config of {@link imagesFromAllowedHubs}. */
 export interface ImageHubConfig {
@@ -218,39 +218,35 @@ export interface ImageHubConfig {
 }
 
 /** Workload images and Istio chart hubs come from allowed registries (`image: auto` of injected gateways is fine). */
-export function imagesFromAllowedHubs(level: EnforcementLevel = "mandatory"): ResourceValidationPolicy {
-    return {
-        name: "images-from-allowed-hubs",
-        description:
-            "Container images (Pods, Deployments, DaemonSets, StatefulSets, Jobs) and chart global.hub/hub values come from allowed registries.",
-        enforcementLevel: level,
-        configSchema: {
-            properties: { allowedHubs: { type: "array", items: { type: "string" }, default: [...DEFAULT_ALLOWED_HUBS] } },
-        },
-        validateResource: (args, report) => {
-            const cfg = args.getConfig<ImageHubConfig>();
-            const hubs = cfg.allowedHubs && cfg.allowedHubs.length ? cfg.allowedHubs : [...DEFAULT_ALLOWED_HUBS];
-            const podPath = POD_SPEC_PATHS[args.type];
-            if (podPath) {
-                const props = plainProps(args);
-                for (const { path, image } of podSpecImages(get(props, podPath), podPath.join("."))) {
-                    if (isUnknown(image)) continue;
-                    if (!isImageFromAllowedHub(image, hubs))
-                        report(`${path}: image ${image} is not from an allowed hub (${hubs.join(", ")})`);
-                }
-                return;
+export const imagesFromAllowedHubs = resourcePolicy({
+    name: "images-from-allowed-hubs",
+    description:
+        "Container images (Pods, Deployments, DaemonSets, StatefulSets, Jobs) and chart global.hub/hub values come from allowed registries.",
+    configSchema: {
+        properties: { allowedHubs: { type: "array", items: { type: "string" }, default: [...DEFAULT_ALLOWED_HUBS] } },
+    },
+    validateResource: (args, report) => {
+        const cfg = args.getConfig<ImageHubConfig>();
+        const hubs = cfg.allowedHubs && cfg.allowedHubs.length ? cfg.allowedHubs : [...DEFAULT_ALLOWED_HUBS];
+        const podPath = POD_SPEC_PATHS[args.type];
+        if (podPath) {
+            const props = plainProps(args);
+            for (const { path, image } of podSpecImages(get(props, podPath), podPath.join("."))) {
+                if (isUnknown(image)) continue;
+                if (!isImageFromAllowedHub(image, hubs)) report(`${path}: image ${image} is not from an allowed hub (${hubs.join(", ")})`);
             }
-            if (CHART_TYPES.includes(args.type)) {
-                const values = plainProps(args).values;
-                for (const path of [["global", "hub"], ["hub"]]) {
-                    const hub = get(values, path);
-                    if (typeof hub !== "string" || hub === "") continue;
-                    if (!isHubAllowed(hub, hubs)) report(`values.${path.join(".")}: hub ${hub} is not an allowed hub (${hubs.join(", ")})`);
-                }
+            return;
+        }
+        if (CHART_TYPES.includes(args.type)) {
+            const values = plainProps(args).values;
+            for (const path of [["global", "hub"], ["hub"]]) {
+                const hub = get(values, path);
+                if (typeof hub !== "string" || hub === "") continue;
+                if (!isHubAllowed(hub, hubs)) report(`values.${path.join(".")}: hub ${hub} is not an allowed hub (${hubs.join(", ")})`);
             }
-        },
-    };
-}
+        }
+    },
+});
 
 /** All resource policies at their default levels. */
 export function resourcePolicies(): ResourceValidationPolicy[] {

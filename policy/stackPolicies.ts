@@ -2,7 +2,8 @@
  * Stack policies: checks across all resources of a stack (their outputs, after preview/update), grouping
  * resources per cluster by their Kubernetes provider. Factories only; index.ts builds the PolicyPack.
  */
-import { EnforcementLevel, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { stackPolicy } from "./define";
 import {
     CACERTS_LAYOUTS,
     cacertsLayout,
@@ -185,10 +186,9 @@ export function meshInventory(resources: PolicyResource[]): ClusterInventory[] {
 
 /** A factory of stack policies that report the issues a model check finds in the stack's mesh inventory. */
 function inventoryPolicy(name: string, description: string, check: (inventory: ClusterInventory[]) => MeshIssue[]) {
-    return (level: EnforcementLevel = "mandatory"): StackValidationPolicy => ({
+    return stackPolicy({
         name,
         description,
-        enforcementLevel: level,
         validateStack: (args, report) => {
             for (const i of check(meshInventory(args.resources))) report(i.message);
         },
@@ -217,110 +217,101 @@ export const remoteSecretFullMesh = inventoryPolicy(
 );
 
 /** All cacerts share one root, and each signing cert chains to it. Unknown (preview) values are skipped. */
-export function caCertsSharedRoot(level: EnforcementLevel = "mandatory"): StackValidationPolicy {
-    return {
-        name: "cacerts-shared-root",
-        description: "Every cluster's cacerts carries the same root certificate, and its signing certificate is signed by that root.",
-        enforcementLevel: level,
-        validateStack: (args, report) => {
-            for (const i of checkSharedRoot(meshInventory(args.resources))) report(i.message);
-            for (const g of groupByCluster(args.resources)) {
-                for (const r of g.resources) {
-                    if (r.type !== SECRET_TYPE) continue;
-                    const s = secretObject(r.props);
-                    if (!isCaCertsSecret(s)) continue;
-                    const keys = secretKeys(s);
-                    if (isUnknown(keys)) continue;
-                    const layout = CACERTS_LAYOUTS[cacertsLayout(keys).layout];
-                    const cert = secretValue(s, layout.cert);
-                    const root = secretValue(s, layout.root);
-                    const chain = layout === CACERTS_LAYOUTS.istio ? secretValue(s, "cert-chain.pem") : undefined;
-                    if (typeof cert !== "string" || typeof root !== "string" || isUnknown(chain)) continue;
-                    for (const e of checkCaChain(cert, root, chain)) report(`cacerts in ${g.label}: ${e}`, r.resource.urn);
-                }
+export const caCertsSharedRoot = stackPolicy({
+    name: "cacerts-shared-root",
+    description: "Every cluster's cacerts carries the same root certificate, and its signing certificate is signed by that root.",
+    validateStack: (args, report) => {
+        for (const i of checkSharedRoot(meshInventory(args.resources))) report(i.message);
+        for (const g of groupByCluster(args.resources)) {
+            for (const r of g.resources) {
+                if (r.type !== SECRET_TYPE) continue;
+                const s = secretObject(r.props);
+                if (!isCaCertsSecret(s)) continue;
+                const keys = secretKeys(s);
+                if (isUnknown(keys)) continue;
+                const layout = CACERTS_LAYOUTS[cacertsLayout(keys).layout];
+                const cert = secretValue(s, layout.cert);
+                const root = secretValue(s, layout.root);
+                const chain = layout === CACERTS_LAYOUTS.istio ? secretValue(s, "cert-chain.pem") : undefined;
+                if (typeof cert !== "string" || typeof root !== "string" || isUnknown(chain)) continue;
+                for (const e of checkCaChain(cert, root, chain)) report(`cacerts in ${g.label}: ${e}`, r.resource.urn);
             }
-        },
-    };
-}
+        }
+    },
+});
 
 /** No stack output carries a private key or a token kubeconfig that is not a Pulumi secret. */
-export function noPlaintextCredentialOutputs(level: EnforcementLevel = "mandatory"): StackValidationPolicy {
-    return {
-        name: "no-plaintext-credentials-in-outputs",
-        description: "Stack outputs must not carry PEM private keys or kubeconfigs with tokens unless they are Pulumi secrets.",
-        enforcementLevel: level,
-        validateStack: (args, report) => {
-            for (const r of args.resources) {
-                if (r.type !== "pulumi:pulumi:Stack") continue;
-                const outputs = read(() => r.props);
-                if (!outputs || typeof outputs !== "object") continue;
-                for (const [name, value] of Object.entries(outputs as Record<string, unknown>)) {
-                    for (const f of findCredentials(value, name)) {
-                        const segments = f.path.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== "");
-                        const secret = secretness(r.props, segments);
-                        if (secret === true) continue;
-                        const why = secret === undefined ? "and its secret-ness cannot be read (secret tracking is off)" : "in plain text";
-                        report(`stack output ${f.path} carries a ${f.kind} ${why}: export it with pulumi.secret()`, r.urn);
-                    }
+export const noPlaintextCredentialOutputs = stackPolicy({
+    name: "no-plaintext-credentials-in-outputs",
+    description: "Stack outputs must not carry PEM private keys or kubeconfigs with tokens unless they are Pulumi secrets.",
+    validateStack: (args, report) => {
+        for (const r of args.resources) {
+            if (r.type !== "pulumi:pulumi:Stack") continue;
+            const outputs = read(() => r.props);
+            if (!outputs || typeof outputs !== "object") continue;
+            for (const [name, value] of Object.entries(outputs as Record<string, unknown>)) {
+                for (const f of findCredentials(value, name)) {
+                    const segments = f.path.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== "");
+                    const secret = secretness(r.props, segments);
+                    if (secret === true) continue;
+                    const why = secret === undefined ? "and its secret-ness cannot be read (secret tracking is off)" : "in plain text";
+                    report(`stack output ${f.path} carries a ${f.kind} ${why}: export it with pulumi.secret()`, r.urn);
                 }
             }
-        },
-    };
-}
+        }
+    },
+});
 
 /** VirtualService subsets exist in a DestinationRule for the same host in the same cluster. */
-export function virtualServiceSubsetsExist(level: EnforcementLevel = "mandatory"): StackValidationPolicy {
-    return {
-        name: "virtualservice-subsets-exist",
-        description: "Every subset a VirtualService routes to is defined by a DestinationRule for the same host in the same cluster.",
-        enforcementLevel: level,
-        validateStack: (args, report) => {
-            for (const g of groupByCluster(args.resources)) {
-                const subsets = new Map<string, Set<string>>();
-                const unknownHosts = new Set<string>();
-                let anyUnknownDr = false;
-                for (const r of g.resources) {
-                    if (!istioTypes("DestinationRule").includes(r.type)) continue;
-                    const spec = obj(r.props.spec);
-                    const ns = str(meta(r).namespace) ?? "default";
-                    if (!spec || typeof spec.host !== "string") {
-                        anyUnknownDr = true;
-                        continue;
-                    }
-                    const host = resolveServiceHost(spec.host, ns);
-                    const set = subsets.get(host) ?? new Set<string>();
-                    if (!Array.isArray(spec.subsets)) {
-                        if (isUnknown(spec.subsets)) unknownHosts.add(host);
-                    } else {
-                        for (const s of spec.subsets) {
-                            const n = obj(s)?.name;
-                            if (typeof n === "string") set.add(n);
-                            else unknownHosts.add(host);
-                        }
-                    }
-                    subsets.set(host, set);
+export const virtualServiceSubsetsExist = stackPolicy({
+    name: "virtualservice-subsets-exist",
+    description: "Every subset a VirtualService routes to is defined by a DestinationRule for the same host in the same cluster.",
+    validateStack: (args, report) => {
+        for (const g of groupByCluster(args.resources)) {
+            const subsets = new Map<string, Set<string>>();
+            const unknownHosts = new Set<string>();
+            let anyUnknownDr = false;
+            for (const r of g.resources) {
+                if (!istioTypes("DestinationRule").includes(r.type)) continue;
+                const spec = obj(r.props.spec);
+                const ns = str(meta(r).namespace) ?? "default";
+                if (!spec || typeof spec.host !== "string") {
+                    anyUnknownDr = true;
+                    continue;
                 }
-                for (const r of g.resources) {
-                    if (!istioTypes("VirtualService").includes(r.type)) continue;
-                    const ns = str(meta(r).namespace) ?? "default";
-                    for (const ref of virtualServiceSubsetReferences(r.props.spec)) {
-                        const host = resolveServiceHost(ref.host, ns);
-                        if (unknownHosts.has(host) || subsets.get(host)?.has(ref.subset)) continue;
-                        if (!subsets.has(host) && anyUnknownDr) continue;
-                        const defined = subsets.get(host);
-                        const what = defined
-                            ? `its DestinationRule defines ${JSON.stringify([...defined])}`
-                            : "no DestinationRule for that host";
-                        report(
-                            `VirtualService ${str(meta(r).name) ?? r.resource.name} ${ref.path} routes to subset ${ref.subset} of ${host}, but ${what} in ${g.label}: requests get 503 (no healthy upstream)`,
-                            r.resource.urn,
-                        );
+                const host = resolveServiceHost(spec.host, ns);
+                const set = subsets.get(host) ?? new Set<string>();
+                if (!Array.isArray(spec.subsets)) {
+                    if (isUnknown(spec.subsets)) unknownHosts.add(host);
+                } else {
+                    for (const s of spec.subsets) {
+                        const n = obj(s)?.name;
+                        if (typeof n === "string") set.add(n);
+                        else unknownHosts.add(host);
                     }
+                }
+                subsets.set(host, set);
+            }
+            for (const r of g.resources) {
+                if (!istioTypes("VirtualService").includes(r.type)) continue;
+                const ns = str(meta(r).namespace) ?? "default";
+                for (const ref of virtualServiceSubsetReferences(r.props.spec)) {
+                    const host = resolveServiceHost(ref.host, ns);
+                    if (unknownHosts.has(host) || subsets.get(host)?.has(ref.subset)) continue;
+                    if (!subsets.has(host) && anyUnknownDr) continue;
+                    const defined = subsets.get(host);
+                    const what = defined
+                        ? `its DestinationRule defines ${JSON.stringify([...defined])}`
+                        : "no DestinationRule for that host";
+                    report(
+                        `VirtualService ${str(meta(r).name) ?? r.resource.name} ${ref.path} routes to subset ${ref.subset} of ${host}, but ${what} in ${g.label}: requests get 503 (no healthy upstream)`,
+                        r.resource.urn,
+                    );
                 }
             }
-        },
-    };
-}
+        }
+    },
+});
 
 /** All stack policies at their default levels. */
 export function stackPolicies(): StackValidationPolicy[] {

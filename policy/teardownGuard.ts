@@ -9,7 +9,8 @@
  * mesh (its objects and every link to it) stays allowed. Intended teardown: `pulumi destroy`, or the stack tag
  * `istio-multicluster:allowMeshTeardown=true`, or the policy config `{"mesh-teardown-guard": {"allowTeardown": true}}`.
  */
-import { EnforcementLevel, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { StackValidationArgs } from "@pulumi/policy";
+import { stackPolicy } from "./define";
 import { isCaCertsSecret, isRemoteSecret, isUnknown, ISTIO_NAMESPACE } from "../components/model";
 import { SECRET_TYPE, secretObject } from "./resourcePolicies";
 import { ClusterGroup, groupByCluster } from "./stackPolicies";
@@ -75,16 +76,13 @@ export function teardownAllowed(args: Pick<StackValidationArgs, "stackTags" | "g
 }
 
 /** Refuses a preview that would delete the mesh's CA, istiod or remote secrets, unless declared intended. */
-export function meshTeardownGuard(level: EnforcementLevel = "mandatory"): StackValidationPolicy {
-    return {
-        name: "mesh-teardown-guard",
-        description:
-            "Refuses an update whose planned stack lacks the mesh's cacerts, istiod or remote secrets (it would delete them), unless the teardown is declared intended.",
-        enforcementLevel: level,
-        configSchema: { properties: { allowTeardown: { type: "boolean", default: false } } },
-        validateStack: (args, report) => {
-            if (teardownAllowed(args)) return;
-            for (const p of teardownProblems(groupByCluster(args.resources).map(meshParts))) report(p);
-        },
-    };
-}
+export const meshTeardownGuard = stackPolicy({
+    name: "mesh-teardown-guard",
+    description:
+        "Refuses an update whose planned stack lacks the mesh's cacerts, istiod or remote secrets (it would delete them), unless the teardown is declared intended.",
+    configSchema: { properties: { allowTeardown: { type: "boolean", default: false } } },
+    validateStack: (args, report) => {
+        if (teardownAllowed(args)) return;
+        for (const p of teardownProblems(groupByCluster(args.resources).map(meshParts))) report(p);
+    },
+});
