@@ -16,6 +16,7 @@ import { RecordingMocks, runProgram } from "../helpers/mocks";
 import {
     apiserver,
     assertReaderOnly,
+    component,
     CLUSTERS,
     clients,
     Clients,
@@ -563,6 +564,60 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
         assert.deepEqual(await clusterSnapshot(c4), c4before, "cluster4 is as before the grow");
         assert.deepEqual(changes((await stack.preview({ onOutput })).changeSummary), []);
         localUp(env, 3);
+    });
+
+    it("5e. a rotation interrupted by the target's token controller being down: the up fails naming the new token Secrets and leaves their remote secrets on the old, still valid token; the rerun moves them to the new one", async () => {
+        // cluster2's kube-controller-manager (its token controller) is stopped, then the stack rotates to epoch 4.
+        // The new token Secrets in cluster2 stay empty: the Kubernetes provider's 5 s await fails each create,
+        // naming the Secret, and the program never renders a kubeconfig without a token. The links into cluster1
+        // and cluster3 may rotate in the same up; the rerun, with the controller back, must finish all six.
+        const held = await liveTokens();
+        const intoC2 = ["cluster1->cluster2", "cluster3->cluster2"];
+        await stack.setConfig("istio-multicluster:tokenRotationEpoch", { value: "4" });
+        component("stop", "c2", "kube-controller-manager", env);
+        let failure = "";
+        try {
+            await stack.up({ onOutput });
+        } catch (e) {
+            failure = (e as Error).message;
+        } finally {
+            component("start", "c2", "kube-controller-manager", env);
+        }
+        assert.ok(failure, "the up fails while cluster2 cannot fill its new token Secrets");
+        for (const link of intoC2) {
+            const reader = link.split("->")[0];
+            assert.match(
+                failure,
+                new RegExp(`mesh-${reader}-reads-cluster2-token[\\s\\S]*failed to fully initialize or become live: Timeout occurred polling for 'istio-reader-service-account-${reader}-[0-9a-f]{6}'`),
+                `the failed up names ${reader}'s new token Secret on cluster2`,
+            );
+        }
+        for (const token of held.values()) assert.ok(!failure.includes(token), "no token in the error");
+        const during = await liveTokens();
+        for (const link of intoC2) {
+            const [reader, target] = link.split("->");
+            assert.equal(during.get(link), held.get(link), `${link}: the remote secret still holds epoch 3's token`);
+            // ... and that token still works: the previous epoch's Secret is kept until the rotation completes.
+            const s = await api[reader].core.readNamespacedSecret({ namespace: "istio-system", name: `istio-remote-secret-${target}` });
+            await assertReaderOnly(await clients({ kubeconfig: b64(s.data![target]) }));
+        }
+
+        const r = await stack.up({ onOutput });
+        assert.equal(r.summary.result, "succeeded");
+        const after = await liveTokens();
+        assert.equal(after.size, 6);
+        for (const [link, token] of after) {
+            const [reader, target] = link.split("->");
+            assert.ok(!tokensSeen.has(token), `${link}: a new token at epoch 4`);
+            const list = await api[target].core.listNamespacedSecret({ namespace: "istio-system" });
+            const live = list.items.find((x) => x.type === "kubernetes.io/service-account-token" && b64(x.data?.token ?? "") === token);
+            assert.ok(live, `${link}: the remote secret holds the token of a live token Secret in ${target}`);
+            const s = await api[reader].core.readNamespacedSecret({ namespace: "istio-system", name: `istio-remote-secret-${target}` });
+            await assertReaderOnly(await clients({ kubeconfig: b64(s.data![target]) }));
+        }
+        for (const t of after.values()) tokensSeen.add(t);
+        const again = await stack.preview({ onOutput });
+        assert.deepEqual(changes(again.changeSummary), [], "converged: nothing left to change");
     });
 
     it("6. destroy leaves every cluster as it was before the up, node labels and CRDs included", async () => {
