@@ -46,27 +46,27 @@ export function routeWeightsProblem(w: { v1: number; v2: number }): string | und
     return undefined;
 }
 
-/** Seed 000 CC2 outlierDetection. */
-export const CC2_OUTLIER: OutlierDetection = { consecutive5xxErrors: 5, interval: "1s", baseEjectionTime: "30s" };
-/** Seed 000 CC3 outlierDetection. */
-export const CC3_OUTLIER: OutlierDetection = { consecutive5xxErrors: 5, interval: "10s", baseEjectionTime: "30s" };
-/** Seed 000 CC4 outlierDetection. */
-export const CC4_OUTLIER: OutlierDetection = { consecutive5xxErrors: 1, interval: "1s", baseEjectionTime: "1m" };
-/** Seed 000 CC3's three `distribute` rules. */
-export const CC3_DISTRIBUTE: { from: string; to: Record<string, number> }[] = [
+/** outlierDetection of locality failover (`cc2`): eject after 5 errors, checked every second. */
+export const LOCALITY_FAILOVER_OUTLIER: OutlierDetection = { consecutive5xxErrors: 5, interval: "1s", baseEjectionTime: "30s" };
+/** outlierDetection of weighted distribution (`cc3`). */
+export const WEIGHTED_DISTRIBUTION_OUTLIER: OutlierDetection = { consecutive5xxErrors: 5, interval: "10s", baseEjectionTime: "30s" };
+/** outlierDetection of region failover (`cc4`): eject after the first error, for a minute. */
+export const REGION_FAILOVER_OUTLIER: OutlierDetection = { consecutive5xxErrors: 1, interval: "1s", baseEjectionTime: "1m" };
+/** The default `localityLbSetting.distribute` rules of weighted distribution (`cc3`): three from region2's zones. */
+export const DEFAULT_DISTRIBUTE_RULES: { from: string; to: Record<string, number> }[] = [
     { from: "region2/zone1/*", to: { "region1/*": 50, "region3/*": 50 } },
     { from: "region2/zone2/*", to: { "region2/zone3/*": 40, "region2/zone1/*": 40, "region3/*": 20 } },
     { from: "region2/zone3/*", to: { "region4/zone5/*": 100 } },
 ];
-/** Seed 000 CC4's failover rule. */
-export const CC4_FAILOVER: { from: string; to: string }[] = [{ from: "region4", to: "region3" }];
+/** The default `localityLbSetting.failover` rule of region failover (`cc4`): region4 fails over to region3. */
+export const DEFAULT_FAILOVER_RULES: { from: string; to: string }[] = [{ from: "region4", to: "region3" }];
 
-/** CC2's DestinationRule traffic policy: outlierDetection only (turns on locality-prioritised routing). */
+/** Locality failover's DestinationRule traffic policy: outlierDetection only (turns on locality-prioritised routing). */
 export function localityFailoverPolicy(outlierDetection: OutlierDetection): Record<string, unknown> {
     return { outlierDetection };
 }
 
-/** CC3's DestinationRule traffic policy. */
+/** Weighted distribution's DestinationRule traffic policy. */
 export function weightedDistributionPolicy(
     distribute: { from: string; to: Record<string, number> }[],
     outlierDetection: OutlierDetection,
@@ -74,7 +74,7 @@ export function weightedDistributionPolicy(
     return { loadBalancer: { localityLbSetting: { enabled: true, distribute } }, outlierDetection };
 }
 
-/** CC4's DestinationRule traffic policy. */
+/** Region failover's DestinationRule traffic policy. */
 export function regionFailoverPolicy(
     failover: { from: string; to: string }[],
     outlierDetection: OutlierDetection,

@@ -8,11 +8,11 @@ import { LocalityLbSetting, OutlierDetection } from "./locality";
 import { checkLocalitySetting } from "./localityCheck";
 import { Labels, resolveServiceHost } from "./names";
 import {
-    CC2_OUTLIER,
-    CC3_DISTRIBUTE,
-    CC3_OUTLIER,
-    CC4_FAILOVER,
-    CC4_OUTLIER,
+    LOCALITY_FAILOVER_OUTLIER,
+    DEFAULT_DISTRIBUTE_RULES,
+    WEIGHTED_DISTRIBUTION_OUTLIER,
+    DEFAULT_FAILOVER_RULES,
+    REGION_FAILOVER_OUTLIER,
     localityFailoverPolicy,
     regionFailoverPolicy,
     SAMPLE_NAMESPACE,
@@ -38,7 +38,7 @@ export function resolveLocalityRules(r: Resolver, settings: Settings, selectedSe
     });
     if (selectedSet.has("cc2")) {
         const s = settings.cc2 ?? {};
-        const od: OutlierDetection = s.outlierDetection ? { ...s.outlierDetection } : CC2_OUTLIER;
+        const od: OutlierDetection = s.outlierDetection ? { ...s.outlierDetection } : LOCALITY_FAILOVER_OUTLIER;
         model.cc2 = {
             ...rule("LocalityFailover", r.pick("cc2", s.cluster, 0), "helloworld2-loc1", HELLOWORLD2_ROUTE.host),
             trafficPolicy: localityFailoverPolicy(od),
@@ -47,9 +47,9 @@ export function resolveLocalityRules(r: Resolver, settings: Settings, selectedSe
     }
     if (selectedSet.has("cc3")) {
         const s = settings.cc3 ?? {};
-        const distribute = s.distribute ?? CC3_DISTRIBUTE;
+        const distribute = s.distribute ?? DEFAULT_DISTRIBUTE_RULES;
         const lb: LocalityLbSetting = { enabled: true, distribute };
-        const od: OutlierDetection = s.outlierDetection ? { ...s.outlierDetection } : CC3_OUTLIER;
+        const od: OutlierDetection = s.outlierDetection ? { ...s.outlierDetection } : WEIGHTED_DISTRIBUTION_OUTLIER;
         collectLocality(r, "cc3", lb, od);
         model.cc3 = {
             ...rule("WeightedDistribution", r.pick("cc3", s.cluster, 1), "helloworld2-loc2", qualified),
@@ -60,9 +60,9 @@ export function resolveLocalityRules(r: Resolver, settings: Settings, selectedSe
     }
     if (selectedSet.has("cc4")) {
         const s = settings.cc4 ?? {};
-        const failover = s.failover ?? CC4_FAILOVER;
+        const failover = s.failover ?? DEFAULT_FAILOVER_RULES;
         const lb: LocalityLbSetting = { enabled: true, failover };
-        const od: OutlierDetection = s.outlierDetection ? { ...s.outlierDetection } : CC4_OUTLIER;
+        const od: OutlierDetection = s.outlierDetection ? { ...s.outlierDetection } : REGION_FAILOVER_OUTLIER;
         const maxRequestsPerConnection = s.maxRequestsPerConnection ?? 1;
         collectLocality(r, "cc4", lb, od);
         model.cc4 = {
