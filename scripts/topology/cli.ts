@@ -46,7 +46,8 @@ export async function runTopology(argv: string[], log: (line: string) => void = 
     for (const w of warnings) console.error(`topology: Graphviz: ${w}`);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, svg);
-    log(`topology: wrote ${path.relative(process.cwd(), out) || out} (stack ${stack})`);
+    const shown = path.relative(process.cwd(), out);
+    log(`topology: wrote ${shown && !shown.startsWith("..") ? shown : out} (stack ${stack})`);
     return 0;
 }
 
