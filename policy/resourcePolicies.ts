@@ -127,8 +127,9 @@ export interface RouteWeightsConfig {
     requireSum100?: boolean;
 }
 
-/** VirtualService http/tcp/tls route weights are sane and (by default) add up to 100. */
 const isVirtualService = describeIs(istioTypes("VirtualService"));
+
+/** VirtualService http/tcp/tls route weights are sane and (by default) add up to 100. */
 export const virtualServiceWeights = resourcePolicy({
     name: "virtualservice-route-weights",
     description: "VirtualService route weights: none negative, not all zero, none missing among several, adding up to 100.",
