@@ -70,6 +70,12 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
         return out;
     }
 
+    /** The kubeconfig in `reader`'s remote secret for `target`, as istiod reads it. */
+    async function remoteKubeconfig(reader: string, target: string): Promise<string> {
+        const s = await api[reader].core.readNamespacedSecret({ namespace: "istio-system", name: `istio-remote-secret-${target}` });
+        return b64(s.data![target]);
+    }
+
     async function cacerts(c: string): Promise<Record<string, string>> {
         const s = await api[c].core.readNamespacedSecret({ name: "cacerts", namespace: "istio-system" });
         return Object.fromEntries(Object.entries(s.data!).map(([k, v]) => [k, b64(v)]));
@@ -323,8 +329,7 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
     it("5a. rotation: a new token epoch re-issues every link's token; the previous epoch's stays valid until the next rotation", async () => {
         /** Each remote secret's kubeconfig with its token swapped for `token` (another epoch's token of the same link). */
         async function withToken(reader: string, target: string, token: string | undefined): Promise<Clients> {
-            const s = await api[reader].core.readNamespacedSecret({ namespace: "istio-system", name: `istio-remote-secret-${target}` });
-            const doc = YAML.parse(b64(s.data![target]));
+            const doc = YAML.parse(await remoteKubeconfig(reader, target));
             doc.users[0].user.token = token;
             return clients({ kubeconfig: YAML.stringify(doc) });
         }
@@ -598,8 +603,7 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
             const [reader, target] = link.split("->");
             assert.equal(during.get(link), held.get(link), `${link}: the remote secret still holds epoch 3's token`);
             // ... and that token still works: the previous epoch's Secret is kept until the rotation completes.
-            const s = await api[reader].core.readNamespacedSecret({ namespace: "istio-system", name: `istio-remote-secret-${target}` });
-            await assertReaderOnly(await clients({ kubeconfig: b64(s.data![target]) }));
+            await assertReaderOnly(await clients({ kubeconfig: await remoteKubeconfig(reader, target) }));
         }
 
         const r = await stack.up({ onOutput });
@@ -612,8 +616,7 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
             const list = await api[target].core.listNamespacedSecret({ namespace: "istio-system" });
             const live = list.items.find((x) => x.type === "kubernetes.io/service-account-token" && b64(x.data?.token ?? "") === token);
             assert.ok(live, `${link}: the remote secret holds the token of a live token Secret in ${target}`);
-            const s = await api[reader].core.readNamespacedSecret({ namespace: "istio-system", name: `istio-remote-secret-${target}` });
-            await assertReaderOnly(await clients({ kubeconfig: b64(s.data![target]) }));
+            await assertReaderOnly(await clients({ kubeconfig: await remoteKubeconfig(reader, target) }));
         }
         for (const t of after.values()) tokensSeen.add(t);
         const again = await stack.preview({ onOutput });
