@@ -3,9 +3,8 @@
 # (pids, logs, etcd data, certs, kubeconfig) under ${ISTIO_MC_CACHE:-~/.cache/istio-multicluster}/local.
 # Usage: scripts/local/down.sh [--keep-state]
 set -euo pipefail
-# one run at a time on this machine's control planes (scripts/local/exclusive.sh; nested calls pass straight through)
-[ "${ISTIO_MC_LOCAL_LOCK:-}" = held ] || exec bash "$(dirname "${BASH_SOURCE[0]}")/exclusive.sh" bash "${BASH_SOURCE[0]}" "$@"
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+hold_local_lock "$@"   # one run at a time on this machine's control planes
 # every cluster that was started (also ones a shrink left behind), all at once
 # shellcheck disable=SC2046
 stop_clusters $(cd "$STATE" 2>/dev/null && ls -d c[0-9] 2>/dev/null)

@@ -23,12 +23,14 @@ OWNER="$CACHE/local.owner"
 wait_s="${ISTIO_MC_LOCK_WAIT:-1800}"
 case "$wait_s" in '' | *[!0-9]*) die "ISTIO_MC_LOCK_WAIT must be a whole number of seconds (got '$wait_s')" ;; esac
 
+holder() { if [ -s "$OWNER" ]; then cat "$OWNER"; else echo 'holder unknown'; fi; }
+
 exec 9>>"$LOCK"
 if ! flock -n 9; then
-  log "the local control planes are in use by another run ($(cat "$OWNER" 2>/dev/null || echo 'holder unknown'));" \
+  log "the local control planes are in use by another run ($(holder));" \
     "waiting up to ${wait_s}s for it to finish (ISTIO_MC_LOCK_WAIT)"
   flock -w "$wait_s" 9 ||
-    die "still in use after ${wait_s}s by: $(cat "$OWNER" 2>/dev/null || echo 'holder unknown'). Wait for it, or stop it."
+    die "still in use after ${wait_s}s by: $(holder). Wait for it, or stop it."
   log "lock acquired"
 fi
 printf 'pid %s, since %s, in %s: %s\n' "$$" "$(date -u +%FT%TZ)" "$PWD" "$*" > "$OWNER"

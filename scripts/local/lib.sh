@@ -34,6 +34,10 @@ pod_cidr_of() { echo "10.${1#c}.0.1/16"; }      # kwok --cidr: c1 -> 10.1.0.x (n
 
 log() { printf '[local] %s\n' "$*" >&2; }
 die() { printf '[local] ERROR: %s\n' "$*" >&2; exit 1; }
+# Re-runs the calling script ("$0" "$@") under the local control planes' lock (exclusive.sh), unless this run holds
+# it already. Scripts that start, change or stop the clusters call it first.
+LOCAL_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+hold_local_lock() { [ "${ISTIO_MC_LOCAL_LOCK:-}" = held ] || exec bash "$LOCAL_SCRIPTS/exclusive.sh" bash "$0" "$@"; }
 
 use_toolchain() {
   # shellcheck disable=SC1091

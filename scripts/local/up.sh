@@ -9,9 +9,8 @@
 # Needs: scripts/toolchain.sh --only kube   State: ${ISTIO_MC_CACHE:-~/.cache/istio-multicluster}/local
 # Prints the merged kubeconfig path (contexts c1-admin..cN-admin). Stop with scripts/local/down.sh.
 set -euo pipefail
-# one run at a time on this machine's control planes (scripts/local/exclusive.sh; nested calls pass straight through)
-[ "${ISTIO_MC_LOCAL_LOCK:-}" = held ] || exec bash "$(dirname "${BASH_SOURCE[0]}")/exclusive.sh" bash "${BASH_SOURCE[0]}" "$@"
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+hold_local_lock "$@"   # one run at a time on this machine's control planes
 want="${LOCAL_CLUSTERS:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
