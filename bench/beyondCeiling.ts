@@ -1,5 +1,5 @@
 /**
- * The mesh model of `clustersConfig(n)` for an `n` beyond the supported ceiling (components/model/limits.ts),
+ * The mesh model of `clustersConfig(n)` for an `n` beyond the supported ceiling (components/model/config/limits.ts),
  * which the config layer refuses: each slice of at most the ceiling is validated on its own and the slices
  * joined, every ordered pair linked. Only for `npm run bench`, to measure what a higher ceiling would cost
  * (IstioMesh itself has no ceiling).

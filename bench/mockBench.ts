@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: evaluates the program under mocks at 3, 10, 50 and 100 clusters (100 is beyond the
- * supported ceiling, components/model/limits.ts: its row shows the refusal, 0 resources), and beside each a bare
+ * supported ceiling, components/model/config/limits.ts: its row shows the refusal, 0 resources), and beside each a bare
  * program registering the same number of trivial resources (the SDK floor). Prints resources, seconds,
  * peak RSS and the ratio to the floor. Each run is a fresh process; the median of `--runs` (default 3) is shown.
  * Then, for each size in `BENCH_BEYOND` (default 100; empty to skip), one run of the same mesh built through

@@ -35,7 +35,7 @@ export function sharedRootCAArgsIssues(args: SharedRootCAArgs): ArgsIssue[] {
     if (args.ecdsaCurve !== undefined && !Object.values<string>(EcdsaCurve).includes(args.ecdsaCurve)) {
         add("ecdsaCurve", `must be one of ${Object.values(EcdsaCurve).join(", ")}`);
     }
-    // The same rules the config layer applies to ca.* (model/caValidity.ts).
+    // The same rules the config layer applies to ca.* (model/ca/caValidity.ts).
     const validity = checkCaValidity(
         {
             rootValidityHours: args.rootValidityHours ?? 87600,

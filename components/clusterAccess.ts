@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { isInlineKubeconfig, KubeconfigLookup, KubeconfigSource, lookupKubeconfig } from "./model/kubeconfigLookup";
+import { isInlineKubeconfig, KubeconfigLookup, KubeconfigSource, lookupKubeconfig } from "./model/access/kubeconfigLookup";
 
 /** Kubeconfig and context of one cluster, as component args take them. */
 export interface ClusterAccess {

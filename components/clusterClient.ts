@@ -3,8 +3,8 @@
  * and the check for remote secrets another tool wrote. Not part of the public API.
  */
 import { KubeconfigAccess, kubeconfigLookup, loadKubeconfigText } from "./clusterAccess";
-import { isInlineKubeconfig } from "./model/kubeconfigLookup";
-import { redactCredentials } from "./model/redact";
+import { isInlineKubeconfig } from "./model/access/kubeconfigLookup";
+import { redactCredentials } from "./model/access/redact";
 
 /** A CoreV1 client for `access`, or an error (starting with `prefix`) saying why its kubeconfig cannot be used (never a silent skip). */
 export async function coreApi(access: KubeconfigAccess, prefix: string): Promise<import("@kubernetes/client-node").CoreV1Api> {

@@ -49,7 +49,7 @@ export interface MeshClusterIstioArgs {
      * @default { kind: "repo", repo: "https://istio-release.storage.googleapis.com/charts" }
      */
     chart?: IstioChartSource;
-    /** Image registry override (`global.hub`), e.g. a mirror such as `mtr.devops.telekom.de/istio`. */
+    /** Image registry override (`global.hub`), e.g. a mirror such as `registry.example.com/istio`. */
     hub?: string;
     /** Image tag override (`global.tag`). */
     tag?: string;

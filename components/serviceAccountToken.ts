@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAccess, KubeconfigAccess, resolveClusterAccess } from "./clusterAccess";
 import { coreApi, withTimeout } from "./clusterClient";
-import { redactCredentials } from "./model/redact";
+import { redactCredentials } from "./model/access/redact";
 
 /** Token and CA bundle of a service-account token Secret (both as the kubeconfig needs them). */
 export interface ServiceAccountCredential {

@@ -7,7 +7,7 @@
  * YAML, Python, Go, .NET or Java program has none there, so the guard would fail the `up`; here it defaults to off.
  */
 import { Inputs, Output } from "@pulumi/pulumi";
-import { isPlainObject } from "../components/model/objects";
+import { isPlainObject } from "../components/model/config/objects";
 
 /**
  * `inputs` of the component `type` with `identityGuard: false` where the caller left it unset: at the top level of

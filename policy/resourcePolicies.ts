@@ -21,7 +21,7 @@ import {
     SecretObject,
     secretKeys,
 } from "../components/model";
-import { isPlainObject } from "../components/model/objects";
+import { isPlainObject } from "../components/model/config/objects";
 import { read, secretness } from "./props";
 
 /** Istio networking API versions a DestinationRule/VirtualService/Gateway may be registered with. */

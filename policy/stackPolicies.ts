@@ -25,7 +25,7 @@ import {
     secretValue,
     virtualServiceSubsetReferences,
 } from "../components/model";
-import { isPlainObject } from "../components/model/objects";
+import { isPlainObject } from "../components/model/config/objects";
 import { read, secretness } from "./props";
 import { CHART_TYPES, istioTypes, plainProps, SECRET_TYPE, secretObject } from "./resourcePolicies";
 

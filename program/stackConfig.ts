@@ -7,8 +7,8 @@ import { kubeconfigLookup } from "../components/clusterAccess";
 import { missingLocalCharts } from "../components/istioCharts";
 import { MeshSecrets } from "../components/mesh";
 import { ConfigIssue, MeshConfigError, MeshModel, ParseEnvironment, parseMeshConfig } from "../components/model";
-import { meshConfigSchema } from "../components/model/configSchema";
-import { isPlainObject } from "../components/model/objects";
+import { meshConfigSchema } from "../components/model/config/configSchema";
+import { isPlainObject } from "../components/model/config/objects";
 
 /** Config namespace (= project name). */
 export const CONFIG_NAMESPACE = "istio-multicluster";

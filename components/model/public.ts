@@ -5,13 +5,13 @@
  * input types and the model types they return. The rest of the model (schemas, naming rules, Helm values,
  * scenario defaults) is internal to the components and the policy pack; `./index.ts` is that internal barrel.
  */
-export { MeshConfigError, formatIssue } from "./errors";
-export type { ConfigIssue } from "./errors";
-export { DEFAULT_ISTIO_VERSION, OFFICIAL_CHART_REPO, parseMeshConfig } from "./config";
-export type { MissingChart, ParseEnvironment } from "./config";
-export type * from "./configInput";
-export type * from "./scenarioSettings";
-export { ChartSourceKind, EcdsaCurve, GatewayServiceType, KeyAlgorithm } from "./types";
+export { MeshConfigError, formatIssue } from "./config/errors";
+export type { ConfigIssue } from "./config/errors";
+export { DEFAULT_ISTIO_VERSION, OFFICIAL_CHART_REPO, parseMeshConfig } from "./config/config";
+export type { MissingChart, ParseEnvironment } from "./config/config";
+export type * from "./config/configInput";
+export type * from "./scenarios/scenarioSettings";
+export { ChartSourceKind, EcdsaCurve, GatewayServiceType, KeyAlgorithm } from "./config/types";
 export type {
     CaModel,
     ChartSourceModel,
@@ -22,10 +22,10 @@ export type {
     MeshModel,
     NodeTopology,
     RemoteCredentialModel,
-} from "./types";
-export { resolveScenarios } from "./scenarioResolution";
-export type { ScenariosModel } from "./scenarioModel";
-export { validateLocalityLbSetting } from "./locality";
-export type { LocalityLbSetting, OutlierDetection, ValidationResult } from "./locality";
-export { checkRemoteKubeconfig } from "./kubeconfig";
-export type { KubeconfigCheck } from "./kubeconfig";
+} from "./config/types";
+export { resolveScenarios } from "./scenarios/scenarioResolution";
+export type { ScenariosModel } from "./scenarios/scenarioModel";
+export { validateLocalityLbSetting } from "./locality/locality";
+export type { LocalityLbSetting, OutlierDetection, ValidationResult } from "./locality/locality";
+export { checkRemoteKubeconfig } from "./remoteSecrets/kubeconfig";
+export type { KubeconfigCheck } from "./remoteSecrets/kubeconfig";

@@ -1,5 +1,5 @@
 /**
- * Scenarios — wires the scenarios a stack selects (see `components/model/scenarios.ts`) onto the mesh's clusters:
+ * Scenarios — wires the scenarios a stack selects (see `components/model/scenarios/scenarios.ts`) onto the mesh's clusters:
  * the shared `sample` namespaces and ingress gateways first, then one component per scenario (per cluster where
  * a scenario applies to several). Deselecting an id removes its components, and so its resources, on the next up.
  */

@@ -8,7 +8,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import type { KubeconfigLookup, MeshModel, ParseEnvironment } from "../../components/model";
 import { CONFIG_NAMESPACE, namespaceModel, rawNamespaceConfig } from "../../program/stackConfig";
-import { meshConfigSchema } from "../../components/model/configSchema";
+import { meshConfigSchema } from "../../components/model/config/configSchema";
 
 /** The project directory (where the stack files live). */
 export const PROJECT_DIR = path.join(__dirname, "..", "..");

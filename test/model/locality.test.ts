@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { LocalityLbSetting, OutlierDetection, validateLocalityLbSetting } from "../../components/model/locality";
+import { LocalityLbSetting, OutlierDetection, validateLocalityLbSetting } from "../../components/model/locality/locality";
 
 // Cases marked [istio] mirror TestValidateLocalityLbSetting in
 // istio/istio pkg/config/validation/agent/validation_test.go (1.28–1.30).

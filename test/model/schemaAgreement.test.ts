@@ -5,7 +5,7 @@
  * assertions restate the same results.
  */
 import { strict as assert } from "assert";
-import type { SchemaAgrees } from "../../components/model/schemaAgreement";
+import type { SchemaAgrees } from "../../components/model/config/schemaAgreement";
 
 /** A schema's input and output types, as z.input / z.output give them (a field with a default is optional in). */
 type In = { name: unknown; port?: number; tls?: { sni?: string } };

@@ -1,0 +1,262 @@
+/**
+ * The stack config this project reads (namespace `istio-multicluster`), as users write it in `Pulumi.<stack>.yaml`
+ * or pass it to {@link parseMeshConfig}. Plain, documented types; the zod schema that validates them
+ * (configSchema.ts) is checked against these at compile time, and no public declaration mentions zod.
+ *
+ * Pulumi hands a program JSON-parsed stack config, so where a field holds a name, version, tag or path a number
+ * or boolean is taken too and kept as its string (`meshID: 1234`, `zone: 1`); the types here say what to write.
+ */
+import type { EcdsaCurve, GatewayServiceType, KeyAlgorithm } from "./types";
+import type { ScenarioSettingsInput } from "../scenarios/scenarioSettings";
+
+/** `clusters[].nodes[]`: the region/zone labels of one existing node. */
+export interface NodeConfigInput {
+    /** Node name as `kubectl get nodes` shows it (a DNS-1123 subdomain). */
+    name: string;
+    /** `topology.kubernetes.io/region` (a label value). */
+    region: string;
+    /** `topology.kubernetes.io/zone` (a label value). */
+    zone: string;
+    /** `topology.istio.io/subzone` (a label value), e.g. a rack. */
+    subzone?: string;
+}
+
+/** `clusters[].eastWestGateway`: the cluster's east-west gateway. */
+export interface GatewayConfigInput {
+    /**
+     * Whether the cluster gets an east-west gateway (needed wherever a peer is on another network).
+     * @default true
+     */
+    enabled?: boolean;
+    /**
+     * Service type of `istio-eastwestgateway`: NodePort where no load balancer exists.
+     * @default "LoadBalancer"
+     */
+    serviceType?: GatewayServiceType;
+    /**
+     * Annotations on the gateway Service (MetalLB pools, cloud load balancer settings); values are strings.
+     * @default {}
+     */
+    serviceAnnotations?: Record<string, string>;
+}
+
+/** `clusters[].namespaceMetadata`: extra metadata on the cluster's `istio-system` namespace. */
+export interface NamespaceMetadataConfigInput {
+    /**
+     * Extra labels (the network label is always set).
+     * @default {}
+     */
+    labels?: Record<string, string>;
+    /**
+     * Annotations, e.g. Rancher's `field.cattle.io/projectId`.
+     * @default {}
+     */
+    annotations?: Record<string, string>;
+}
+
+/** `clusters[]`: one cluster of the mesh. */
+export interface ClusterConfigInput {
+    /** Istio cluster name (`global.multiCluster.clusterName`): a DNS-1123 label, unique in the mesh. */
+    name: string;
+    /** Istio network (`global.network`): a DNS-1123 label; clusters on different networks talk through east-west gateways. */
+    network: string;
+    /**
+     * kubeconfig context that reaches the cluster. At least one of `context` and `kubeconfig` is required.
+     * @default the kubeconfig's current-context
+     */
+    context?: string;
+    /**
+     * kubeconfig file path (a leading `~/` is expanded) or inline kubeconfig YAML (store it with `--secret`).
+     * @default $KUBECONFIG (first entry) or ~/.kube/config
+     */
+    kubeconfig?: string;
+    /**
+     * API server URL as reachable from the other clusters' istiod (istioctl's `--server`): `https://<host>:<port>`.
+     * @default the server of the cluster's kubeconfig context
+     */
+    apiServerUrl?: string;
+    /** `tls-server-name` for the API server certificate, when it differs from the URL host (a DNS name or IP). */
+    tlsServerName?: string;
+    /**
+     * Region/zone labels to apply to existing nodes.
+     * @default []
+     */
+    nodes?: NodeConfigInput[];
+    /**
+     * East-west gateway settings.
+     * @default { enabled: true, serviceType: "LoadBalancer", serviceAnnotations: {} }
+     */
+    eastWestGateway?: GatewayConfigInput;
+    /**
+     * Name of a secret config key holding a kubeconfig the other clusters use to reach this one, instead of a
+     * reader token (e.g. a Rancher API token).
+     * @default unset: an istio-reader-service-account token
+     */
+    remoteKubeconfigSecret?: string;
+    /** Extra labels/annotations on `istio-system`. */
+    namespaceMetadata?: NamespaceMetadataConfigInput;
+}
+
+/** `istio.values`: extra Helm values merged over the generated ones, per chart. */
+export interface IstioValuesConfigInput {
+    /**
+     * Over the `base` chart's values.
+     * @default {}
+     */
+    base?: Record<string, unknown>;
+    /**
+     * Over the `istiod` chart's values (keys the mesh sets itself are refused).
+     * @default {}
+     */
+    istiod?: Record<string, unknown>;
+    /**
+     * Over the east-west `gateway` chart's values.
+     * @default {}
+     */
+    gateway?: Record<string, unknown>;
+}
+
+/** `istio`: the Istio installation shared by every cluster. */
+export interface IstioConfigInput {
+    /**
+     * Istio release, MAJOR.MINOR.PATCH; also the chart version when charts come from a repository.
+     * @default "1.30.3"
+     */
+    version?: string;
+    /** Image registry override (`global.hub`), e.g. a mirror such as `registry.example.com/istio`. */
+    hub?: string;
+    /** Image tag override (`global.tag`). */
+    tag?: string;
+    /**
+     * Helm repository of the charts (`http(s)://` or `oci://`); not with `chartPath`.
+     * @default "https://istio-release.storage.googleapis.com/charts"
+     */
+    chartRepo?: string;
+    /** Local directory holding the charts (base/, istiod/, gateway/) instead of a repository. */
+    chartPath?: string;
+    /**
+     * Sidecar DNS proxying (`ISTIO_META_DNS_CAPTURE`).
+     * @default true
+     */
+    dnsCapture?: boolean;
+    /**
+     * ServiceEntry address auto-allocation.
+     * @default true
+     */
+    dnsAutoAllocate?: boolean;
+    /**
+     * Leave the Istio CRDs (and every Istio resource in the cluster) in place on destroy, as `helm uninstall` does.
+     * @default false
+     */
+    keepCrdsOnDestroy?: boolean;
+    /**
+     * Extra Helm values per chart.
+     * @default { base: {}, istiod: {}, gateway: {} }
+     */
+    values?: IstioValuesConfigInput;
+}
+
+/** `ca`: the mesh's shared root and per-cluster intermediates. */
+export interface CaConfigInput {
+    /**
+     * Key algorithm of the root and intermediates.
+     * @default "RSA"
+     */
+    keyAlgorithm?: KeyAlgorithm;
+    /**
+     * RSA key size.
+     * @default 4096
+     */
+    rsaBits?: 2048 | 3072 | 4096;
+    /**
+     * ECDSA curve (with `keyAlgorithm: ECDSA`).
+     * @default "P256"
+     */
+    ecdsaCurve?: EcdsaCurve;
+    /**
+     * Validity of a generated root, whole hours.
+     * @default 87600 (10 years)
+     */
+    rootValidityHours?: number;
+    /**
+     * Validity of each intermediate, whole hours.
+     * @default 8760 (1 year)
+     */
+    intermediateValidityHours?: number;
+    /**
+     * Re-issue an intermediate this many hours before it expires (on the next `pulumi up`).
+     * @default 720
+     */
+    earlyRenewalHours?: number;
+    /**
+     * Changing this value re-issues every intermediate (a string; a whole number is kept as its string).
+     * @default "1"
+     */
+    rotationEpoch?: string | number;
+    /**
+     * Mark the generated root `protect`, so no `up` or `destroy` removes it unasked.
+     * @default true
+     */
+    protectRoot?: boolean;
+    /**
+     * Let an `up` replace the generated root (every workload certificate is re-issued).
+     * @default false
+     */
+    allowRootReplacement?: boolean;
+    /** Secret config key holding an existing root certificate (PEM); needs `existingRootKeySecret`. */
+    existingRootCertSecret?: string;
+    /** Secret config key holding that root's private key (PEM); needs `existingRootCertSecret`. */
+    existingRootKeySecret?: string;
+}
+
+/** The whole stack config of a mesh, before defaults: what {@link parseMeshConfig} takes. */
+export interface MeshConfigInput {
+    /** Mesh identifier (`global.meshID`): a DNS-1123 label. */
+    meshID: string;
+    /** The clusters (at least one); every ordered pair is linked with a remote secret. */
+    clusters: ClusterConfigInput[];
+    /**
+     * Istio settings.
+     * @default {} (Istio 1.30.3 from the official chart repository)
+     */
+    istio?: IstioConfigInput;
+    /**
+     * CA settings.
+     * @default {} (a generated RSA 4096 root of 10 years, intermediates of 1 year)
+     */
+    ca?: CaConfigInput;
+    /**
+     * Accept loopback API server URLs in remote secrets (single-host test setups only).
+     * @default false
+     */
+    allowLoopbackApiServer?: boolean;
+    /**
+     * Take over `istio-remote-secret-<target>` Secrets that `istioctl create-remote-secret` already wrote.
+     * @default false
+     */
+    adoptExistingRemoteSecrets?: boolean;
+    /**
+     * Changing this value issues new reader tokens for every link (a whole number is kept as its string).
+     * @default "1"
+     */
+    tokenRotationEpoch?: string | number;
+    /**
+     * Keep the previous epoch's reader token valid until the next rotation (two token Secrets per link, by epoch
+     * parity), so a reader istiod that missed the rotation never holds a revoked token. Needs a whole-number
+     * `tokenRotationEpoch`.
+     * @default true
+     * @see docs/rotation.md
+     */
+    keepPreviousToken?: boolean;
+    /**
+     * Ids of the seed scenarios to deploy on the mesh.
+     * @default []
+     * @see SCENARIO_IDS
+     */
+    scenarios?: string[];
+    /**
+     * Per-scenario overrides of the seeds' defaults.
+     * @default {}
+     */
+    scenarioSettings?: ScenarioSettingsInput;
+}
