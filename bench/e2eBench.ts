@@ -34,9 +34,9 @@ import {
 } from "../test/e2e/harness";
 
 type ClusterCfg = { name: string; network: string; apiServerUrl: string; nodes: { name: string; region: string; zone: string }[] };
-const localConfig = YAML.parse(localStackFileText()).config;
-const clusterCfgs: ClusterCfg[] = localConfig["istio-multicluster:clusters"];
-const meshID: string = localConfig["istio-multicluster:meshID"];
+const localConfig = (YAML.parse(localStackFileText()) as { config: Record<string, unknown> }).config;
+const clusterCfgs = localConfig["istio-multicluster:clusters"] as ClusterCfg[];
+const meshID = localConfig["istio-multicluster:meshID"] as string;
 const ctx = (c: ClusterCfg) => CONTEXTS[c.name as keyof typeof CONTEXTS];
 
 const args = new Set(process.argv.slice(2));

@@ -32,7 +32,7 @@ function once(mode: string, n: number): Run {
             maxBuffer: 64 * 1024 * 1024,
         },
     );
-    return JSON.parse(out.trim().split("\n").pop()!);
+    return JSON.parse(out.trim().split("\n").pop()!) as Run;
 }
 
 function median(rs: Run[]): Run {

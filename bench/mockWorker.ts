@@ -54,8 +54,8 @@ async function run(): Promise<void> {
 
 /** Loads the SDK modules both modes touch, so the timer measures evaluation, not `require`. */
 function warmModules(): void {
-    const k8s = require("@pulumi/kubernetes");
-    const tls = require("@pulumi/tls");
+    const k8s = require("@pulumi/kubernetes") as typeof import("@pulumi/kubernetes");
+    const tls = require("@pulumi/tls") as typeof import("@pulumi/tls");
     void [
         k8s.Provider,
         k8s.core.v1.Secret,

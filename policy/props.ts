@@ -67,9 +67,11 @@ let tracking = false;
 export function installSecretTracking(): boolean {
     if (tracking) return true;
     try {
-        const mod = require("@pulumi/policy/deserialize");
-        const original = mod?.deserializeProperties;
-        if (typeof original !== "function" || original.length !== 2) return false;
+        // Its typings export nothing; this is the internal shape checked below (a two-argument function).
+        const mod = require("@pulumi/policy/deserialize") as { deserializeProperties?: unknown } | undefined;
+        const found = mod?.deserializeProperties;
+        if (!mod || typeof found !== "function" || found.length !== 2) return false;
+        const original = found as (struct: unknown, proxySecrets: boolean) => unknown;
         mod.deserializeProperties = (struct: unknown, _proxySecrets: boolean) => original(struct, true);
         tracking = true;
         return true;

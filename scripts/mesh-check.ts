@@ -73,7 +73,7 @@ export function configFromPulumiJson(json: string): Record<string, unknown> {
 
 /** Stack config (namespace stripped) from a Pulumi.<stack>.yaml text. */
 export function configFromStackYaml(text: string): Record<string, unknown> {
-    const doc = (YAML.parse(text)?.config ?? {}) as Record<string, unknown>;
+    const doc = ((YAML.parse(text) as { config?: unknown } | null)?.config ?? {}) as Record<string, unknown>;
     return Object.fromEntries(
         Object.entries(doc)
             .filter(([k]) => k.startsWith(`${NS}:`))
@@ -83,12 +83,13 @@ export function configFromStackYaml(text: string): Record<string, unknown> {
 
 /** Clusters of a raw config. */
 export function clustersOf(cfg: Record<string, unknown>): CheckCluster[] {
-    const list = Array.isArray(cfg.clusters) ? (cfg.clusters as any[]) : [];
+    // Entries as the stack config holds them (the program validated them when it ran).
+    const list = Array.isArray(cfg.clusters) ? (cfg.clusters as Record<string, unknown>[]) : [];
     return list.map((c) => ({
         name: String(c.name),
-        context: c.context,
-        kubeconfig: c.kubeconfig,
-        nodes: Array.isArray(c.nodes) ? c.nodes : [],
+        context: c.context as string | undefined,
+        kubeconfig: c.kubeconfig as string | undefined,
+        nodes: Array.isArray(c.nodes) ? (c.nodes as NodeTopology[]) : [],
     }));
 }
 
@@ -160,7 +161,7 @@ export function parseHelloReplies(output: string): ProbeResult {
 
 /** True when the node list (`kubectl get nodes -o json`) is non-empty and every node is a kwok fake node. */
 export function allNodesFake(nodeListJson: string): boolean {
-    const items = (JSON.parse(nodeListJson)?.items ?? []) as { metadata?: { annotations?: Record<string, string> } }[];
+    const items = ((JSON.parse(nodeListJson) as { items?: unknown } | null)?.items ?? []) as { metadata?: { annotations?: Record<string, string> } }[];
     return items.length > 0 && items.every((n) => n.metadata?.annotations?.["kwok.x-k8s.io/node"] === "fake");
 }
 

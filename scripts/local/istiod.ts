@@ -81,7 +81,8 @@ async function readObjects(kubeconfig: string): Promise<IstiodObjects> {
 function clusterAccess(local: string): { kubeconfig: string; address: string } {
     const kubeconfig = path.join(STATE, local, "admin.kubeconfig");
     if (!fs.existsSync(kubeconfig)) throw new Error(`${local}: ${kubeconfig} not found: start the clusters (npm run local:up)`);
-    const server: string = YAML.parse(fs.readFileSync(kubeconfig, "utf8")).clusters[0].cluster.server;
+    const doc = YAML.parse(fs.readFileSync(kubeconfig, "utf8")) as { clusters: { cluster: { server: string } }[] };
+    const server = doc.clusters[0].cluster.server;
     return { kubeconfig, address: new URL(server).hostname };
 }
 
@@ -159,7 +160,7 @@ export async function startIstiods(opts: { clusters?: string[]; readyTimeoutMs?:
             podName: `istiod-host-${local}`,
         });
         problems.push(...r.problems);
-        for (const [name, port] of Object.entries(ISTIOD_PORTS)) {
+        for (const [name, port] of Object.entries(ISTIOD_PORTS) as [string, number][]) {
             if (!(await portFree(access.address, port))) problems.push(`${local}: ${access.address}:${port} (${name}) is in use by another process`);
         }
         if (r.plan) planned.push({ local, plan: r.plan, dir, address: access.address });
@@ -223,7 +224,7 @@ export function runningIstiod(local: string): HostIstiod | undefined {
     const dir = path.join(STATE, local, "istiod");
     const pid = Number(readOr(pidFile(local), "0"));
     if (!pid || !alive(pid) || !readOr(`/proc/${pid}/cmdline`, "").includes(STATE)) return undefined;
-    return JSON.parse(readOr(path.join(dir, "info.json"), "null")) ?? undefined;
+    return (JSON.parse(readOr(path.join(dir, "info.json"), "null")) as HostIstiod | null) ?? undefined;
 }
 
 /** Stops the host istiods (SIGTERM, SIGKILL after 10 s); no process is left behind. */

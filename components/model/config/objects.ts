@@ -12,3 +12,8 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 export function asArray(v: unknown): unknown[] {
     return Array.isArray(v) ? v : [];
 }
+
+/** `v[key]` if `v` is a mapping ({@link isPlainObject}), else undefined: optional chaining into untyped input. */
+export function field(v: unknown, key: string): unknown {
+    return isPlainObject(v) ? v[key] : undefined;
+}

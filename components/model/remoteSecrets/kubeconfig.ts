@@ -4,6 +4,7 @@
  */
 import * as YAML from "yaml";
 import { redactCredentials } from "../access/redact";
+import { asArray, field, isPlainObject } from "../config/objects";
 
 /** What goes into a reader-token kubeconfig. */
 export interface RemoteKubeconfigInput {
@@ -61,33 +62,34 @@ export interface KubeconfigCheck {
  */
 export function checkRemoteKubeconfig(text: string, allowedInsecure: readonly string[] = []): KubeconfigCheck {
     const errors: string[] = [];
-    let doc: any;
+    let doc: unknown;
     try {
         doc = YAML.parse(text);
     } catch (e) {
         return { errors: [`kubeconfig is not valid YAML: ${redactCredentials((e as Error).message, text)}`], servers: [] };
     }
-    if (!doc || typeof doc !== "object" || Array.isArray(doc)) return { errors: ["kubeconfig is empty or not a YAML mapping"], servers: [] };
-    const servers = (Array.isArray(doc.clusters) ? doc.clusters : [])
-        .map((c: any) => c?.cluster?.server)
+    if (!isPlainObject(doc)) return { errors: ["kubeconfig is empty or not a YAML mapping"], servers: [] };
+    const servers = asArray(doc.clusters)
+        .map((c) => field(field(c, "cluster"), "server"))
         .filter((s: unknown): s is string => typeof s === "string");
     const current = doc["current-context"];
     if (!current) errors.push("kubeconfig has no current-context");
-    else if (!(doc.contexts ?? []).some((c: any) => c?.name === current)) {
+    else if (!asArray(doc.contexts).some((c) => field(c, "name") === current)) {
         errors.push(`kubeconfig current-context ${JSON.stringify(current)} is not among its contexts`);
     }
     if (!servers.length) errors.push("kubeconfig has no cluster with a server URL");
-    for (const u of Array.isArray(doc.users) ? doc.users : []) {
-        const user = u?.user ?? {};
-        const who = `user ${JSON.stringify(redactCredentials(String(u?.name ?? "")))}`;
-        if (user.exec && !allowedInsecure.includes("exec")) errors.push(`${who} uses an exec plugin, which istiod rejects`);
-        if (user["auth-provider"] && user["auth-provider"].name !== "oidc" && !allowedInsecure.includes("auth-provider")) {
-            errors.push(`${who} uses auth-provider ${JSON.stringify(user["auth-provider"].name)}; istiod accepts only oidc`);
+    for (const u of asArray(doc.users)) {
+        const user = field(u, "user") ?? {};
+        const who = `user ${JSON.stringify(redactCredentials(String(field(u, "name") ?? "")))}`;
+        if (field(user, "exec") && !allowedInsecure.includes("exec")) errors.push(`${who} uses an exec plugin, which istiod rejects`);
+        const authProvider = field(user, "auth-provider");
+        if (authProvider && field(authProvider, "name") !== "oidc" && !allowedInsecure.includes("auth-provider")) {
+            errors.push(`${who} uses auth-provider ${JSON.stringify(field(authProvider, "name"))}; istiod accepts only oidc`);
         }
-        if (user.tokenFile && !allowedInsecure.includes("tokenFile"))
+        if (field(user, "tokenFile") && !allowedInsecure.includes("tokenFile"))
             errors.push(`${who} uses tokenFile, which istiod rejects; inline the token`);
         for (const f of ["client-key", "client-certificate"] as const) {
-            if (user[f] && !allowedInsecure.includes(f)) errors.push(`${who} uses ${f} (a file path), which istiod rejects; use ${f}-data`);
+            if (field(user, f) && !allowedInsecure.includes(f)) errors.push(`${who} uses ${f} (a file path), which istiod rejects; use ${f}-data`);
         }
     }
     return { errors: errors.map((e) => redactCredentials(e, text)), servers };
