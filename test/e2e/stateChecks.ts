@@ -75,7 +75,6 @@ export function countsOf(rs: Registered[]): { total: number; byType: Record<stri
 }
 
 // The engine's secret wrapper, as the SDK names it.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { specialSigKey, specialSecretSig } = require("@pulumi/pulumi/runtime/rpc") as { specialSigKey: string; specialSecretSig: string };
 
 /** Every string inside a secret of a decrypted (`--show-secrets`) state export. */

@@ -12,13 +12,41 @@
  * - anything else (`base`, CRDs only here): nothing.
  */
 
-type Obj = Record<string, any>;
+/** A rendered Kubernetes object: what every one has typed, the rest of its body as the template writes it. */
+export interface KubeObject {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    [field: string]: unknown;
+}
 
 /** One rendered object: its Pulumi type token, child resource name and body. */
 export interface RenderedObject {
     type: string;
     name: string;
-    object: Obj;
+    object: KubeObject;
+}
+
+/** The istio/gateway chart values these templates read (Helm values are otherwise free-form). */
+interface GatewayValues {
+    name?: string;
+    labels?: Record<string, string>;
+    networkGateway?: string;
+    service?: { annotations?: Record<string, string>; type?: string; ports?: unknown[] };
+}
+
+/** The istio/istiod chart values these templates read. */
+interface IstiodValues {
+    global?: { hub?: string; tag?: string; multiCluster?: { clusterName?: string } };
+    pilot?: { env?: Record<string, unknown> };
+}
+
+/** A Chart resource's inputs these templates read. */
+interface ChartInputs {
+    chart?: string;
+    name?: string;
+    namespace?: string;
+    values?: Record<string, unknown>;
 }
 
 const NETWORK_GATEWAY_PORTS = [
@@ -34,11 +62,11 @@ const DEFAULT_GATEWAY_PORTS = [
     { name: "https", port: 443, targetPort: 443, protocol: "TCP" },
 ];
 
-function gateway(release: string, namespace: string, values: Obj): Omit<RenderedObject, "name">[] {
-    const name: string = values.name ?? release;
+function gateway(release: string, namespace: string, values: GatewayValues): Omit<RenderedObject, "name">[] {
+    const name = values.name ?? release;
     const selector = { app: name, istio: name.replace(/^istio-/, "") };
     const labels = { ...selector, ...(values.labels ?? {}) };
-    const network = values.networkGateway as string | undefined;
+    const network = values.networkGateway;
     const serviceLabels = { ...labels, ...(network ? { "topology.istio.io/network": network } : {}) };
     const service = values.service ?? {};
     return [
@@ -85,10 +113,10 @@ function gateway(release: string, namespace: string, values: Obj): Omit<Rendered
     ];
 }
 
-function istiod(namespace: string, values: Obj): Omit<RenderedObject, "name">[] {
+function istiod(namespace: string, values: IstiodValues): Omit<RenderedObject, "name">[] {
     const global = values.global ?? {};
     const env = [{ name: "CLUSTER_ID", value: global.multiCluster?.clusterName ?? "Kubernetes" }];
-    for (const [k, v] of Object.entries((values.pilot?.env ?? {}) as Obj)) env.push({ name: k, value: String(v) });
+    for (const [k, v] of Object.entries(values.pilot?.env ?? {})) env.push({ name: k, value: String(v) });
     return [
         {
             type: "kubernetes:apps/v1:Deployment",
@@ -118,10 +146,11 @@ function istiod(namespace: string, values: Obj): Omit<RenderedObject, "name">[] 
 }
 
 /** The objects the chart described by a Chart resource's `inputs` renders, as children of `chartName`. */
-export function renderChart(chartName: string, inputs: Obj): RenderedObject[] {
-    const namespace: string = inputs.namespace ?? "default";
-    const release: string = inputs.name ?? chartName;
-    const values: Obj = inputs.values ?? {};
+export function renderChart(chartName: string, chartInputs: Record<string, unknown>): RenderedObject[] {
+    const inputs = chartInputs as ChartInputs;
+    const namespace = inputs.namespace ?? "default";
+    const release = inputs.name ?? chartName;
+    const values = inputs.values ?? {};
     const chart = String(inputs.chart ?? "")
         .split("/")
         .pop();

@@ -25,7 +25,7 @@ export function clustersConfig(n: number): Record<string, unknown> {
 /** The config of a stack file (Pulumi.<stack>.yaml), keys stripped of the project namespace. */
 export function stackFileConfig(stack: string): Record<string, unknown> {
     const file = path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`);
-    return withoutNamespace(YAML.parse(fs.readFileSync(file, "utf8")).config as Record<string, unknown>);
+    return withoutNamespace((YAML.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config);
 }
 
 /** A stack file's `config:` map with its keys stripped of the project namespace (`istio-multicluster:`). */

@@ -10,10 +10,24 @@
  * - component outputs are what the component registered with registerOutputs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { RegisterResourceOutputsRequest, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { renderChart } from "./chartRender";
 import { kubernetesState, LoadBalancerPool } from "./kubernetesState";
 
-const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): any };
+/** A gRPC-style callback as the SDK passes it to the monitor. */
+type Callback<Response> = (err: unknown, resp?: Response) => void;
+
+/** What this wraps of the SDK's MockMonitor (runtime/mocks.js; its typings hide newUrn and type requests as any). */
+interface MockMonitor {
+    resources: Map<string, { urn: string; id: string | null; state: Record<string, unknown> }>;
+    newUrn(parent: string, type: string, name: string): string;
+    registerResource(req: RegisterResourceRequest, callback: Callback<RegisterResourceResponse>): Promise<void> | void;
+    registerResourceOutputs(req: RegisterResourceOutputsRequest, callback: Callback<unknown>): void;
+}
+
+// Under setMocks the runtime's monitor is the SDK's MockMonitor.
+const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): MockMonitor };
 const rpc = require("@pulumi/pulumi/runtime/rpc") as {
     specialSigKey: string;
     specialSecretSig: string;
@@ -36,7 +50,8 @@ export interface EngineResource {
     dependencies: string[];
     /** Per input property, the URNs it depends on. */
     propertyDependencies: Record<string, string[]>;
-    protect: boolean;
+    /** As the SDK sent it (undefined when it left the field unset). */
+    protect: boolean | undefined;
     ignoreChanges: string[];
     additionalSecretOutputs: string[];
     /** Inputs, wire format. */
@@ -85,23 +100,23 @@ export class EngineCapture {
         const monitor = settings.getMonitor();
         const register = monitor.registerResource.bind(monitor);
         const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
-        monitor.registerResource = (req: any, callback: (err: unknown, resp?: any) => void) => {
-            const urn: string = monitor.newUrn(req.getParent(), req.getType(), req.getName());
-            const inputs = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
-            const extraSecret: string[] = req.getAdditionalsecretoutputsList();
+        monitor.registerResource = (req, callback) => {
+            const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+            const inputs: Record<string, unknown> = req.getObject()?.toJavaScript() ?? {};
+            const extraSecret = req.getAdditionalsecretoutputsList();
             const propertyDependencies: Record<string, string[]> = {};
-            req.getPropertydependenciesMap().forEach((deps: any, key: string) => (propertyDependencies[key] = deps.getUrnsList()));
+            req.getPropertydependenciesMap().forEach((deps, key) => (propertyDependencies[key] = deps.getUrnsList()));
             const provider = providerUrn(req.getProvider() || req.getProvidersMap().get("kubernetes"));
             const rendered =
                 req.getType() === "kubernetes:helm.sh/v4:Chart" ? this.renderChildren(monitor, urn, provider, inputs) : undefined;
-            register(req, (err: unknown, resp: any) => {
+            void register(req, (err, resp) => {
                 if (err || !resp) return callback(err, resp);
-                const stored = monitor.resources.get(urn);
+                const stored = monitor.resources.get(urn)!;
                 const state = rendered ? { resources: rendered } : annotateSecrets(stored.state, inputs, extraSecret);
                 stored.state = state;
                 // The response's protobuf Struct class (google-protobuf, as the SDK loads it).
-                const Struct = req.getObject().constructor as { fromJavaScript(v: unknown): unknown };
-                resp.setObject(Struct.fromJavaScript(state));
+                const StructClass = req.getObject()!.constructor as typeof Struct;
+                resp.setObject(StructClass.fromJavaScript(state as Parameters<typeof Struct.fromJavaScript>[0]));
                 this.resources.set(urn, {
                     urn,
                     type: req.getType(),
@@ -120,18 +135,18 @@ export class EngineCapture {
                 callback(err, resp);
             });
         };
-        monitor.registerResourceOutputs = (req: any, callback: (err: unknown, resp?: unknown) => void) => {
+        monitor.registerResourceOutputs = (req, callback) => {
             const r = this.resources.get(req.getUrn());
-            if (r) r.outputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+            if (r) r.outputs = req.getOutputs()?.toJavaScript() ?? {};
             registerOutputs(req, callback);
         };
     }
 
     /** Registers what a chart renders as the chart's children; returns the references its `resources` output holds. */
-    private renderChildren(monitor: any, chartUrn: string, provider: string | undefined, wire: Record<string, unknown>) {
-        const inputs = unwire(wire) as Record<string, any>;
+    private renderChildren(monitor: MockMonitor, chartUrn: string, provider: string | undefined, wire: Record<string, unknown>) {
+        const inputs = unwire(wire) as Record<string, unknown>;
         return renderChart(chartUrn.split("::").pop()!, inputs).map((o) => {
-            const urn: string = monitor.newUrn(chartUrn, o.type, o.name);
+            const urn = monitor.newUrn(chartUrn, o.type, o.name);
             const id = `${o.object.metadata.namespace}/${o.object.metadata.name}`;
             const state = kubernetesState(o.type, o.name, o.object, this.pool);
             monitor.resources.set(urn, { urn, id, state });

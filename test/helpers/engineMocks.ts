@@ -18,9 +18,9 @@ export class EngineMocks implements pulumi.runtime.Mocks {
     /** @param recorder Records every resource (what the other test helpers read). */
     constructor(public readonly recorder = new RecordingMocks()) {}
 
-    async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, any> }> {
+    async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, unknown> }> {
         const result = this.recorder.newResource(args);
-        const inputs = this.recorder.resources[this.recorder.resources.length - 1].inputs as Record<string, any>;
+        const inputs = this.recorder.resources[this.recorder.resources.length - 1].inputs as Record<string, unknown>;
         if (isTlsType(args.type)) return { ...result, state: await tlsState(args.type, inputs, this.keys) };
         if (args.type.startsWith("kubernetes:") && args.custom !== false && !args.type.startsWith("kubernetes:helm.sh/")) {
             return { ...result, state: kubernetesState(args.type, args.name, inputs, this.pool) };
@@ -28,7 +28,7 @@ export class EngineMocks implements pulumi.runtime.Mocks {
         return result;
     }
 
-    call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         return this.recorder.call(args);
     }
 

@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import type { V1Secret, V1Service } from "@kubernetes/client-node";
 
 /** The cluster CA the token controller puts into `ca.crt` (a real, parseable certificate). */
 const CLUSTER_CA_PEM = fs.readFileSync(path.join(__dirname, "..", "fixtures", "ca", "root-cert.pem"), "utf8");
@@ -22,13 +23,11 @@ export class LoadBalancerPool {
     }
 }
 
-type Obj = Record<string, any>;
-
 /** A Secret as read back: `stringData` merged into `data` (base64), service-account tokens filled in. */
-export function secretState(name: string, inputs: Obj): Obj {
+export function secretState(name: string, inputs: V1Secret): Record<string, unknown> {
     const { stringData, ...rest } = inputs;
-    const data: Obj = { ...(inputs.data ?? {}) };
-    for (const [k, v] of Object.entries((stringData ?? {}) as Obj)) data[k] = b64(String(v));
+    const data: Record<string, string> = { ...(inputs.data ?? {}) };
+    for (const [k, v] of Object.entries(stringData ?? {})) data[k] = b64(String(v));
     if (inputs.type === "kubernetes.io/service-account-token") {
         data.token = b64(`eyJhbGciOiJSUzI1NiJ9.${b64(JSON.stringify({ sub: `system:serviceaccount:${name}` }))}.sig`);
         data["ca.crt"] = b64(CLUSTER_CA_PEM);
@@ -38,19 +37,19 @@ export function secretState(name: string, inputs: Obj): Obj {
 }
 
 /** A Service as read back: a cluster IP, and for type LoadBalancer the address its controller assigned. */
-export function serviceState(inputs: Obj, pool: LoadBalancerPool): Obj {
+export function serviceState(inputs: V1Service, pool: LoadBalancerPool): Record<string, unknown> {
     const type = inputs.spec?.type ?? "ClusterIP";
     const status = type === "LoadBalancer" ? { loadBalancer: { ingress: [{ ip: pool.allocate(), ipMode: "VIP" }] } } : { loadBalancer: {} };
     return { ...inputs, spec: { ...(inputs.spec ?? {}), type, clusterIP: "10.96.0.10" }, status };
 }
 
 /** The live state of a Kubernetes object of `type` (other kinds come back as sent). */
-export function kubernetesState(type: string, name: string, inputs: Obj, pool: LoadBalancerPool): Obj {
+export function kubernetesState(type: string, name: string, inputs: Record<string, unknown>, pool: LoadBalancerPool): Record<string, unknown> {
     switch (type) {
         case "kubernetes:core/v1:Secret":
-            return secretState(name, inputs);
+            return secretState(name, inputs as V1Secret);
         case "kubernetes:core/v1:Service":
-            return serviceState(inputs, pool);
+            return serviceState(inputs as V1Service, pool);
         default:
             return { ...inputs };
     }

@@ -6,11 +6,17 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { SKIP_CLUSTER_READS_ENV } from "../../components/existingRemoteSecret";
+import { isPlainObject } from "../../components/model/config/objects";
 
 /** One registered resource as the mock saw it. */
 export interface Recorded {
     type: string;
     name: string;
+    /**
+     * Inputs as the program passed them, secrets unwrapped: plain data of whatever shape the resource type takes.
+     * Left untyped on purpose: tests read the inputs of every resource type and assert on what they find.
+     */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above; test code reads these untyped (eslint.config.mjs)
     inputs: any;
     /** Provider reference (`<urn>::<id>`), for custom resources that have one. */
     provider?: string;
@@ -23,9 +29,9 @@ const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** Strips the secret wrappers the mock monitor passes inputs in, noting where they were. */
-function unwrapSecrets(v: any, path: string, found: string[]): any {
+function unwrapSecrets(v: unknown, path: string, found: string[]): unknown {
     if (Array.isArray(v)) return v.map((x, i) => unwrapSecrets(x, `${path}[${i}]`, found));
-    if (v && typeof v === "object") {
+    if (isPlainObject(v)) {
         if (v[SIG_KEY] === SECRET_SIG) {
             found.push(path);
             return unwrapSecrets(v.value, path, found);
@@ -39,7 +45,7 @@ const pem = (kind: string, body: string) => `-----BEGIN ${kind}-----\n${Buffer.f
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 
 /** Deterministic outputs for the resource types this project creates. */
-function fakeState(type: string, name: string, inputs: any): Record<string, any> {
+function fakeState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (type) {
         case "tls:index/privateKey:PrivateKey":
             return { ...inputs, privateKeyPem: pem("RSA PRIVATE KEY", `key:${name}`), publicKeyPem: pem("PUBLIC KEY", `pub:${name}`) };
@@ -78,9 +84,10 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     /** Lets a test blank a token Secret's data to exercise the empty-token path. */
     public tokenOverride?: (name: string) => Record<string, string> | undefined;
 
-    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
         const secretPaths: string[] = [];
-        const inputs = unwrapSecrets(args.inputs, "", secretPaths);
+        // The monitor sends an object; its values may be secrets.
+        const inputs = unwrapSecrets(args.inputs, "", secretPaths) as Record<string, unknown>;
         this.resources.push({
             type: args.type,
             name: args.name,
@@ -96,8 +103,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         return { id: `${args.name}-id`, state };
     }
 
-    call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
-        return args.inputs;
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        return args.inputs as Record<string, unknown>;
     }
 
     reset(): void {

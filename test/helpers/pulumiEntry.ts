@@ -9,6 +9,15 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 
+/** The package.json fields the rule reads (`exports`: a path, or a map of subpaths or conditions). */
+interface PackageJson {
+    main?: string;
+    exports?: unknown;
+}
+
+/** The file an `exports` entry given per condition names. */
+const conditionalEntry = (entry: Record<string, unknown>) => (entry.default ?? entry.require ?? entry.import) as string | undefined;
+
 /** The program file Pulumi would load for the project in `projectDir`. */
 export function resolvePulumiProgramEntry(projectDir: string): string {
     const project = YAML.parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { main?: string };
@@ -21,15 +30,15 @@ export function resolvePulumiProgramEntry(projectDir: string): string {
     }
     if (entry !== ".") return path.join(pwd, entry);
     const pkgFile = path.join(pwd, "package.json");
-    const pkg = fs.existsSync(pkgFile) ? (JSON.parse(fs.readFileSync(pkgFile, "utf8")) as Record<string, any>) : {};
-    const dot = typeof pkg.exports === "object" ? pkg.exports["."] : undefined;
-    const declared: string | undefined =
+    const pkg = fs.existsSync(pkgFile) ? (JSON.parse(fs.readFileSync(pkgFile, "utf8")) as PackageJson) : {};
+    const dot = typeof pkg.exports === "object" ? (pkg.exports as Record<string, unknown>)["."] : undefined;
+    const declared =
         typeof pkg.exports === "string"
             ? pkg.exports
             : typeof dot === "string"
               ? dot
               : typeof dot === "object"
-                ? (dot.default ?? dot.require ?? dot.import)
+                ? conditionalEntry(dot as Record<string, unknown>)
                 : pkg.exports === undefined
                   ? pkg.main
                   : undefined;

@@ -6,6 +6,8 @@
  */
 import * as crypto from "crypto";
 import { promisify } from "util";
+import type * as pulumi from "@pulumi/pulumi";
+import type * as tls from "@pulumi/tls";
 import { certificateRequest, encodeName, issueCertificate, parseCertificateRequest, subjectOf, Subject } from "./x509";
 
 const generateKeyPair = promisify(crypto.generateKeyPair);
@@ -70,55 +72,62 @@ export function isTlsType(type: string): boolean {
     return TLS_TYPES.has(type);
 }
 
+/** What a tls resource's mock receives for its `Args`: every input resolved. */
+type Inputs<Args> = pulumi.Unwrap<Args>;
+
 /** The state the tls provider returns for a resource of `type` with `inputs` (secrets already unwrapped). */
-export async function tlsState(type: string, inputs: Record<string, any>, keys: KeySource): Promise<Record<string, any>> {
-    const validity = (i: Record<string, any>) => Number(i.validityPeriodHours);
+export async function tlsState(type: string, inputs: Record<string, unknown>, keys: KeySource): Promise<Record<string, unknown>> {
+    const validity = (i: { validityPeriodHours?: number }) => Number(i.validityPeriodHours);
     const now = new Date();
     switch (type) {
         case "tls:index/privateKey:PrivateKey":
-            return { ...inputs, ...keyOutputs(await keys.next(inputs)) };
+            return { ...inputs, ...keyOutputs(await keys.next(inputs as Inputs<tls.PrivateKeyArgs>)) };
         case "tls:index/selfSignedCert:SelfSignedCert": {
-            const key = readKey(inputs.privateKeyPem);
-            const subject = encodeName((inputs.subject ?? {}) as Subject);
+            const i = inputs as Inputs<tls.SelfSignedCertArgs>;
+            const key = readKey(i.privateKeyPem);
+            const subject = encodeName((i.subject ?? {}) as Subject);
             const certPem = issueCertificate(
                 {
                     subject,
                     publicKey: crypto.createPublicKey(key),
-                    isCa: inputs.isCaCertificate ?? false,
-                    allowedUses: inputs.allowedUses,
-                    dnsNames: inputs.dnsNames,
-                    setSubjectKeyId: inputs.setSubjectKeyId,
-                    validityHours: validity(inputs),
+                    isCa: i.isCaCertificate ?? false,
+                    allowedUses: i.allowedUses,
+                    dnsNames: i.dnsNames,
+                    setSubjectKeyId: i.setSubjectKeyId,
+                    validityHours: validity(i),
                 },
                 subject,
                 key,
                 now,
             );
-            return { ...inputs, certPem, ...validityOutputs(now, validity(inputs)) };
+            return { ...inputs, certPem, ...validityOutputs(now, validity(i)) };
         }
-        case "tls:index/certRequest:CertRequest":
+        case "tls:index/certRequest:CertRequest": {
+            const i = inputs as Inputs<tls.CertRequestArgs>;
             return {
                 ...inputs,
-                certRequestPem: certificateRequest((inputs.subject ?? {}) as Subject, readKey(inputs.privateKeyPem), inputs.dnsNames ?? []),
+                certRequestPem: certificateRequest((i.subject ?? {}) as Subject, readKey(i.privateKeyPem), i.dnsNames ?? []),
             };
+        }
         case "tls:index/locallySignedCert:LocallySignedCert": {
-            const req = parseCertificateRequest(inputs.certRequestPem);
+            const i = inputs as Inputs<tls.LocallySignedCertArgs>;
+            const req = parseCertificateRequest(i.certRequestPem);
             const certPem = issueCertificate(
                 {
                     subject: req.subject,
                     publicKey: req.publicKey,
                     extraExtensions: req.extensions,
-                    isCa: inputs.isCaCertificate ?? false,
-                    maxPathLength: inputs.maxPathLength,
-                    allowedUses: inputs.allowedUses,
-                    setSubjectKeyId: inputs.setSubjectKeyId,
-                    validityHours: validity(inputs),
+                    isCa: i.isCaCertificate ?? false,
+                    maxPathLength: i.maxPathLength,
+                    allowedUses: i.allowedUses,
+                    setSubjectKeyId: i.setSubjectKeyId,
+                    validityHours: validity(i),
                 },
-                subjectOf(inputs.caCertPem),
-                readKey(inputs.caPrivateKeyPem),
+                subjectOf(i.caCertPem),
+                readKey(i.caPrivateKeyPem),
                 now,
             );
-            return { ...inputs, certPem, ...validityOutputs(now, validity(inputs)) };
+            return { ...inputs, certPem, ...validityOutputs(now, validity(i)) };
         }
         default:
             throw new Error(`tlsState: ${type} is not a tls resource type this helper computes`);
