@@ -4,6 +4,7 @@
  * ChartSourceModel value is an IstioChartSource, so TypeScript callers pass either.
  */
 import { ChartSourceKind, ChartSourceModel, OFFICIAL_CHART_REPO } from "./model";
+import { chartRepoProblem } from "./model/istio/chartRepo";
 
 /** Where the Istio Helm charts come from. */
 export interface IstioChartSource {
@@ -17,6 +18,12 @@ export interface IstioChartSource {
      * @default "https://istio-release.storage.googleapis.com/charts"
      */
     repo?: string;
+    /**
+     * Accept an `http://` `repo` (the charts install istiod with cluster-admin rights; only for a repository
+     * inside a trusted network).
+     * @default false
+     */
+    allowInsecureRepo?: boolean;
     /** Local chart directory; required when `kind` is `path`. `~/` is expanded. */
     path?: string;
 }
@@ -29,6 +36,8 @@ export function toChartSourceModel(src: IstioChartSource | undefined, key: strin
     if (!src) return { kind: "repo", repo: OFFICIAL_CHART_REPO };
     if (src.kind === "repo") {
         if (src.path !== undefined) throw new Error(`${key}.path is only read with kind "path"; drop it or set kind: "path"`);
+        const problem = src.repo && chartRepoProblem(src.repo, src.allowInsecureRepo ?? false, `${key}.allowInsecureRepo`);
+        if (problem) throw new Error(`${key}.repo ${problem}`);
         return { kind: "repo", repo: src.repo || OFFICIAL_CHART_REPO };
     }
     if (src.kind === "path") {

@@ -63,6 +63,22 @@ describe("component args errors (mocks)", () => {
         assert.deepEqual(paths, ["clusterName", "nodes[0].region", "istio.version", "caCerts"]);
     });
 
+    it("MeshCluster refuses charts from a plain http:// repository unless allowInsecureRepo is set", async () => {
+        const cluster = (chart: { kind: "repo"; repo: string; allowInsecureRepo?: boolean }) => () =>
+            new MeshCluster("http-charts", {
+                clusterName: "east",
+                network: "net-east",
+                meshID: "m",
+                caCerts: { "ca-cert.pem": "x", "ca-key.pem": "x", "root-cert.pem": "x", "cert-chain.pem": "x" },
+                istio: { version: "1.30.3", chart },
+            });
+        assert.deepEqual(await refusedPaths(cluster({ kind: "repo", repo: "http://charts.example.com/istio" }), "MeshCluster"), ["istio.chart.repo"]);
+        mocks.reset();
+        cluster({ kind: "repo", repo: "http://charts.internal/istio", allowInsecureRepo: true })();
+        await settle(mocks);
+        assert.ok(mocks.resources.some((r) => r.type === "kubernetes:helm.sh/v4:Chart"), "the opted-in http repository is used");
+    });
+
     it("IstioMesh reports its own and its children's bad fields together, registering no child", async () => {
         const paths = await refusedPaths(
             () =>

@@ -8,6 +8,7 @@ import { checkEnvironment, ParseEnvironment } from "./environment";
 import { ConfigIssue, MeshConfigError } from "./errors";
 import { ClusterModel, LinkModel, MeshModel } from "./types";
 import { checkTopology } from "../access/topology";
+import { chartRepoProblem } from "../istio/chartRepo";
 import { DEFAULT_ISTIO_VERSION, MIN_ISTIO_MINOR, OFFICIAL_CHART_REPO, parseIstioVersion } from "../istio/versions";
 import { resolveScenarios } from "../scenarios/scenarios";
 import { checkValueOwnership } from "../istio/valueOwnership";
@@ -45,6 +46,8 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
     if (cfg.istio.chartRepo && cfg.istio.chartPath) {
         issues.push({ path: "istio.chartPath", message: "set either istio.chartRepo or istio.chartPath, not both" });
     }
+    const repoProblem = cfg.istio.chartRepo && chartRepoProblem(cfg.istio.chartRepo, cfg.istio.allowInsecureChartRepo, "istio.allowInsecureChartRepo");
+    if (repoProblem) issues.push({ path: "istio.chartRepo", message: repoProblem });
     const epochIssue = tokenEpochProblem(cfg.tokenRotationEpoch, cfg.keepPreviousToken);
     if (epochIssue) issues.push(epochIssue);
     issues.push(

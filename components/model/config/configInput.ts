@@ -132,6 +132,12 @@ export interface IstioConfigInput {
      * @default "https://istio-release.storage.googleapis.com/charts"
      */
     chartRepo?: string;
+    /**
+     * Accept an `http://` `chartRepo`. The charts install istiod with cluster-admin rights, so a repository
+     * reached in clear lets anyone on the path replace them; only for a repository inside a trusted network.
+     * @default false
+     */
+    allowInsecureChartRepo?: boolean;
     /** Local directory holding the charts (base/, istiod/, gateway/) instead of a repository. */
     chartPath?: string;
     /**

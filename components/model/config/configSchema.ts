@@ -106,6 +106,7 @@ const istioSchema = z.strictObject({
         .string()
         .refine((s) => /^(https?|oci):\/\/[^\s]+$/.test(s), { error: "must be an http(s):// or oci:// URL" })
         .optional(),
+    allowInsecureChartRepo: z.boolean().default(false),
     chartPath: text("istio.chartPath")
         .pipe(z.string().min(1, { error: "must not be empty" }))
         .optional(),
