@@ -3,14 +3,14 @@
  * and the check for remote secrets another tool wrote. Not part of the public API.
  */
 import { KubeconfigAccess, kubeconfigLookup, loadKubeconfigText } from "./clusterAccess";
-import { isInlineKubeconfig } from "./model/access/kubeconfigLookup";
+import { isInlineKubeconfig, quotedKubeconfigPath } from "./model/access/kubeconfigLookup";
 import { redactCredentials } from "./model/access/redact";
 
 /** A CoreV1 client for `access`, or an error (starting with `prefix`) saying why its kubeconfig cannot be used (never a silent skip). */
 export async function coreApi(access: KubeconfigAccess, prefix: string): Promise<import("@kubernetes/client-node").CoreV1Api> {
     const found = kubeconfigLookup(access);
     if (found.status !== "found") {
-        const where = access.kubeconfig && !isInlineKubeconfig(access.kubeconfig) ? ` ${access.kubeconfig}` : "";
+        const where = access.kubeconfig && !isInlineKubeconfig(access.kubeconfig) ? ` ${quotedKubeconfigPath(access.kubeconfig)}` : "";
         const why =
             found.status === "fileMissing" || found.status === "unparsable"
                 ? found.reason

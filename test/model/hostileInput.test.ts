@@ -7,6 +7,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
 import { kubeconfigLookup } from "../../components/clusterAccess";
 import { missingLocalCharts } from "../../components/istioCharts";
 import { MeshConfigError, parseMeshConfig, ParseEnvironment, redactCredentials } from "../../components/model";
@@ -154,9 +155,9 @@ const REFUSED: Record<string, Case[]> = {
         {
             name: "default kubeconfig missing when the URL must come from it",
             mutate: (c) => delete c.clusters[1].apiServerUrl,
-            env: { kubeconfigServer: (c) => kubeconfigLookup({ kubeconfig: undefined, context: c.context }) },
+            env: { kubeconfigServer: (c) => withDefaultKubeconfig("/nonexistent/default-kubeconfig", () => kubeconfigLookup({ kubeconfig: undefined, context: c.context })) },
             path: "clusters[1].kubeconfig",
-            says: /default kubeconfig .* not found, and the API server URL of cluster cluster2 must be read from it/,
+            says: /default kubeconfig \/nonexistent\/default-kubeconfig .* not found, and cluster cluster2 is reached through it \(its API server URL too\)/,
         },
         {
             name: "context not in the kubeconfig",
@@ -165,7 +166,7 @@ const REFUSED: Record<string, Case[]> = {
                 c.clusters[2].context = "c9-admin";
             },
             path: "clusters[2].context",
-            says: /context "c9-admin" is not in kubeconfig file .*kubeconfig\.yaml \(it has: c1-admin, c2-admin, c3-admin, kind-local\)/,
+            says: /context "c9-admin" is not in kubeconfig file .*kubeconfig\.yaml \(it has: c1-admin, c2-admin, c3-admin, kind-local, mcsps-test-k8s-01, mcsps-test-k8s-02, rancher-local\)/,
         },
     ],
     "3. late before": [
@@ -211,7 +212,61 @@ const REFUSED: Record<string, Case[]> = {
             says: /\(20\) must be >= 0 and below intermediateValidityHours \(10\)/,
         },
     ],
+    "4. second pass (issue 20)": [
+        {
+            name: "JSON kubeconfig on one line (kubectl config view --flatten -o json) with a token in plain config",
+            mutate: (c) => {
+                c.clusters[0].kubeconfig = JSON.stringify(YAML.parse(kubeconfig("token: json-sekrit-token-0815")));
+                c.clusters[0].context = "x";
+            },
+            path: "clusters[0].kubeconfig",
+            says: /the inline kubeconfig carries a credential \(token\) in plain stack config/,
+            secretFragment: "json-sekrit-token-0815",
+        },
+        {
+            name: "JSON kubeconfig without the cluster's context",
+            mutate: (c) => {
+                c.clusters[1].kubeconfig = JSON.stringify(YAML.parse(kubeconfig("token: json-sekrit-token-0816")));
+            },
+            env: { ...env(), isSecretKey: (k) => k === "clusters" },
+            path: "clusters[1].context",
+            says: /context "c2-admin" is not in the inline kubeconfig \(it has: x\)/,
+            secretFragment: "json-sekrit-token-0816",
+        },
+        {
+            name: "context not in the default kubeconfig although apiServerUrl is set",
+            mutate: (c) => (c.clusters[2].context = "c99-admin"),
+            path: "clusters[2].context",
+            says: /context "c99-admin" is not in the default kubeconfig .*\(it has: c1-admin, c2-admin, c3-admin, .*\): use one of those/,
+        },
+        {
+            name: "context not in a named kubeconfig file although apiServerUrl is set",
+            mutate: (c) => {
+                c.clusters[0].kubeconfig = TEST_KUBECONFIG;
+                c.clusters[0].context = "c9-admin";
+            },
+            path: "clusters[0].context",
+            says: /context "c9-admin" is not in kubeconfig file .*kubeconfig\.yaml/,
+        },
+        {
+            name: "charts from a plain http:// repository",
+            mutate: (c) => (c.istio = { chartRepo: "http://charts.example.com/istio" }),
+            path: "istio.chartRepo",
+            says: /http:\/\/charts\.example\.com\/istio is plain http: .*use the repository's https:\/\/ or oci:\/\/ URL, or set istio\.allowInsecureChartRepo: true/,
+        },
+    ],
 };
+
+/** Runs `f` with `$KUBECONFIG` (the default kubeconfig) set to `file`. */
+function withDefaultKubeconfig<T>(file: string, f: () => T): T {
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = file;
+    try {
+        return f();
+    } finally {
+        process.env.KUBECONFIG = saved;
+    }
+}
 
 describe("hostile and careless input (issue 10)", () => {
     for (const [cls, cases] of Object.entries(REFUSED)) {
@@ -274,6 +329,17 @@ describe("hostile and careless input (issue 10)", () => {
             c.clusters.forEach((cl: any, i: number) => (cl.apiServerUrl = `https://127.0.${i + 1}.1:6443`));
             c.allowLoopbackApiServer = true;
             assert.equal(parseMeshConfig(c, env()).clusters[2].apiServerUrl, "https://127.0.3.1:6443");
+        });
+        it("accepts charts from https:// and oci:// repositories, and from http:// with allowInsecureChartRepo", () => {
+            for (const istio of [
+                { chartRepo: "https://charts.example.com/istio" },
+                { chartRepo: "oci://registry.example.com/istio-charts" },
+                { chartRepo: "http://charts.internal/istio", allowInsecureChartRepo: true },
+            ]) {
+                const c: any = clustersConfig(2);
+                c.istio = istio;
+                assert.deepEqual(parseMeshConfig(c, env()).istio.chart, { kind: "repo", repo: istio.chartRepo });
+            }
         });
         it("accepts an encrypted inline kubeconfig, a good supplied kubeconfig, a usable existing root and private addresses", () => {
             const c: any = clustersConfig(3);

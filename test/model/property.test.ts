@@ -7,7 +7,6 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshConfigError, parseMeshConfig } from "../../components/model";
-import { TEST_KUBECONFIG } from "../helpers/configs";
 import { RecordingMocks, runProgram } from "../helpers/mocks";
 
 const SEED = 20261202;
@@ -172,9 +171,7 @@ function refusedWithPath(config: unknown): boolean {
 describe("property: random configs (fast-check)", function () {
     this.timeout(60_000);
     const mocks = new RecordingMocks();
-    const savedKubeconfig = process.env.KUBECONFIG;
-    before(() => (process.env.KUBECONFIG = TEST_KUBECONFIG));
-    after(() => (savedKubeconfig === undefined ? delete process.env.KUBECONFIG : (process.env.KUBECONFIG = savedKubeconfig)));
+    // The default kubeconfig ($KUBECONFIG) has a context for each generated cluster: test/helpers/defaultKubeconfig.ts.
 
     it("every valid config produces a model (300 configs)", () => {
         fc.assert(

@@ -44,16 +44,14 @@ export interface ClusterAccessCheck {
 }
 
 /**
- * Checks one cluster's kubeconfig facts. The default kubeconfig (`$KUBECONFIG` / `~/.kube/config`) is only
- * held to account when the API server URL must be read from it; a file or text named in config always is.
+ * Checks one cluster's kubeconfig facts, whatever else is set: the cluster's provider connects through this
+ * kubeconfig and context even when `apiServerUrl` is given, so a missing file or context would otherwise fail
+ * only during `up`, after other clusters were changed.
  */
 export function checkClusterAccess(i: ClusterAccessCheckInput): ClusterAccessCheck {
     const { at, lookup } = i;
     if (!lookup) return { issues: [], explained: false };
     const named = lookup.source.kind === "inline" || lookup.source.explicit;
-    if (!named && !i.discoveryNeeded) {
-        return { issues: [], explained: false, server: lookup.status === "found" ? lookup.server : undefined };
-    }
     const what = describeKubeconfigSource(lookup.source);
     const contextFix = (available: string[]) =>
         available.length ? `(it has: ${available.join(", ")}): use one of those` : "(it has no contexts): add one with kubectl config set-context";
@@ -64,7 +62,7 @@ export function checkClusterAccess(i: ClusterAccessCheckInput): ClusterAccessChe
                 path: `${at}.kubeconfig`,
                 message: named
                     ? `${what} ${lookup.reason}: fix the path (a leading ~/ is expanded), or remove kubeconfig to use $KUBECONFIG / ~/.kube/config`
-                    : `${what} ${lookup.reason}, and the API server URL of cluster ${i.cluster.name} must be read from it: set kubeconfig to the file that has context ${i.cluster.context ?? "(current-context)"}, or set apiServerUrl`,
+                    : `${what} ${lookup.reason}, and cluster ${i.cluster.name} is reached through it${i.discoveryNeeded ? " (its API server URL too)" : ""}: set kubeconfig to the file that has context ${i.cluster.context ?? "(current-context)"}`,
             });
             return { issues, explained: true };
         case "unparsable":

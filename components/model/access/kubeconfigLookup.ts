@@ -39,15 +39,29 @@ export type KubeconfigLookup =
 /** Credential fields of a kubeconfig user that must not sit in plain stack config. */
 export const USER_CREDENTIAL_FIELDS = ["token", "client-key-data", "password", "client-certificate-data"] as const;
 
-/** True if a `clusters[].kubeconfig` value is kubeconfig text rather than a path (it spans lines). */
+/**
+ * True if a `clusters[].kubeconfig` value is kubeconfig text rather than a path: YAML that spans lines, JSON or a
+ * YAML flow mapping on one line (`kubectl config view --flatten -o json`), a document start (`---`), or a one-line
+ * `key: value`. Anything that could hold a credential is text, never quoted as a path.
+ */
 export function isInlineKubeconfig(value: string): boolean {
-    return /\n/.test(value);
+    return /[\r\n]/.test(value) || /^\s*(\{|---|[A-Za-z_][\w.-]*:\s)/.test(value);
 }
 
-/** How to name a kubeconfig source in messages. */
+/** Longest path quoted in a message; a longer value is cut (a path is never that long, text would be). */
+const MAX_QUOTED_PATH = 200;
+
+/** A kubeconfig path as messages quote it: its first line, at most {@link MAX_QUOTED_PATH} characters. */
+export function quotedKubeconfigPath(path: string): string {
+    const first = path.split(/[\r\n]/, 1)[0];
+    return first.length > MAX_QUOTED_PATH ? `${first.slice(0, MAX_QUOTED_PATH)}…` : first;
+}
+
+/** How to name a kubeconfig source in messages (a path, never text). */
 export function describeKubeconfigSource(s: KubeconfigSource): string {
     if (s.kind === "inline") return "the inline kubeconfig";
-    return s.explicit ? `kubeconfig file ${s.path}` : `the default kubeconfig ${s.path} ($KUBECONFIG or ~/.kube/config)`;
+    const p = quotedKubeconfigPath(s.path);
+    return s.explicit ? `kubeconfig file ${p}` : `the default kubeconfig ${p} ($KUBECONFIG or ~/.kube/config)`;
 }
 
 /** Looks `context` (or the current-context) up in kubeconfig `text`; `text` undefined means the file could not be read. */
