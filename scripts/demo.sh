@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run demo [-- --yes] [-- --down]
+# npm run demo [-- --yes] [-- --down] [-- --preview]
 #
 # The mesh, working, on this machine alone: no cloud, no Docker, no clusters of your own.
 #   1. builds what is missing of the toolchain (Pulumi CLI and plugins, a Kubernetes control plane, istiod), after
@@ -13,6 +13,8 @@
 #      sleep client's requests to helloworld2 are served the localities, priorities and weights the seed expects;
 #   5. draws the mesh (npm run topology) and prints where the picture is.
 # `npm run demo -- --down` tears it all down again: pulumi destroy, the host istiods, the control planes.
+# `--preview` stops after steps 1-2 and a `pulumi preview` of the demo stack (CI runs it on an empty cache that reuses
+# only the built binaries: .ci/fresh-cache).
 # State: ${ISTIO_MC_CACHE:-~/.cache/istio-multicluster}/demo. Passphrase of the demo state: $PULUMI_CONFIG_PASSPHRASE,
 # or "demo" (it is a throw-away stack on throw-away clusters).
 set -euo pipefail
@@ -21,13 +23,14 @@ cd "$REPO"
 CACHE="${ISTIO_MC_CACHE:-$HOME/.cache/istio-multicluster}"
 DEMO="$CACHE/demo"
 STACK=demo
-YES=0; DOWN=0
+YES=0; DOWN=0; PREVIEW=0
 for a in "$@"; do
   case "$a" in
     --yes|-y) YES=1 ;;
     --down) DOWN=1 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
-    *) echo "demo: unknown argument $a (usage: npm run demo [-- --yes] [-- --down])" >&2; exit 2 ;;
+    --preview) PREVIEW=1 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    *) echo "demo: unknown argument $a (usage: npm run demo [-- --yes] [-- --down] [-- --preview])" >&2; exit 2 ;;
   esac
 done
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -90,6 +93,14 @@ step "3/5 pulumi up -s $STACK"
 pulumi_env
 [ -f "Pulumi.$STACK.yaml" ] || cp Pulumi.local.yaml "Pulumi.$STACK.yaml"
 pulumi stack select --create "$STACK" >/dev/null
+# The charts of this toolchain cache (the toolchain links them there), wherever ISTIO_MC_CACHE puts it.
+[ -f "$CACHE/istio-charts/base/Chart.yaml" ] || { echo "demo: $CACHE/istio-charts has no Istio charts: run bash scripts/toolchain.sh --only istio" >&2; exit 1; }
+pulumi config set -s "$STACK" --path istio.chartPath "$CACHE/istio-charts"
+if [ "$PREVIEW" = 1 ]; then
+  pulumi preview -s "$STACK" --suppress-progress
+  echo "demo: preview done in $(( $(date +%s) - t0 )) s (npm run demo -- --down removes the clusters)"
+  exit 0
+fi
 t_up=$(date +%s)
 pulumi up -s "$STACK" --yes --skip-preview --suppress-progress
 echo "pulumi up: $(( $(date +%s) - t_up )) s"

@@ -31,6 +31,9 @@ build_istio() {
   src="$(istio_dir "$ISTIO_CHARTS_MODULE_VERSION")"
   [ -n "$src" ] && [ -d "$src/manifests/charts/base" ] || die "cannot download istio.io/istio@$ISTIO_CHARTS_MODULE_VERSION"
   echo "$src/manifests/charts" > "$CACHE/istio-charts-dir"
+  # What the stack files name (istio.chartPath: ~/.cache/istio-multicluster/istio-charts): a link to the charts in
+  # the module, made here so that a fresh cache has it without any other run having made it first.
+  ln -sfn "$src/manifests/charts" "$CACHE/istio-charts"
   local xds_hash; xds_hash="$(cat "$REPO"/tools/meshxds/*.go | sha256sum | cut -c1-12)"
   local want_istioctl=0 want_pilot=0 want_xds=0
   if ! on_path istioctl >/dev/null && [ ! -x "$dir/bin/istioctl" ]; then want_istioctl=1; fi

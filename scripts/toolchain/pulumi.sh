@@ -101,6 +101,27 @@ provider_ok() {
   return 1
 }
 
+# plugin_install NAME VERSION : the ordinary install, `pulumi plugin install resource NAME VERSION` from the Pulumi
+# plugin registry, into the user's plugin directory (${PULUMI_HOME:-~/.pulumi}/plugins), then linked into $BIN.
+# Tried before any build; where the registry cannot be reached it fails within ISTIO_MC_PLUGIN_INSTALL_TIMEOUT
+# seconds (default 120) and PLUGIN_INSTALL_ERROR says why. ISTIO_MC_PLUGIN_INSTALL=0 skips it (offline machines).
+PLUGIN_INSTALL_ERROR=""
+plugin_install() {
+  local cli out d
+  if [ "${ISTIO_MC_PLUGIN_INSTALL:-1}" = 0 ]; then PLUGIN_INSTALL_ERROR="skipped (ISTIO_MC_PLUGIN_INSTALL=0)"; return 1; fi
+  cli="$(PATH="$BIN:$PATH" command -v pulumi)" || { PLUGIN_INSTALL_ERROR="no pulumi CLI"; return 1; }
+  log "trying the ordinary install: pulumi plugin install resource $1 $2"
+  if out="$(PULUMI_SKIP_UPDATE_CHECK=true timeout "${ISTIO_MC_PLUGIN_INSTALL_TIMEOUT:-120}" "$cli" plugin install resource "$1" "$2" 2>&1 </dev/null)" \
+     && d="$(plugin_dir "$1" "$2")"; then
+    log "installed pulumi-resource-$1 $2 into $d"
+    install_bin "$d/pulumi-resource-$1" "pulumi-resource-$1"; return 0
+  fi
+  PLUGIN_INSTALL_ERROR="$(printf '%s\n' "$out" | grep -v '^\s*$' | tail -1 | cut -c1-300)"
+  [ -n "$PLUGIN_INSTALL_ERROR" ] || PLUGIN_INSTALL_ERROR="no answer within ${ISTIO_MC_PLUGIN_INSTALL_TIMEOUT:-120} s"
+  log "pulumi plugin install resource $1 $2 failed: $PLUGIN_INSTALL_ERROR; building it instead"
+  return 1
+}
+
 # pulumi-kubernetes: provider/v4 is untagged, and its go:embed'ed *-embed.json files are generated (gitignored),
 # so build from a writable copy of the module with the files generated.
 build_provider_kubernetes() {
@@ -130,7 +151,11 @@ build_provider_bridged() {
   local dir="$BUILD/pulumi-resource-$name-$v" mod="github.com/pulumi/pulumi-$name/provider/$major"
   local tgz="$PROVIDER_SRC_DIR/pulumi-$name-$v-src.tar.gz"
   if [ ! -x "$dir/bin/pulumi-resource-$name" ]; then
-    [ -f "$tgz" ] || die "pulumi-resource-$name $v: source tree $tgz not found (set ISTIO_MC_PROVIDER_SRC to its directory, or install the plugin: pulumi plugin install resource $name $v)"
+    [ -f "$tgz" ] || die "pulumi-resource-$name $v is missing, and neither way to get it worked here:
+  1. the ordinary install, \`pulumi plugin install resource $name $v\` (needs the Pulumi plugin registry): ${PLUGIN_INSTALL_ERROR:-not tried};
+  2. a build from the upstream release tree: $tgz not found. Put pulumi-$name-$v-src.tar.gz (github.com/pulumi/pulumi-$name
+     at tag v$v, its provider/ directory) in a directory and set ISTIO_MC_PROVIDER_SRC to it.
+  Either one is enough; then run this again."
     log "building pulumi-resource-$name $v from $tgz"
     rm -rf "$dir"; mkdir -p "$dir/bin" "$dir/src"
     tar xzf "$tgz" -C "$dir/src" --strip-components=1 || die "cannot unpack $tgz"
@@ -162,7 +187,18 @@ install_dynamic_provider_plugin() {
 build_pulumi_all() {
   { on_path pulumi >/dev/null && on_path pulumi-language-nodejs >/dev/null; } || build_pulumi
   on_path pulumi-resource-pulumi-nodejs >/dev/null || install_dynamic_provider_plugin
-  provider_ok kubernetes "$K8S_PROVIDER_VERSION" || build_provider_kubernetes
-  provider_ok tls "$TLS_PROVIDER_VERSION" || build_provider_bridged tls v5 "$TLS_PROVIDER_VERSION"
-  provider_ok random "$RANDOM_PROVIDER_VERSION" || build_provider_bridged random v4 "$RANDOM_PROVIDER_VERSION"
+  # Each provider: the user's (PATH or installed plugin), else our earlier build, else the ordinary install, else a build.
+  provider_ok kubernetes "$K8S_PROVIDER_VERSION" || provider_built kubernetes "$K8S_PROVIDER_VERSION" \
+    || plugin_install kubernetes "$K8S_PROVIDER_VERSION" || build_provider_kubernetes
+  provider_ok tls "$TLS_PROVIDER_VERSION" || provider_built tls "$TLS_PROVIDER_VERSION" \
+    || plugin_install tls "$TLS_PROVIDER_VERSION" || build_provider_bridged tls v5 "$TLS_PROVIDER_VERSION"
+  provider_ok random "$RANDOM_PROVIDER_VERSION" || provider_built random "$RANDOM_PROVIDER_VERSION" \
+    || plugin_install random "$RANDOM_PROVIDER_VERSION" || build_provider_bridged random v4 "$RANDOM_PROVIDER_VERSION"
+}
+
+# provider_built NAME VERSION : a build of ours in the cache (linked into $BIN), so that no install is tried again
+provider_built() {
+  local b="$BUILD/pulumi-resource-$1-$2/bin/pulumi-resource-$1"
+  [ -x "$b" ] || return 1
+  install_bin "$b" "pulumi-resource-$1"
 }
