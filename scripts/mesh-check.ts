@@ -161,7 +161,8 @@ export function parseHelloReplies(output: string): ProbeResult {
 
 /** True when the node list (`kubectl get nodes -o json`) is non-empty and every node is a kwok fake node. */
 export function allNodesFake(nodeListJson: string): boolean {
-    const items = ((JSON.parse(nodeListJson) as { items?: unknown } | null)?.items ?? []) as { metadata?: { annotations?: Record<string, string> } }[];
+    const nodeList = JSON.parse(nodeListJson) as { items?: { metadata?: { annotations?: Record<string, string> } }[] } | null;
+    const items = nodeList?.items ?? [];
     return items.length > 0 && items.every((n) => n.metadata?.annotations?.["kwok.x-k8s.io/node"] === "fake");
 }
 

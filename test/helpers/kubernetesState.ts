@@ -44,7 +44,12 @@ export function serviceState(inputs: V1Service, pool: LoadBalancerPool): Record<
 }
 
 /** The live state of a Kubernetes object of `type` (other kinds come back as sent). */
-export function kubernetesState(type: string, name: string, inputs: Record<string, unknown>, pool: LoadBalancerPool): Record<string, unknown> {
+export function kubernetesState(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    pool: LoadBalancerPool,
+): Record<string, unknown> {
     switch (type) {
         case "kubernetes:core/v1:Secret":
             return secretState(name, inputs as V1Secret);
