@@ -116,7 +116,9 @@ plugin_install() {
     log "installed pulumi-resource-$1 $2 into $d"
     install_bin "$d/pulumi-resource-$1" "pulumi-resource-$1"; return 0
   fi
-  PLUGIN_INSTALL_ERROR="$(printf '%s\n' "$out" | grep -v '^\s*$' | tail -1 | cut -c1-300)"
+  # The CLI retries and ends on "failed all 5 attempts": the line naming the cause (DNS, refused, HTTP status) says more.
+  PLUGIN_INSTALL_ERROR="$(printf '%s\n' "$out" | grep -E 'no such host|dial tcp|refused|timeout|timed out|HTTP|[0-9]{3} [A-Z]' | tail -1 | cut -c1-300)"
+  [ -n "$PLUGIN_INSTALL_ERROR" ] || PLUGIN_INSTALL_ERROR="$(printf '%s\n' "$out" | grep -v '^\s*$' | tail -1 | cut -c1-300)"
   [ -n "$PLUGIN_INSTALL_ERROR" ] || PLUGIN_INSTALL_ERROR="no answer within ${ISTIO_MC_PLUGIN_INSTALL_TIMEOUT:-120} s"
   log "pulumi plugin install resource $1 $2 failed: $PLUGIN_INSTALL_ERROR; building it instead"
   return 1

@@ -25,7 +25,7 @@ describe("scripts/toolchain/pulumi.sh: provider plugins the ordinary way first (
     function fakePulumi(installs: boolean) {
         const body = installs
             ? 'd="$PULUMI_HOME/plugins/resource-$4-v$5"; mkdir -p "$d"; printf "#!/bin/sh\\necho fake\\n" > "$d/pulumi-resource-$4"; chmod +x "$d/pulumi-resource-$4"'
-            : 'echo "error: failed to download plugin: $4-$5: dial tcp: lookup get.pulumi.com: no such host" >&2; exit 255';
+            : 'echo "warning: Error downloading plugin: dial tcp: lookup plugins.example: no such host" >&2; echo "error: failed to download plugin: $4-$5: failed all 5 attempts" >&2; exit 255';
         const f = path.join(dir, "fakebin", "pulumi");
         fs.writeFileSync(f, `#!/usr/bin/env bash\necho "$*" >> "${dir}/calls"\n${body}\n`);
         fs.chmodSync(f, 0o755);
