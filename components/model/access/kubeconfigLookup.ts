@@ -4,6 +4,7 @@
  * Every reason string is redacted ({@link redactCredentials}).
  */
 import * as YAML from "yaml";
+import { asArray, field, isPlainObject } from "../config/objects";
 import { redactCredentials } from "./redact";
 
 /** Where a kubeconfig came from. */
@@ -67,34 +68,49 @@ export function describeKubeconfigSource(s: KubeconfigSource): string {
 /** Looks `context` (or the current-context) up in kubeconfig `text`; `text` undefined means the file could not be read. */
 export function lookupKubeconfig(text: string | undefined, source: KubeconfigSource, context?: string, readError = "not found"): KubeconfigLookup {
     if (text === undefined) return { status: "fileMissing", source, reason: readError };
-    let doc: any;
+    let doc: unknown;
     try {
         doc = YAML.parse(text);
     } catch (e) {
         return { status: "unparsable", source, reason: `not valid YAML: ${redactCredentials((e as Error).message, text)}` };
     }
-    if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
+    if (!isPlainObject(doc)) {
         return { status: "unparsable", source, reason: "not a kubeconfig (expected a YAML mapping with clusters, contexts and users)" };
     }
-    const contexts: any[] = Array.isArray(doc.contexts) ? doc.contexts : [];
-    const available = contexts.map((c) => c?.name).filter((n): n is string => typeof n === "string");
-    const name = context ?? (typeof doc["current-context"] === "string" && doc["current-context"] ? doc["current-context"] : undefined);
+    const contexts = asArray(doc.contexts);
+    const available = contexts.map((c) => field(c, "name")).filter((n): n is string => typeof n === "string");
+    const current = doc["current-context"];
+    const name = context ?? (typeof current === "string" && current ? current : undefined);
     if (!name) return { status: "noCurrentContext", source, available };
-    const ctx = contexts.find((c) => c?.name === name)?.context;
+    const ctx = field(
+        contexts.find((c) => field(c, "name") === name),
+        "context",
+    );
     if (!ctx) return { status: "contextMissing", source, context: name, available };
-    const cluster = (Array.isArray(doc.clusters) ? doc.clusters : []).find((c: any) => c?.name === ctx.cluster)?.cluster;
-    const user = (Array.isArray(doc.users) ? doc.users : []).find((u: any) => u?.name === ctx.user)?.user ?? {};
-    const credentials: string[] = USER_CREDENTIAL_FIELDS.filter((f) => typeof user?.[f] === "string" && user[f] !== "");
-    if (user?.["auth-provider"]?.config && typeof user["auth-provider"].config === "object") {
+    const cluster = field(
+        asArray(doc.clusters).find((c) => field(c, "name") === field(ctx, "cluster")),
+        "cluster",
+    );
+    const user = field(
+        asArray(doc.users).find((u) => field(u, "name") === field(ctx, "user")),
+        "user",
+    );
+    const credentials: string[] = USER_CREDENTIAL_FIELDS.filter((f) => {
+        const v = field(user, f);
+        return typeof v === "string" && v !== "";
+    });
+    const authConfig = field(field(user, "auth-provider"), "config");
+    if (authConfig && typeof authConfig === "object") {
         for (const k of ["id-token", "refresh-token", "access-token", "client-secret"]) {
-            if (user["auth-provider"].config[k]) credentials.push(`auth-provider.config.${k}`);
+            if (field(authConfig, k)) credentials.push(`auth-provider.config.${k}`);
         }
     }
+    const server = field(cluster, "server");
     return {
         status: "found",
         source,
         context: name,
-        server: typeof cluster?.server === "string" ? cluster.server : undefined,
+        server: typeof server === "string" ? server : undefined,
         credentials,
     };
 }
