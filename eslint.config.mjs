@@ -1,6 +1,7 @@
-// ESLint flat config: typescript-eslint's recommended rules plus the type-aware promise rules, on every
-// TypeScript file tsconfig.json covers. `any` stays a warning: YAML/kubeconfig parsing and the Pulumi mock
-// inputs are untyped on purpose (prefer `unknown` and narrowing where code is touched).
+// ESLint flat config: typescript-eslint's recommended rules plus the type-aware promise and `any` rules, on every
+// TypeScript file tsconfig.json covers. `npm run lint` runs with --max-warnings 0, so a warning fails it as an error
+// does. Untyped input (parsed YAML, kubeconfigs, SDK internals) is read as `unknown` and narrowed
+// (components/model/config/objects.ts), or given its real type; test files are the one exception (below).
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -35,9 +36,20 @@ export default tseslint.config(
         },
     },
     {
-        // A disable comment no rule needs is an error, except in test/e2e/, which another change owns (it still
-        // warns there).
-        ignores: ["test/e2e/**"],
+        // Test files read untyped data on purpose (Pulumi mock inputs, parsed YAML/JSON, kubectl output) and build ill-typed input on purpose (hostile configs); their assertions are the check. test/helpers/ keeps these rules.
+        files: ["test/**/*.ts"],
+        ignores: ["test/helpers/**"],
+        rules: {
+            "@typescript-eslint/no-explicit-any": "off",
+            "@typescript-eslint/no-unsafe-assignment": "off",
+            "@typescript-eslint/no-unsafe-member-access": "off",
+            "@typescript-eslint/no-unsafe-call": "off",
+            "@typescript-eslint/no-unsafe-return": "off",
+            "@typescript-eslint/no-unsafe-argument": "off",
+        },
+    },
+    {
+        // A disable comment no rule needs is an error.
         linterOptions: { reportUnusedDisableDirectives: "error" },
     },
     {
