@@ -25,13 +25,7 @@ export function toolchainEnv(groups: ("pulumi" | "kube" | "istio" | "yaml" | "sd
         const i = kv.indexOf("=");
         if (i > 0) env[kv.slice(0, i)] = kv.slice(i + 1);
     }
-    // Charts are read in place; Pulumi.local.yaml points at this link.
-    const chartsDir = fs.readFileSync(path.join(CACHE, "istio-charts-dir"), "utf8").trim();
-    const link = path.join(CACHE, "istio-charts");
-    if (!fs.existsSync(link) || fs.realpathSync(link) !== fs.realpathSync(chartsDir)) {
-        fs.rmSync(link, { force: true });
-        fs.symlinkSync(chartsDir, link);
-    }
+    // Charts are read in place: Pulumi.local.yaml points at $CACHE/istio-charts, which the toolchain's istio group links.
     return env;
 }
 
