@@ -6,7 +6,7 @@
 # Usage: scripts/toolchain.sh [--check] [--only pulumi|kube|istio|yaml|sdk]
 #   --check   report present/missing binaries and exit 1 if any is missing (builds nothing)
 #   --only X  limit to one group (yaml: the Pulumi YAML language host; sdk: pulumi-sdkgen; docs/other-languages.md)
-# Cache: ${ISTIO_MC_CACHE:-$HOME/.cache/istio-multicluster}  (bin/, build/<tool>-<version>/, env.sh, istio-charts-dir)
+# Cache: ${ISTIO_MC_CACHE:-$HOME/.cache/istio-multicluster}  (bin/, build/<tool>-<version>/, env.sh, istio-charts-dir, istio-charts)
 # Then:  source "$CACHE/env.sh"
 # See docs/toolchain.md.
 set -euo pipefail
@@ -87,6 +87,9 @@ if [ "$CHECK" = 1 ]; then
     if [ -s "$CACHE/istio-charts-dir" ] && [ -d "$(cat "$CACHE/istio-charts-dir")" ]; then
       printf '%-28s %s\n' "istio charts" "$(cat "$CACHE/istio-charts-dir")"
     else printf '%-28s MISSING\n' "istio charts"; missing=1; fi
+    # what the stack files' istio.chartPath names
+    if [ -f "$CACHE/istio-charts/base/Chart.yaml" ]; then printf '%-28s %s\n' "istio-charts link" "$CACHE/istio-charts"
+    else printf '%-28s MISSING (the stack files point at it)\n' "istio-charts link"; missing=1; fi
   fi
   exit "$missing"
 fi
