@@ -6,7 +6,8 @@
 #      saying how long that takes and, when run in a terminal, asking first (--yes: do not ask);
 #   2. starts three local Kubernetes control planes with seed 000's nodes as kwok fake nodes (npm run local:up);
 #   3. `pulumi up`s the `demo` stack, a copy of Pulumi.local.yaml (three clusters, three networks, the CC and DNS
-#      scenarios; the copy, Pulumi.demo.yaml, is git-ignored, so the CLI's edits never touch the committed file),
+#      scenarios; the copy, Pulumi.demo.yaml, is git-ignored, so the CLI's edits never touch the committed file; its
+#      paths into ~/.cache/istio-multicluster point into $ISTIO_MC_CACHE),
 #      into a Pulumi state kept under the toolchain cache, so your own Pulumi login is untouched;
 #   4. starts one real istiod per cluster on this host, configured only from what Pulumi created, and runs the mesh
 #      check against them (npm run mesh:check -- -s local --xds): every istiod reads both remote clusters, and each
@@ -29,7 +30,7 @@ for a in "$@"; do
     --yes|-y) YES=1 ;;
     --down) DOWN=1 ;;
     --preview) PREVIEW=1 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "demo: unknown argument $a (usage: npm run demo [-- --yes] [-- --down] [-- --preview])" >&2; exit 2 ;;
   esac
 done
@@ -91,11 +92,13 @@ bash scripts/local/up.sh --clusters 3
 
 step "3/5 pulumi up -s $STACK"
 pulumi_env
-[ -f "Pulumi.$STACK.yaml" ] || cp Pulumi.local.yaml "Pulumi.$STACK.yaml"
+# The stack file's paths into the default cache (the charts link, the local clusters' kubeconfig) point into this
+# run's cache instead, wherever ISTIO_MC_CACHE puts it.
+[ -f "Pulumi.$STACK.yaml" ] || sed "s#~/.cache/istio-multicluster/#$CACHE/#g" Pulumi.local.yaml > "Pulumi.$STACK.yaml"
+for f in "$CACHE/istio-charts/base/Chart.yaml" "$CACHE/local/kubeconfig"; do
+  [ -f "$f" ] || { echo "demo: $f is missing (made by bash scripts/toolchain.sh --only istio and npm run local:up)" >&2; exit 1; }
+done
 pulumi stack select --create "$STACK" >/dev/null
-# The charts of this toolchain cache (the toolchain links them there), wherever ISTIO_MC_CACHE puts it.
-[ -f "$CACHE/istio-charts/base/Chart.yaml" ] || { echo "demo: $CACHE/istio-charts has no Istio charts: run bash scripts/toolchain.sh --only istio" >&2; exit 1; }
-pulumi config set -s "$STACK" --path istio.chartPath "$CACHE/istio-charts"
 if [ "$PREVIEW" = 1 ]; then
   pulumi preview -s "$STACK" --suppress-progress
   echo "demo: preview done in $(( $(date +%s) - t0 )) s (npm run demo -- --down removes the clusters)"
