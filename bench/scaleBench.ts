@@ -175,12 +175,15 @@ async function main() {
     process.env.PATH = env.PATH;
     if (fs.existsSync(STACK_FILE)) throw new Error(`${STACK_FILE} exists: another bench:scale is running or was killed; remove it`);
     const results: SizeResult[] = [];
-    for (const n of opts.sizes) results.push(await atSize(n, env, opts.baseline));
+    const save = () => opts.json && fs.writeFileSync(opts.json, JSON.stringify({ measured: new Date().toISOString(), results }, null, 2));
+    for (const n of opts.sizes) {
+        results.push(await atSize(n, env, opts.baseline));
+        save(); // after each N, so a sweep stopped early keeps what it measured
+    }
     const t = table(results);
     console.log(`\n${t}\n`);
     const problems = results.flatMap((r) => r.problems);
     if (problems.length) console.log(`Problems:\n${problems.map((p) => `- ${p}`).join("\n")}`);
-    if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ measured: new Date().toISOString(), results }, null, 2));
     process.exitCode = problems.length ? 1 : 0;
 }
 
