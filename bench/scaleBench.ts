@@ -5,7 +5,7 @@
  * Per N, with the Pulumi CLI on a throw-away file backend: fresh `up`; no-op `preview` (--expect-no-changes);
  * removing cluster N (an `up` of N−1 clusters); adding it back (N−1 → N); `destroy`. Per step: wall time,
  * resources in the state, the checkpoint's size, the bytes the CLI wrote (its checkpoints), and the peak RSS of the
- * CLI, the kubernetes plugin, the Node.js program and the whole process tree (sampled from /proc, bench/processPeak.ts).
+ * CLI, the largest provider plugin process, the Node.js program and the whole process tree (sampled from /proc, bench/processPeak.ts).
  * Then seed 000's serial procedure generalised to N clusters (bench/serialProcedure.ts: N·(N−1) remote secrets) on
  * the same clusters, and a cleanup back to their snapshot. Figures are printed (and written as JSON), never asserted.
  */
@@ -47,7 +47,8 @@ interface Step {
     resources: number;
     stateMB: number;
     writtenMiB: number;
-    rss: { cli: number; kubernetes: number; program: number; tree: number };
+    /** Peak RSS, MiB: the CLI, the largest provider plugin process (one per provider), the Node.js program, the tree. */
+    rss: { cli: number; plugin: number; program: number; tree: number };
     note: string;
 }
 
@@ -89,8 +90,8 @@ async function measure(label: string, envVars: Record<string, string>, backend: 
         resources,
         stateMB,
         writtenMiB: r.writtenMiB,
-        // comm is cut to 15 characters: "pulumi-resource-kubernetes" shows as "pulumi-resourc"; the program is "node".
-        rss: { cli: r.peakByName.pulumi ?? 0, kubernetes: byName("pulumi-resourc"), program: byName("node"), tree: r.peakTreeMiB },
+        // comm is cut to 15 characters: every "pulumi-resource-*" plugin shows as "pulumi-resourc"; the program is "node".
+        rss: { cli: r.peakByName.pulumi ?? 0, plugin: byName("pulumi-resourc"), program: byName("node"), tree: r.peakTreeMiB },
         note: r.status === 0 ? "ok" : `FAILED (exit ${r.status}): ${r.out.trim().split("\n").slice(-4).join(" ").slice(0, 400)}`,
     };
     log(`${label}: ${secs(r.ms)} s, ${resources} resources, state ${stateMB.toFixed(1)} MB, CLI wrote ${r.writtenMiB} MiB, peak tree ${r.peakTreeMiB} MiB${step.ok ? "" : `, ${step.note}`}`);
@@ -147,7 +148,7 @@ function table(results: SizeResult[]): string {
     const rows = results.flatMap((r) => [
         ...r.steps.map(
             (s) =>
-                `| ${r.n} | ${s.step} | ${f(s.ms)} | ${s.resources} | ${s.stateMB.toFixed(1)} | ${s.writtenMiB} | ${s.rss.cli} | ${s.rss.kubernetes} | ${s.rss.program} | ${s.rss.tree} | ${s.ok ? "ok" : "FAILED"} |`,
+                `| ${r.n} | ${s.step} | ${f(s.ms)} | ${s.resources} | ${s.stateMB.toFixed(1)} | ${s.writtenMiB} | ${s.rss.cli} | ${s.rss.plugin} | ${s.rss.program} | ${s.rss.tree} | ${s.ok ? "ok" : "FAILED"} |`,
         ),
         `| ${r.n} | **serial procedure (${r.n * (r.n - 1)} remote secrets)** | ${f(r.serialMs)} | | | | | | | | ${r.serialMs === undefined ? "not run" : r.serialOk ? "ok" : "had failures"} |`,
     ]);
@@ -159,7 +160,7 @@ function table(results: SizeResult[]): string {
         return `| ${r.n} | ${q(up, r.serialMs)} | ${q(stepMs(r, "no-op preview"), up)} | ${q(up, stepMs(first, "fresh up"))} | ${q(stepMs(r, "add "), stepMs(first, "add "))} |`;
     });
     return [
-        "| N | step | wall (s) | resources | state (MB) | CLI wrote (MiB) | peak RSS CLI (MiB) | kubernetes plugin | program | tree | result |",
+        "| N | step | wall (s) | resources | state (MB) | CLI wrote (MiB) | peak RSS CLI (MiB) | largest plugin | program | tree | result |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ...rows,
         "",
