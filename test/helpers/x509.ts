@@ -27,9 +27,18 @@ const bits = (b: Buffer, unused = 0) => tlv(0x03, Buffer.concat([Buffer.from([un
 const utf8 = (s: string) => tlv(0x0c, Buffer.from(s, "utf8"));
 const explicit = (n: number, b: Buffer) => tlv(0xa0 + n, b);
 
-function integer(n: number | Buffer): Buffer {
+/**
+ * A DER INTEGER of a non-negative number or of big-endian bytes (a random serial). DER wants the shortest form: no
+ * leading zero byte unless the next byte has its high bit set. A random serial starting with 0x00 would otherwise be
+ * "illegal padding" to OpenSSL, once in 512 certificates.
+ */
+export function integer(n: number | Buffer): Buffer {
     const hex = typeof n === "number" ? n.toString(16) : "";
     let b = typeof n === "number" ? Buffer.from(hex.length % 2 ? `0${hex}` : hex, "hex") : n;
+    let start = 0;
+    while (start < b.length - 1 && b[start] === 0) start++;
+    b = b.subarray(start);
+    if (b.length === 0) b = Buffer.from([0]);
     if (b[0] & 0x80) b = Buffer.concat([Buffer.from([0]), b]);
     return tlv(0x02, b);
 }
