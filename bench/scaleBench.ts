@@ -1,5 +1,5 @@
 /**
- * `npm run bench:scale [-- --clusters 3,5,7,9] [--skip-baseline] [--json FILE]`: how the real engine's cost grows with
+ * `npm run bench:scale [-- --clusters 3,5,7,9] [--skip-baseline] [--json FILE] [--set KEY=VALUE …]`: how the real engine's cost grows with
  * the fleet, on N local control planes (scripts/local/up.sh --clusters N, at most 9), the mesh without scenarios.
  *
  * Per N, with the Pulumi CLI on a throw-away file backend: fresh `up`; no-op `preview` (--expect-no-changes);
@@ -8,6 +8,7 @@
  * CLI, the largest provider plugin process, the Node.js program and the whole process tree (sampled from /proc, bench/processPeak.ts).
  * Then seed 000's serial procedure generalised to N clusters (bench/serialProcedure.ts: N·(N−1) remote secrets) on
  * the same clusters, and a cleanup back to their snapshot. Figures are printed (and written as JSON), never asserted.
+ * `--set` changes the stack's config (e.g. `--set istio.baseInstall=release`), to measure one lever alone.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -16,27 +17,28 @@ import * as YAML from "yaml";
 import { clients, Clients, KUBECONFIG, localUp, pulumiEnv, REPO, toolchainEnv } from "../test/e2e/harness";
 import { runSampled, SampledRun } from "./processPeak";
 import { assertMeshless, checkSnapshot, Report, runSerialProcedure, secs, snapshots } from "./serialProcedure";
-import { stackConfig } from "./scaleStack";
+import { ConfigSet, parseConfigSet, stackConfig } from "./scaleStack";
 
 const STACK = "scale";
 const STACK_FILE = path.join(REPO, `Pulumi.${STACK}.yaml`);
 const log = (s: string) => process.stderr.write(`[bench:scale] ${s}\n`);
 
 /** Command-line options. */
-function options(argv: string[]): { sizes: number[]; baseline: boolean; json?: string } {
+function options(argv: string[]): { sizes: number[]; baseline: boolean; json?: string; sets: ConfigSet[] } {
     const at = (flag: string) => {
         const i = argv.indexOf(flag);
         return i >= 0 ? argv[i + 1] : undefined;
     };
     const sizes = (at("--clusters") ?? "3,5,7,9").split(",").map(Number);
     for (const n of sizes) if (!Number.isInteger(n) || n < 2 || n > 9) throw new Error(`--clusters: ${n} is not a whole number from 2 to 9 (up.sh runs at most 9)`);
-    return { sizes: [...new Set(sizes)].sort((a, b) => a - b), baseline: !argv.includes("--skip-baseline"), json: at("--json") };
+    const sets = argv.flatMap((a, i) => (a === "--set" ? [parseConfigSet(argv[i + 1] ?? "")] : []));
+    return { sizes: [...new Set(sizes)].sort((a, b) => a - b), baseline: !argv.includes("--skip-baseline"), json: at("--json"), sets };
 }
 
 /** Writes the stack file for n clusters, keeping what the CLI added to it (the passphrase's `encryptionsalt`). */
-function writeStackFile(n: number): void {
+function writeStackFile(n: number, sets: ConfigSet[]): void {
     const doc = fs.existsSync(STACK_FILE) ? ((YAML.parse(fs.readFileSync(STACK_FILE, "utf8")) as Record<string, unknown> | null) ?? {}) : {};
-    fs.writeFileSync(STACK_FILE, YAML.stringify({ ...doc, config: stackConfig(n).config }));
+    fs.writeFileSync(STACK_FILE, YAML.stringify({ ...doc, config: stackConfig(n, sets).config }));
 }
 
 /** One measured step. */
@@ -99,7 +101,7 @@ async function measure(label: string, envVars: Record<string, string>, backend: 
     return step;
 }
 
-async function atSize(n: number, env: NodeJS.ProcessEnv, baseline: boolean): Promise<SizeResult> {
+async function atSize(n: number, env: NodeJS.ProcessEnv, baseline: boolean, sets: ConfigSet[]): Promise<SizeResult> {
     const report: Report = { baseline: [], cleanup: [], problems: [], log };
     const result: SizeResult = { n, steps: [], problems: report.problems };
     log(`=== N = ${n}: local clusters`);
@@ -113,7 +115,7 @@ async function atSize(n: number, env: NodeJS.ProcessEnv, baseline: boolean): Pro
     const backend = fs.mkdtempSync(path.join(os.tmpdir(), "istio-mc-scale-"));
     const envVars = pulumiEnv(env, backend);
     try {
-        writeStackFile(n);
+        writeStackFile(n, sets);
         const init = await runSampled("pulumi", ["stack", "init", STACK, "--non-interactive"], { env: envVars, cwd: REPO });
         if (init.status !== 0) throw new Error(`pulumi stack init: ${init.out}`);
         const up = ["up", "--yes", "--skip-preview", "--suppress-progress"];
@@ -121,9 +123,9 @@ async function atSize(n: number, env: NodeJS.ProcessEnv, baseline: boolean): Pro
         steps.push(await measure("fresh up", envVars, backend, up));
         if (steps[0].ok) {
             steps.push(await measure("no-op preview", envVars, backend, ["preview", "--expect-no-changes", "--suppress-progress"]));
-            writeStackFile(n - 1);
+            writeStackFile(n - 1, sets);
             steps.push(await measure(`remove cluster${n} (${n} → ${n - 1})`, envVars, backend, up));
-            writeStackFile(n);
+            writeStackFile(n, sets);
             steps.push(await measure(`add cluster${n} (${n - 1} → ${n})`, envVars, backend, up));
         }
         steps.push(await measure("destroy", envVars, backend, ["destroy", "--yes", "--skip-preview", "--suppress-progress"]));
@@ -176,13 +178,15 @@ async function main() {
     process.env.PATH = env.PATH;
     if (fs.existsSync(STACK_FILE)) throw new Error(`${STACK_FILE} exists: another bench:scale is running or was killed; remove it`);
     const results: SizeResult[] = [];
-    const save = () => opts.json && fs.writeFileSync(opts.json, JSON.stringify({ measured: new Date().toISOString(), results }, null, 2));
+    const save = () =>
+        opts.json && fs.writeFileSync(opts.json, JSON.stringify({ measured: new Date().toISOString(), sets: opts.sets, results }, null, 2));
     for (const n of opts.sizes) {
-        results.push(await atSize(n, env, opts.baseline));
+        results.push(await atSize(n, env, opts.baseline, opts.sets));
         save(); // after each N, so a sweep stopped early keeps what it measured
     }
     const t = table(results);
-    console.log(`\n${t}\n`);
+    const config = opts.sets.map((x) => `${x.path.join(".")}=${JSON.stringify(x.value)}`).join(", ");
+    console.log(`\n${config ? `With ${config}:\n\n` : ""}${t}\n`);
     const problems = results.flatMap((r) => r.problems);
     if (problems.length) console.log(`Problems:\n${problems.map((p) => `- ${p}`).join("\n")}`);
     process.exitCode = problems.length ? 1 : 0;

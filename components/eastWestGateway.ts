@@ -10,7 +10,7 @@ import { ArgsIssues } from "./argsErrors";
 import { toChartSourceModel } from "./chartSource";
 import { resolveIstioChart } from "./istioCharts";
 import { ChartSourceModel, eastWestGatewayValues, EASTWEST_GATEWAY_NAME, GatewayServiceType, ISTIO_NAMESPACE } from "./model";
-import { HelmValues, MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
+import { baseInstallOf, HelmValues, MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
 import { TypeScriptOnly } from "./typeScriptOnly";
 
 const tsOnly = new TypeScriptOnly<EastWestGateway, { crossNetworkGateway?: k8s.apiextensions.CustomResource }>();
@@ -115,7 +115,7 @@ export class EastWestGateway extends pulumi.ComponentResource {
                           spec: crossNetworkGatewaySpec(),
                       },
                       // The Gateway CRD comes from the base chart.
-                      { ...child, dependsOn: [cluster.base, this.chart] },
+                      { ...child, dependsOn: [baseInstallOf(cluster), this.chart] },
                   ),
         });
 

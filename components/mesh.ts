@@ -331,6 +331,7 @@ export function meshArgsFromModel(model: MeshModel, secrets: MeshSecrets = {}): 
             dnsCapture: model.istio.dnsCapture,
             dnsAutoAllocate: model.istio.dnsAutoAllocate,
             keepCrdsOnDestroy: model.istio.keepCrdsOnDestroy,
+            baseInstall: model.istio.baseInstall,
             baseValues: model.istio.values.base,
             istiodValues: model.istio.values.istiod,
             gatewayValues: model.istio.values.gateway,

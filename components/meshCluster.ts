@@ -10,9 +10,10 @@ import { meshClusterArgsIssues } from "./argsChecks";
 import { ArgsIssues } from "./argsErrors";
 import { ClusterAccess, expandHome } from "./clusterAccess";
 import { IstioChartSource } from "./chartSource";
+import { installIstioBase } from "./istioBase";
 import { resolveIstioChart } from "./istioCharts";
 import { skipServiceEndpointWait } from "./serviceAwait";
-import { baseValues, CACERTS_SECRET, ChartSourceModel, istiodValues, ISTIO_NAMESPACE, Labels, NodeTopology } from "./model";
+import { BaseInstall, CACERTS_SECRET, ChartSourceModel, istiodValues, ISTIO_NAMESPACE, Labels, NodeTopology } from "./model";
 import { CaCertsBundle } from "./sharedRootCA";
 
 /** The entries of a `cacerts` Secret istiod needs. */
@@ -72,6 +73,15 @@ export interface MeshClusterIstioArgs {
      * @see https://helm.sh/docs/howto/charts_tips_and_tricks/#tell-helm-not-to-uninstall-a-resource
      */
     keepCrdsOnDestroy?: boolean;
+    /**
+     * How the `base` chart is installed: `objects`, a `helm.v4.Chart` whose every object (each CRD) is a Pulumi
+     * resource; `release`, one `helm.v3.Release` (the state holds its values, not the CRD schemas: about 60 % less
+     * state per cluster, and a preview shows a values or version change instead of each CRD's diff).
+     * `keepCrdsOnDestroy` holds in both.
+     * @default "objects"
+     * @see https://www.pulumi.com/registry/packages/kubernetes/api-docs/helm/v3/release/
+     */
+    baseInstall?: BaseInstall;
     /**
      * Extra values merged over the generated `base` chart values.
      * @default {}
@@ -142,8 +152,13 @@ export interface MeshClusterRef {
     provider: k8s.Provider;
     /** The `istio-system` namespace (`MeshCluster.namespace`). */
     namespace: k8s.core.v1.Namespace;
-    /** The `base` chart (`MeshCluster.base`): CRDs and the reader service account. */
-    base: k8s.helm.v4.Chart;
+    /**
+     * The `base` chart (`MeshCluster.base`): CRDs and the reader service account, as objects. Give this or
+     * `baseRelease`, whichever the cluster has.
+     */
+    base?: k8s.helm.v4.Chart;
+    /** The `base` chart installed as one Helm release (`MeshCluster.baseRelease`, with `istio.baseInstall: "release"`). */
+    baseRelease?: k8s.helm.v3.Release;
     /** The `istiod` chart (`MeshCluster.istiod`). */
     istiod: k8s.helm.v4.Chart;
     /**
@@ -161,8 +176,18 @@ export function missingMeshClusterRefFields(ref: Partial<MeshClusterRef> | undef
     if (!ref) return ["clusterName", "network", "istioVersion", "provider", "namespace", "base", "istiod"];
     if (MeshCluster.isInstance(ref)) return [];
     const strings = (["clusterName", "network", "istioVersion"] as const).filter((k) => typeof ref[k] !== "string" || !ref[k]);
-    const resources = (["provider", "namespace", "base", "istiod"] as const).filter((k) => !pulumi.Resource.isInstance(ref[k]));
+    const isResource = (k: "provider" | "namespace" | "base" | "baseRelease" | "istiod") => pulumi.Resource.isInstance(ref[k]);
+    const resources = (["provider", "namespace", "base", "istiod"] as const).filter(
+        (k) => !isResource(k) && !(k === "base" && isResource("baseRelease")),
+    );
     return [...strings, ...resources];
+}
+
+/** The resource that installs a cluster's `base` chart (CRDs, reader service account), whichever form it has. */
+export function baseInstallOf(ref: Pick<MeshClusterRef, "base" | "baseRelease">): pulumi.Resource {
+    const r = ref.base ?? ref.baseRelease;
+    if (!r) throw new Error("a MeshClusterRef without base or baseRelease (missingMeshClusterRefFields reports it first)");
+    return r;
 }
 
 /** What a MeshCluster shows TypeScript only (a union-typed model value, kubeconfig text). */
@@ -199,8 +224,10 @@ export class MeshCluster extends pulumi.ComponentResource {
     public readonly cacerts: k8s.core.v1.Secret;
     /** Node label patches. */
     public readonly nodePatches: k8s.core.v1.NodePatch[];
-    /** The `base` chart (CRDs, istio-reader-service-account). */
-    public readonly base: k8s.helm.v4.Chart;
+    /** The `base` chart (CRDs, istio-reader-service-account) as objects; unset with `istio.baseInstall: "release"`. */
+    public readonly base?: k8s.helm.v4.Chart;
+    /** The `base` chart as one Helm release, with `istio.baseInstall: "release"`; unset otherwise. */
+    public readonly baseRelease?: k8s.helm.v3.Release;
     /** The `istiod` chart. */
     public readonly istiod: k8s.helm.v4.Chart;
 
@@ -279,15 +306,18 @@ export class MeshCluster extends pulumi.ComponentResource {
         );
 
         const chart = (c: "base" | "istiod") => resolveIstioChart(this.chartSource, c, args.istio.version);
-        this.base = new k8s.helm.v4.Chart(
+        const base = installIstioBase(
             `${name}-base`,
-            { ...chart("base"), name: "istio-base", namespace: ISTIO_NAMESPACE, values: baseValues(args.istio.baseValues) },
             {
-                ...child,
-                dependsOn: [this.namespace],
-                transforms: args.istio.keepCrdsOnDestroy ? [] : [ownCustomResourceDefinitions],
+                chart: chart("base"),
+                install: args.istio.baseInstall ?? "objects",
+                keepCrdsOnDestroy: args.istio.keepCrdsOnDestroy ?? false,
+                values: args.istio.baseValues,
             },
+            { ...child, dependsOn: [this.namespace] },
         );
+        if (k8s.helm.v3.Release.isInstance(base)) this.baseRelease = base;
+        else this.base = base;
 
         this.istiod = new k8s.helm.v4.Chart(
             `${name}-istiod`,
@@ -299,27 +329,14 @@ export class MeshCluster extends pulumi.ComponentResource {
             },
             // istiod picks its CA at start-up: the plugged-in cacerts must exist first. Its Service skips the
             // provider's fixed 10 s endpoint settle (serviceAwait.ts); the Deployment still waits for ready pods.
-            { ...child, dependsOn: [this.namespace, this.cacerts, this.base], transforms: [skipServiceEndpointWait] },
+            { ...child, dependsOn: [this.namespace, this.cacerts, base], transforms: [skipServiceEndpointWait] },
         );
 
         this.registerOutputs({});
     }
 }
 
-/**
- * A transform on the `base` chart: its CRDs carry `helm.sh/resource-policy: keep`, for which the provider registers
- * them with `retainOnDelete`. Dropping the annotation and the option makes them the stack's, deleted on destroy.
- */
-export function ownCustomResourceDefinitions(args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined {
-    if (args.type !== "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition") return undefined;
-    const { annotations, ...rest } = (args.props.metadata ?? {}) as { annotations?: Record<string, string> };
-    const kept = Object.fromEntries(Object.entries(annotations ?? {}).filter(([k]) => k !== "helm.sh/resource-policy"));
-    // No empty `annotations: {}` left behind: the API server drops it, which would read as a diff on every preview.
-    return {
-        props: { ...args.props, metadata: Object.keys(kept).length ? { ...rest, annotations: kept } : rest },
-        opts: { ...args.opts, retainOnDelete: false },
-    };
-}
+export { ownCustomResourceDefinitions } from "./istioBase";
 
 /** The `istiod` chart values a MeshCluster passes (exported so tests can render the chart with exactly them). */
 export function istiodChartValues(args: Pick<MeshClusterArgs, "meshID" | "clusterName" | "network" | "istio">): Record<string, unknown> {

@@ -20,7 +20,7 @@ import {
     tokenEpochProblem,
 } from "./model";
 import { ArgsIssues } from "./argsErrors";
-import { MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
+import { baseInstallOf, MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
 import { ClusterAccess } from "./clusterAccess";
 import { findExistingRemoteSecret, foreignRemoteSecretRefusal, uncheckedRemoteSecretWarning } from "./existingRemoteSecret";
 import { serviceAccountCredential, TokenWaitOptions } from "./serviceAccountToken";
@@ -252,7 +252,7 @@ function readerTokenSecret(
             type: "kubernetes.io/service-account-token",
         },
         // The ServiceAccount comes from the base chart, its read-only ClusterRole from istiod's.
-        { parent, provider: target.provider, dependsOn: [target.base, target.istiod], deleteBeforeReplace: false },
+        { parent, provider: target.provider, dependsOn: [baseInstallOf(target), target.istiod], deleteBeforeReplace: false },
     );
 }
 

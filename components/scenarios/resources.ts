@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { MeshCluster } from "../meshCluster";
+import { baseInstallOf, MeshCluster } from "../meshCluster";
 import { Labels, routeWeightsProblem } from "../model";
 
 /** API version of the Istio networking resources the scenarios write (v1 is served from Istio 1.22). */
@@ -56,7 +56,7 @@ export function istioResource(
     return new k8s.apiextensions.CustomResource(
         resourceName,
         { apiVersion: ISTIO_NETWORKING_API, kind, metadata, spec },
-        onCluster(parent, cluster, [cluster.base, cluster.istiod, ...deps, ...after]),
+        onCluster(parent, cluster, [baseInstallOf(cluster), cluster.istiod, ...deps, ...after]),
     );
 }
 

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "assert";
 import { parseMeshConfig } from "../../components/model";
-import { stackConfig } from "../../bench/scaleStack";
+import { parseConfigSet, stackConfig } from "../../bench/scaleStack";
 import { scalePlot } from "../../bench/scalePlot";
 import { withoutNamespace } from "../helpers/configs";
 
@@ -21,6 +21,18 @@ describe("bench:scale", () => {
                 Array.from({ length: n }, (_, i) => `c${i + 1}-admin`),
             );
             assert.deepEqual(config["istio-multicluster:scenarios"], []);
+        }
+    });
+
+    it("--set changes one config key below the project namespace, as `pulumi config set --path` would", () => {
+        const { config } = stackConfig(3, [parseConfigSet("istio.baseInstall=release"), parseConfigSet("istio.keepCrdsOnDestroy=true")]);
+        const m = parseMeshConfig(withoutNamespace(config));
+        assert.equal(m.istio.baseInstall, "release");
+        assert.equal(m.istio.keepCrdsOnDestroy, true);
+        assert.equal(m.istio.chart.kind, "path", "the rest of the local stack's istio settings stay");
+        assert.deepEqual(parseConfigSet("meshID=mesh7"), { path: ["meshID"], value: "mesh7" });
+        for (const bad of ["istio.baseInstall", "=release", "istio..x=1", "istio.base-install=release"]) {
+            assert.throws(() => parseConfigSet(bad), /--set .*: expected KEY=VALUE with a dotted config key/);
         }
     });
 

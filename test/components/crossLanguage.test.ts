@@ -65,6 +65,10 @@ describe("cross-language shapes of the components", () => {
             "base",
             "istiod",
         ]);
+        // a cluster whose base chart is one Helm release (istio.baseInstall "release") carries baseRelease instead
+        const { base, ...withoutBase } = plainClusterRef(cluster("ref1r"));
+        assert.deepEqual(missingMeshClusterRefFields(withoutBase), ["base"]);
+        assert.deepEqual(missingMeshClusterRefFields({ ...withoutBase, baseRelease: base as never }), []);
         assert.throws(
             () => new EastWestGateway("g", { cluster: { clusterName: "c" } as never }),
             /EastWestGateway: args\.cluster must be a MeshCluster or carry its outputs \(missing: network, istioVersion, provider, namespace, base, istiod\)/,

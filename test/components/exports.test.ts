@@ -29,6 +29,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
 
 /** The values the model entry point (`./model`) exports. */
 const MODEL_API = [
+    "BaseInstall",
     "ChartSourceKind",
     "DEFAULT_ISTIO_VERSION",
     "EcdsaCurve",
@@ -87,7 +88,7 @@ describe("public API", () => {
     it("exports the components and validation as callables, and the args enums as value objects", () => {
         const api = entryPoint(".");
         for (const name of ROOT_API.filter(
-            (n) => !/^[A-Z_]+$/.test(n) && !["ChartSourceKind", "EcdsaCurve", "GatewayServiceType", "KeyAlgorithm"].includes(n),
+            (n) => !/^[A-Z_]+$/.test(n) && !["BaseInstall", "ChartSourceKind", "EcdsaCurve", "GatewayServiceType", "KeyAlgorithm"].includes(n),
         ))
             assert.equal(typeof api[name], "function", name);
         assert.deepEqual(api.GatewayServiceType, { LoadBalancer: "LoadBalancer", NodePort: "NodePort", ClusterIP: "ClusterIP" });

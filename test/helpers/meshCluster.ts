@@ -29,6 +29,7 @@ export function plainClusterRef(mc: MeshCluster): MeshClusterRef {
         provider: mc.provider,
         namespace: mc.namespace,
         base: mc.base,
+        baseRelease: mc.baseRelease,
         istiod: mc.istiod,
     };
 }

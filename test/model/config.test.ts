@@ -20,6 +20,12 @@ const BAD: { name: string; mutate: Mutate; path: string; says: RegExp; env?: Par
         path: "clusters[0].name",
         says: /not a DNS-1123 label/,
     },
+    {
+        name: "unknown base install",
+        mutate: (c) => (c.istio = { baseInstall: "helm" }),
+        path: "istio.baseInstall",
+        says: /must be "objects" or "release"/,
+    },
     { name: "cluster name with underscore", mutate: (c) => (c.clusters[0].name = "cluster_1"), path: "clusters[0].name", says: /DNS-1123/ },
     { name: "cluster name too long", mutate: (c) => (c.clusters[0].name = "c".repeat(64)), path: "clusters[0].name", says: /at most 63/ },
     {
@@ -153,6 +159,7 @@ describe("parseMeshConfig", () => {
         assert.equal(m.istio.version, "1.30.3");
         assert.deepEqual(m.istio.chart, { kind: "repo", repo: "https://istio-release.storage.googleapis.com/charts" });
         assert.equal(m.istio.dnsCapture, true);
+        assert.equal(m.istio.baseInstall, "objects");
         assert.equal(m.ca.keyAlgorithm, "RSA");
         assert.equal(m.ca.rsaBits, 4096);
         assert.ok(m.ca.intermediateValidityHours < m.ca.rootValidityHours);

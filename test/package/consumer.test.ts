@@ -137,6 +137,23 @@ describe("the packed package in a consumer from Pulumi's TypeScript template", f
         );
     });
 
+    it("ships the base release's Helm post-renderer executable, where the built MeshCluster resolves it", () => {
+        const target = path.join(dir, "consumer", "node_modules", ...pkg.name.split("/"));
+        const file = path.join(target, "dist", "components", "helm", "ownCrdsPostRenderer.cjs");
+        assert.ok(files.includes("package/dist/components/helm/ownCrdsPostRenderer.cjs"), "post-renderer missing from the tarball");
+        assert.ok(fs.statSync(file).mode & 0o111, "the post-renderer is not executable");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built module, as a consumer loads it
+        const built = require(path.join(target, "dist", "components", "istioBase.js")) as { ownCrdsPostRenderer(cwd: string): string };
+        const consumer = path.join(dir, "consumer");
+        assert.equal(built.ownCrdsPostRenderer(consumer), ["", "node_modules", ...pkg.name.split("/"), "dist", "components", "helm", "ownCrdsPostRenderer.cjs"].join(path.sep).replace(/^/, "."));
+        const r = spawnSync(path.join(consumer, built.ownCrdsPostRenderer(consumer)), {
+            input: "kind: CustomResourceDefinition\nmetadata:\n  name: a\n  annotations:\n    helm.sh/resource-policy: keep\n",
+            encoding: "utf8",
+        });
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout, "kind: CustomResourceDefinition\nmetadata:\n  name: a\n");
+    });
+
     it("compiles with tsc, unmodified", () => {
         const r = tscIn(path.join(dir, "consumer"));
         assert.equal(r.status, 0, `tsc failed in the consumer:\n${r.stdout}${r.stderr}`);

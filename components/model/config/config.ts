@@ -140,6 +140,7 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
             dnsCapture: cfg.istio.dnsCapture,
             dnsAutoAllocate: cfg.istio.dnsAutoAllocate,
             keepCrdsOnDestroy: cfg.istio.keepCrdsOnDestroy,
+            baseInstall: cfg.istio.baseInstall,
             values: cfg.istio.values,
         },
         ca: {

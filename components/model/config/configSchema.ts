@@ -113,6 +113,7 @@ const istioSchema = z.strictObject({
     dnsCapture: z.boolean().default(true),
     dnsAutoAllocate: z.boolean().default(true),
     keepCrdsOnDestroy: z.boolean().default(false),
+    baseInstall: z.enum(["objects", "release"], { error: 'must be "objects" or "release"' }).default("objects"),
     values: z
         .strictObject({ base: valuesMap.default({}), istiod: valuesMap.default({}), gateway: valuesMap.default({}) })
         .default({ base: {}, istiod: {}, gateway: {} }),

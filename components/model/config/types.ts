@@ -109,9 +109,21 @@ export interface IstioModel {
     dnsAutoAllocate: boolean;
     /** Leave the Istio CRDs (and every Istio resource in the cluster) in place on destroy, as `helm uninstall` does. */
     keepCrdsOnDestroy: boolean;
+    /** How the `base` chart is installed: one Pulumi resource per object, or one Helm release. */
+    baseInstall: BaseInstall;
     /** Extra Helm values merged over the generated ones, per chart. */
     values: { base: Record<string, unknown>; istiod: Record<string, unknown>; gateway: Record<string, unknown> };
 }
+
+/** How the `base` chart (Istio's CRDs, the reader service account) is installed. */
+export const BaseInstall = {
+    /** A `helm.v4.Chart`: every object a Pulumi resource, each CRD's diff in a preview. */
+    Objects: "objects",
+    /** One `helm.v3.Release`: one Pulumi resource; its state holds the values, not the CRD schemas. */
+    Release: "release",
+} as const;
+/** How the `base` chart is installed. */
+export type BaseInstall = (typeof BaseInstall)[keyof typeof BaseInstall];
 
 /** Key algorithms of the mesh CA (root and intermediates). */
 export const KeyAlgorithm = {
