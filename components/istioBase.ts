@@ -21,6 +21,8 @@ import type { HelmValues } from "./meshCluster";
 export interface IstioBaseArgs {
     /** The resolved `base` chart. */
     chart: ResolvedChart;
+    /** The Istio release the chart is (a local chart's version, which a release records so that an upgrade diffs). */
+    version: string;
     /** `objects` or `release`. */
     install: BaseInstall;
     /** Leave the CRDs in place on destroy. */
@@ -42,7 +44,13 @@ export function installIstioBase(
     if (args.install === "release") {
         return new k8s.helm.v3.Release(
             name,
-            { ...common, postrender: args.keepCrdsOnDestroy ? undefined : ownCrdsPostRenderer() },
+            {
+                ...common,
+                // A local chart has no version of its own in the args: record the release's, so that an Istio
+                // upgrade with a chart path that stays the same (a link) still shows as a change and upgrades.
+                version: args.chart.version ?? args.version,
+                postrender: args.keepCrdsOnDestroy ? undefined : ownCrdsPostRenderer(),
+            },
             opts,
         );
     }

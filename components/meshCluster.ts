@@ -310,6 +310,7 @@ export class MeshCluster extends pulumi.ComponentResource {
             `${name}-base`,
             {
                 chart: chart("base"),
+                version: args.istio.version,
                 install: args.istio.baseInstall ?? "objects",
                 keepCrdsOnDestroy: args.istio.keepCrdsOnDestroy ?? false,
                 values: args.istio.baseValues,

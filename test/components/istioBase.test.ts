@@ -5,6 +5,8 @@
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { clustersConfig } from "../helpers/configs";
 import { RecordingMocks, runProgram } from "../helpers/mocks";
@@ -47,6 +49,23 @@ describe("istio.baseInstall (mocks)", () => {
         const deps = async (name: string) => (await result.edges.get(name)) ?? [];
         assert.ok((await deps("mesh-cluster1-istiod")).includes("mesh-cluster1-base"));
         assert.ok((await deps("mesh-cluster1-reads-cluster2-token")).includes("mesh-cluster2-base"));
+    });
+
+    it("release from a local chart directory: the chart's path, and the Istio version recorded for upgrades", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "charts-"));
+        for (const c of ["base", "istiod", "gateway"]) {
+            fs.mkdirSync(path.join(dir, c));
+            fs.writeFileSync(path.join(dir, c, "Chart.yaml"), `name: ${c}\nversion: 1.30.3\n`);
+        }
+        try {
+            await run({ baseInstall: "release", chartPath: dir });
+            const [r] = mocks.ofType("kubernetes:helm.sh/v3:Release");
+            assert.equal(r.inputs.chart, path.join(dir, "base"));
+            assert.equal(r.inputs.version, "1.30.3");
+            assert.equal(r.inputs.repositoryOpts, undefined);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("release with keepCrdsOnDestroy: no post-renderer, so Helm keeps the CRDs on uninstall", async () => {
