@@ -1,5 +1,5 @@
 /**
- * `npm run bench:scale [-- --clusters 3,5,7,9] [--skip-baseline] [--json FILE] [--set KEY=VALUE …]`: how the real engine's cost grows with
+ * `npm run bench:scale [-- --clusters 3,5,7,9] [--skip-baseline] [--json FILE] [--set KEY=VALUE …] [--parallel P]`: how the real engine's cost grows with
  * the fleet, on N local control planes (scripts/local/up.sh --clusters N, at most 9), the mesh without scenarios.
  *
  * Per N, with the Pulumi CLI on a throw-away file backend: fresh `up`; no-op `preview` (--expect-no-changes);
@@ -8,7 +8,8 @@
  * CLI, the largest provider plugin process, the Node.js program and the whole process tree (sampled from /proc, bench/processPeak.ts).
  * Then seed 000's serial procedure generalised to N clusters (bench/serialProcedure.ts: N·(N−1) remote secrets) on
  * the same clusters, and a cleanup back to their snapshot. Figures are printed (and written as JSON), never asserted.
- * `--set` changes the stack's config (e.g. `--set istio.baseInstall=release`), to measure one lever alone.
+ * `--set` changes the stack's config (e.g. `--set istio.baseInstall=release`) and `--parallel P` passes the CLI's
+ * `--parallel` to every step, to measure one lever alone; the caller's environment (PULUMI_*) reaches the CLI too.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -24,20 +25,33 @@ const STACK_FILE = path.join(REPO, `Pulumi.${STACK}.yaml`);
 const log = (s: string) => process.stderr.write(`[bench:scale] ${s}\n`);
 
 /** Command-line options. */
-function options(argv: string[]): { sizes: number[]; baseline: boolean; json?: string; sets: ConfigSet[] } {
+function options(argv: string[]): { sizes: number[]; baseline: boolean; json?: string; sets: ConfigSet[]; parallel?: number } {
     const at = (flag: string) => {
         const i = argv.indexOf(flag);
         return i >= 0 ? argv[i + 1] : undefined;
     };
     const sizes = (at("--clusters") ?? "3,5,7,9").split(",").map(Number);
-    for (const n of sizes) if (!Number.isInteger(n) || n < 2 || n > 9) throw new Error(`--clusters: ${n} is not a whole number from 2 to 9 (up.sh runs at most 9)`);
+    for (const n of sizes)
+        if (!Number.isInteger(n) || n < 2 || n > 9)
+            throw new Error(`--clusters: ${n} is not a whole number from 2 to 9 (up.sh runs at most 9)`);
     const sets = argv.flatMap((a, i) => (a === "--set" ? [parseConfigSet(argv[i + 1] ?? "")] : []));
-    return { sizes: [...new Set(sizes)].sort((a, b) => a - b), baseline: !argv.includes("--skip-baseline"), json: at("--json"), sets };
+    const parallel = at("--parallel") === undefined ? undefined : Number(at("--parallel"));
+    if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1))
+        throw new Error(`--parallel: ${at("--parallel")} is not a whole number ≥ 1`);
+    return {
+        sizes: [...new Set(sizes)].sort((a, b) => a - b),
+        baseline: !argv.includes("--skip-baseline"),
+        json: at("--json"),
+        sets,
+        parallel,
+    };
 }
 
 /** Writes the stack file for n clusters, keeping what the CLI added to it (the passphrase's `encryptionsalt`). */
 function writeStackFile(n: number, sets: ConfigSet[]): void {
-    const doc = fs.existsSync(STACK_FILE) ? ((YAML.parse(fs.readFileSync(STACK_FILE, "utf8")) as Record<string, unknown> | null) ?? {}) : {};
+    const doc = fs.existsSync(STACK_FILE)
+        ? ((YAML.parse(fs.readFileSync(STACK_FILE, "utf8")) as Record<string, unknown> | null) ?? {})
+        : {};
     fs.writeFileSync(STACK_FILE, YAML.stringify({ ...doc, config: stackConfig(n, sets).config }));
 }
 
@@ -84,7 +98,13 @@ async function measure(label: string, envVars: Record<string, string>, backend: 
     const state = file ? (JSON.parse(fs.readFileSync(file, "utf8")) as { checkpoint?: { latest?: { resources?: unknown[] } } }) : undefined;
     const resources = state?.checkpoint?.latest?.resources?.length ?? 0;
     const stateMB = file ? fs.statSync(file).size / 1e6 : 0;
-    const byName = (prefix: string) => Math.max(0, ...Object.entries(r.peakByName).filter(([k]) => k.startsWith(prefix)).map(([, v]) => v));
+    const byName = (prefix: string) =>
+        Math.max(
+            0,
+            ...Object.entries(r.peakByName)
+                .filter(([k]) => k.startsWith(prefix))
+                .map(([, v]) => v),
+        );
     const step: Step = {
         step: label,
         ok: r.status === 0,
@@ -96,12 +116,14 @@ async function measure(label: string, envVars: Record<string, string>, backend: 
         rss: { cli: r.peakByName.pulumi ?? 0, plugin: byName("pulumi-resourc"), program: byName("node"), tree: r.peakTreeMiB },
         note: r.status === 0 ? "ok" : `FAILED (exit ${r.status}): ${r.out.trim().split("\n").slice(-4).join(" ").slice(0, 400)}`,
     };
-    log(`${label}: ${secs(r.ms)} s, ${resources} resources, state ${stateMB.toFixed(1)} MB, CLI wrote ${r.writtenMiB} MiB, peak tree ${r.peakTreeMiB} MiB${step.ok ? "" : `, ${step.note}`}`);
+    log(
+        `${label}: ${secs(r.ms)} s, ${resources} resources, state ${stateMB.toFixed(1)} MB, CLI wrote ${r.writtenMiB} MiB, peak tree ${r.peakTreeMiB} MiB${step.ok ? "" : `, ${step.note}`}`,
+    );
     if (!step.ok) fs.writeFileSync(path.join(os.tmpdir(), `bench-scale-${STACK}-${label.replace(/\W+/g, "-")}.log`), r.out);
     return step;
 }
 
-async function atSize(n: number, env: NodeJS.ProcessEnv, baseline: boolean, sets: ConfigSet[]): Promise<SizeResult> {
+async function atSize(n: number, env: NodeJS.ProcessEnv, baseline: boolean, sets: ConfigSet[], parallel?: number): Promise<SizeResult> {
     const report: Report = { baseline: [], cleanup: [], problems: [], log };
     const result: SizeResult = { n, steps: [], problems: report.problems };
     log(`=== N = ${n}: local clusters`);
@@ -118,17 +140,18 @@ async function atSize(n: number, env: NodeJS.ProcessEnv, baseline: boolean, sets
         writeStackFile(n, sets);
         const init = await runSampled("pulumi", ["stack", "init", STACK, "--non-interactive"], { env: envVars, cwd: REPO });
         if (init.status !== 0) throw new Error(`pulumi stack init: ${init.out}`);
-        const up = ["up", "--yes", "--skip-preview", "--suppress-progress"];
+        const p = parallel === undefined ? [] : ["--parallel", String(parallel)];
+        const up = ["up", "--yes", "--skip-preview", "--suppress-progress", ...p];
         const steps = result.steps;
         steps.push(await measure("fresh up", envVars, backend, up));
         if (steps[0].ok) {
-            steps.push(await measure("no-op preview", envVars, backend, ["preview", "--expect-no-changes", "--suppress-progress"]));
+            steps.push(await measure("no-op preview", envVars, backend, ["preview", "--expect-no-changes", "--suppress-progress", ...p]));
             writeStackFile(n - 1, sets);
             steps.push(await measure(`remove cluster${n} (${n} → ${n - 1})`, envVars, backend, up));
             writeStackFile(n, sets);
             steps.push(await measure(`add cluster${n} (${n - 1} → ${n})`, envVars, backend, up));
         }
-        steps.push(await measure("destroy", envVars, backend, ["destroy", "--yes", "--skip-preview", "--suppress-progress"]));
+        steps.push(await measure("destroy", envVars, backend, ["destroy", "--yes", "--skip-preview", "--suppress-progress", ...p]));
         for (const s of steps) if (!s.ok) report.problems.push(`N=${n} ${s.step}: ${s.note}`);
         await runSampled("pulumi", ["stack", "rm", STACK, "--yes", "--force", "--non-interactive"], { env: envVars, cwd: REPO });
     } finally {
@@ -179,13 +202,20 @@ async function main() {
     if (fs.existsSync(STACK_FILE)) throw new Error(`${STACK_FILE} exists: another bench:scale is running or was killed; remove it`);
     const results: SizeResult[] = [];
     const save = () =>
-        opts.json && fs.writeFileSync(opts.json, JSON.stringify({ measured: new Date().toISOString(), sets: opts.sets, results }, null, 2));
+        opts.json &&
+        fs.writeFileSync(
+            opts.json,
+            JSON.stringify({ measured: new Date().toISOString(), sets: opts.sets, parallel: opts.parallel, results }, null, 2),
+        );
     for (const n of opts.sizes) {
-        results.push(await atSize(n, env, opts.baseline, opts.sets));
+        results.push(await atSize(n, env, opts.baseline, opts.sets, opts.parallel));
         save(); // after each N, so a sweep stopped early keeps what it measured
     }
     const t = table(results);
-    const config = opts.sets.map((x) => `${x.path.join(".")}=${JSON.stringify(x.value)}`).join(", ");
+    const config = [
+        ...opts.sets.map((x) => `${x.path.join(".")}=${JSON.stringify(x.value)}`),
+        ...(opts.parallel === undefined ? [] : [`--parallel ${opts.parallel}`]),
+    ].join(", ");
     console.log(`\n${config ? `With ${config}:\n\n` : ""}${t}\n`);
     const problems = results.flatMap((r) => r.problems);
     if (problems.length) console.log(`Problems:\n${problems.map((p) => `- ${p}`).join("\n")}`);

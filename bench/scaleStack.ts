@@ -9,7 +9,10 @@ import { ProcedureCluster } from "./serialProcedure";
 /** The local stack's config (Pulumi.local.yaml, no scenarios) with clusters 1..n: seed 000's three, then cK like e2e step 5d. */
 export function stackConfig(n: number, sets: ConfigSet[] = []): { config: Record<string, unknown>; clusters: ProcedureCluster[] } {
     const doc = YAML.parse(localStackFileText()) as { config: Record<string, unknown> };
-    const seed = doc.config["istio-multicluster:clusters"] as (Omit<ProcedureCluster, "context"> & { context: string; kubeconfig: string })[];
+    const seed = doc.config["istio-multicluster:clusters"] as (Omit<ProcedureCluster, "context"> & {
+        context: string;
+        kubeconfig: string;
+    })[];
     const list = seed.slice(0, n);
     for (let k = seed.length + 1; k <= n; k++) {
         list.push({
@@ -56,4 +59,3 @@ function setPath(config: Record<string, unknown>, [first, ...rest]: string[], va
     for (const k of rest.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
     at[rest[rest.length - 1]] = value;
 }
-

@@ -26,7 +26,11 @@ describe("istio.baseInstall (mocks)", () => {
         await run({});
         assert.equal(mocks.ofType("kubernetes:helm.sh/v3:Release").length, 0);
         assert.deepEqual(
-            mocks.ofType("kubernetes:helm.sh/v4:Chart").map((r) => r.name).filter((n) => n.endsWith("-base")).sort(),
+            mocks
+                .ofType("kubernetes:helm.sh/v4:Chart")
+                .map((r) => r.name)
+                .filter((n) => n.endsWith("-base"))
+                .sort(),
             ["mesh-cluster1-base", "mesh-cluster2-base"],
         );
     });
@@ -81,7 +85,10 @@ describe("ownCrdsPostRenderer: the path the release gets", () => {
     });
 
     it("names the missing file and the fix when the package lacks it", () => {
-        assert.throws(() => ownCrdsPostRenderer(root, "/nonexistent"), /istio.baseInstall "release": the Helm post-renderer .* is missing; reinstall the package/);
+        assert.throws(
+            () => ownCrdsPostRenderer(root, "/nonexistent"),
+            /istio.baseInstall "release": the Helm post-renderer .* is missing; reinstall the package/,
+        );
     });
 });
 

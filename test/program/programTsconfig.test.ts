@@ -13,7 +13,8 @@ import * as ts from "typescript";
 const ROOT = path.join(__dirname, "..", "..");
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), "utf8");
 /** compilerOptions exactly as Pulumi's Node.js runtime reads them (the file's own, `extends` not followed). */
-const ownOptions = (f: string) => (ts.parseConfigFileTextToJson(f, read(f)).config as { compilerOptions?: Record<string, unknown> }).compilerOptions ?? {};
+const ownOptions = (f: string) =>
+    (ts.parseConfigFileTextToJson(f, read(f)).config as { compilerOptions?: Record<string, unknown> }).compilerOptions ?? {};
 
 describe("the program's tsconfig", () => {
     it("Pulumi.yaml runs the program with tsconfig.program.json, which sets noCheck itself", () => {
@@ -25,7 +26,8 @@ describe("the program's tsconfig", () => {
     it("the type check npm test runs covers the program's entry point and everything it loads", () => {
         assert.equal(ownOptions("tsconfig.json").noCheck, undefined);
         const include = (JSON.parse(read("tsconfig.json")) as { include: string[] }).include;
-        for (const glob of ["index.ts", "program/**/*.ts", "components/**/*.ts"]) assert.ok(include.includes(glob), `tsconfig.json includes ${glob}`);
+        for (const glob of ["index.ts", "program/**/*.ts", "components/**/*.ts"])
+            assert.ok(include.includes(glob), `tsconfig.json includes ${glob}`);
         assert.match((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts.test, /npm run typecheck/);
     });
 
