@@ -29,6 +29,8 @@ export interface IstioBaseArgs {
     keepCrdsOnDestroy: boolean;
     /** Extra values merged over the generated ones. */
     values?: HelmValues;
+    /** Resolves once the cluster was checked (baseInstallCheck.ts); a refusal rejects it, failing the preview. */
+    checked?: pulumi.Output<void>;
 }
 
 /** The Helm release name of the `base` chart (the same in both forms). */
@@ -40,7 +42,14 @@ export function installIstioBase(
     args: IstioBaseArgs,
     opts: pulumi.CustomResourceOptions,
 ): k8s.helm.v4.Chart | k8s.helm.v3.Release {
-    const common = { ...args.chart, name: BASE_RELEASE, namespace: ISTIO_NAMESPACE, values: baseValues(args.values) };
+    const values = baseValues(args.values);
+    const common = {
+        ...args.chart,
+        name: BASE_RELEASE,
+        namespace: ISTIO_NAMESPACE,
+        // not secret, even when the kubeconfig the check read is: the values are what a preview shows
+        values: args.checked ? pulumi.unsecret(args.checked.apply(() => values)) : values,
+    };
     if (args.install === "release") {
         return new k8s.helm.v3.Release(
             name,

@@ -10,6 +10,7 @@ import { meshClusterArgsIssues } from "./argsChecks";
 import { ArgsIssues } from "./argsErrors";
 import { ClusterAccess, expandHome } from "./clusterAccess";
 import { IstioChartSource } from "./chartSource";
+import { baseInstallSwitchRefusal, findCurrentBaseInstall, uncheckedBaseInstallWarning } from "./baseInstallCheck";
 import { installIstioBase } from "./istioBase";
 import { resolveIstioChart } from "./istioCharts";
 import { skipServiceEndpointWait } from "./serviceAwait";
@@ -314,6 +315,7 @@ export class MeshCluster extends pulumi.ComponentResource {
                 install: args.istio.baseInstall ?? "objects",
                 keepCrdsOnDestroy: args.istio.keepCrdsOnDestroy ?? false,
                 values: args.istio.baseValues,
+                checked: refuseBaseInstallSwitch(this, this.access, args.istio.baseInstall ?? "objects"),
             },
             { ...child, dependsOn: [this.namespace] },
         );
@@ -338,6 +340,21 @@ export class MeshCluster extends pulumi.ComponentResource {
 }
 
 export { ownCustomResourceDefinitions } from "./istioBase";
+
+/**
+ * Resolves once the cluster was checked for the other form of the base chart (baseInstallCheck.ts): a refusal
+ * rejects with a ResourceError naming istio.baseInstall, an unreadable cluster warns. Without `access` (the
+ * cluster came with its own provider) nothing is read.
+ */
+function refuseBaseInstallSwitch(cluster: MeshCluster, access: ClusterAccess | undefined, configured: BaseInstall): pulumi.Output<void> | undefined {
+    if (!access) return undefined;
+    return pulumi.output(access).apply(async (a) => {
+        const found = await findCurrentBaseInstall(a);
+        const refusal = baseInstallSwitchRefusal(cluster.clusterName, configured, found);
+        if (refusal) throw new pulumi.ResourceError(refusal, cluster, true);
+        if (found.kind === "unknown") void pulumi.log.warn(uncheckedBaseInstallWarning(cluster.clusterName, found.why), cluster);
+    });
+}
 
 /** The `istiod` chart values a MeshCluster passes (exported so tests can render the chart with exactly them). */
 export function istiodChartValues(args: Pick<MeshClusterArgs, "meshID" | "clusterName" | "network" | "istio">): Record<string, unknown> {

@@ -287,6 +287,22 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
         assert.doesNotMatch(log.join(""), /Could not find entry point/);
     });
 
+    it("3b. switching istio.baseInstall from release back to objects is refused in the preview, naming the setting", async () => {
+        // Pulumi.local.yaml installs the base chart as a Helm release; objects would uninstall it afterwards (docs/scale.md).
+        await stack.setConfig("istio-multicluster:istio.baseInstall", { value: "objects" }, true);
+        try {
+            await assert.rejects(stack.preview({ onOutput }), (e: Error) => {
+                assert.match(e.message, /cluster cluster1 has Istio's base chart \(the CRDs\) as the Helm release istio-base/);
+                assert.match(e.message, /Keep istio.baseInstall "release" for this stack/);
+                return true;
+            });
+        } finally {
+            await stack.setConfig("istio-multicluster:istio.baseInstall", { value: "release" }, true);
+        }
+        const p = await stack.preview({ onOutput });
+        assert.deepEqual(changes(p.changeSummary), [], `back on release: ${JSON.stringify(p.changeSummary)}`);
+    });
+
     it("4. `pulumi stack export` holds no private key, token or kubeconfig value outside ciphertext", async () => {
         const plain = pulumiCli(envVars, ["stack", "export", "--stack", E2E_STACK]);
         const decrypted = pulumiCli(envVars, ["stack", "export", "--stack", E2E_STACK, "--show-secrets"]);

@@ -14,12 +14,16 @@ export type FakeBehaviour =
     | { kind: "status"; status: number }
     | { kind: "secret"; data: Record<string, string>; metadata?: Record<string, unknown> }
     | { kind: "hang" }
-    | { kind: "untrustedTls" };
+    | { kind: "untrustedTls" }
+    /** Answers by path (the query string left off): the first route whose path it is; 404 for any other. */
+    | { kind: "routes"; routes: { path: string; status?: number; body: unknown }[] };
 
-/** A running fake: its kubeconfig (token `fake-bearer-token-0042`), how many requests it saw, and close(). */
+/** A running fake: its kubeconfig (token `fake-bearer-token-0042`), how many requests it saw (and their paths), and close(). */
 export interface FakeApiServer {
     kubeconfig: string;
     requests: () => number;
+    /** The path of each request so far, query string left off. */
+    paths: () => string[];
     close: () => Promise<void>;
 }
 
@@ -30,9 +34,18 @@ const CA_DIR = path.join(__dirname, "..", "fixtures", "ca");
 
 export async function startFakeApiServer(behaviour: FakeBehaviour): Promise<FakeApiServer> {
     let seen = 0;
+    const paths: string[] = [];
     const handler: http.RequestListener = (req, res) => {
         seen++;
+        paths.push((req.url ?? "").split("?")[0]);
         if (behaviour.kind === "hang") return;
+        if (behaviour.kind === "routes") {
+            const route = behaviour.routes.find((r) => r.path === (req.url ?? "").split("?")[0]);
+            const status = route ? (route.status ?? 200) : 404;
+            res.writeHead(status, { "content-type": "application/json" });
+            res.end(JSON.stringify(route ? route.body : { kind: "Status", apiVersion: "v1", status: "Failure", code: 404 }));
+            return;
+        }
         const body =
             behaviour.kind === "secret"
                 ? {
@@ -57,6 +70,7 @@ export async function startFakeApiServer(behaviour: FakeBehaviour): Promise<Fake
     return {
         kubeconfig: fakeKubeconfig(`${tls ? "https" : "http"}://127.0.0.1:${port}`),
         requests: () => seen,
+        paths: () => [...paths],
         close: () =>
             new Promise<void>((r) => {
                 server.closeAllConnections();
