@@ -420,7 +420,7 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
         // The wrong-entry-point failure of a build: the project without Pulumi.yaml `main` runs the library entry.
         const copy = fs.mkdtempSync(path.join(REPO, ".e2e-noentry-"));
         try {
-            for (const f of ["package.json", "tsconfig.json", "index.ts", `Pulumi.${E2E_STACK}.yaml`])
+            for (const f of ["package.json", "tsconfig.json", "tsconfig.program.json", "index.ts", `Pulumi.${E2E_STACK}.yaml`])
                 fs.copyFileSync(path.join(REPO, f), path.join(copy, f));
             fs.writeFileSync(
                 path.join(copy, "Pulumi.yaml"),
