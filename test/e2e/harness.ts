@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import * as YAML from "yaml";
+import { SKIP_CLUSTER_READS_ENV } from "../../components/existingRemoteSecret";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 export const CACHE = process.env.ISTIO_MC_CACHE ?? path.join(os.homedir(), ".cache", "istio-multicluster");
@@ -117,6 +118,10 @@ export function pulumiEnv(env: NodeJS.ProcessEnv, backend: string): Record<strin
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         KUBECONFIG,
+        // The program's cluster reads (existing remote secrets, the base install's form) are what the e2e suites
+        // check: on, even when this process has loaded the mocks, which turn them off for unit tests (and the
+        // Automation API hands this process's environment to the CLI).
+        [SKIP_CLUSTER_READS_ENV]: "0",
     };
 }
 
