@@ -45,7 +45,8 @@ export async function findCurrentBaseInstall(access: KubeconfigAccess, requestTi
             api.listNamespacedSecret({ namespace: ISTIO_NAMESPACE, labelSelector: `owner=helm,name=${BASE_RELEASE}` }),
             requestTimeoutMs,
         );
-        const statuses = revisions.items.map((s) => s.metadata?.labels?.status ?? "unknown");
+        // An uninstalled release kept as history (`helm uninstall --keep-history`) installs nothing.
+        const statuses = revisions.items.map((s) => s.metadata?.labels?.status ?? "unknown").filter((s) => s !== "uninstalled");
         if (statuses.length) return { kind: "release", status: statuses.includes("deployed") ? "deployed" : statuses[statuses.length - 1] };
     } catch (e) {
         if ((e as { code?: unknown }).code !== 404) return { kind: "unknown", why: classifyReadError(e, requestTimeoutMs).message };

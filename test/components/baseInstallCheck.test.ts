@@ -69,6 +69,9 @@ describe("base install check: the read (fake API server)", () => {
         assert.deepEqual(await find(RELEASE), { kind: "release", status: "deployed" });
         await fake!.close();
         assert.deepEqual(await find(cluster({ revisions: [helmRevision("failed", 1)] })), { kind: "release", status: "failed" });
+        await fake!.close();
+        // `helm uninstall --keep-history` leaves its revisions, marked uninstalled: no release any more
+        assert.deepEqual(await find(cluster({ revisions: [helmRevision("uninstalled", 1)] })), { kind: "none" });
     });
 
     it("cannot tell, with the cause and without the token, when a read is refused or hangs", async () => {
