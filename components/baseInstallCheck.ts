@@ -7,8 +7,7 @@
  * Both are refused in `pulumi preview` already, naming the setting.
  */
 import { KubeconfigAccess } from "./clusterAccess";
-import { coreApi, withTimeout } from "./clusterClient";
-import { SKIP_CLUSTER_READS_ENV } from "./existingRemoteSecret";
+import { checkReader, withTimeout } from "./clusterClient";
 import { BaseInstall, ISTIO_NAMESPACE } from "./model";
 import { BASE_RELEASE } from "./istioBase";
 import { classifyReadError } from "./serviceAccountToken";
@@ -26,19 +25,14 @@ export type CurrentBaseInstall =
     | { kind: "objects" }
     /** Could not tell (API server unreachable, no permission, unusable kubeconfig): `why`. */
     | { kind: "unknown"; why: string }
-    /** Not looked at: cluster reads are turned off ({@link SKIP_CLUSTER_READS_ENV}). */
+    /** Not looked at: cluster reads are turned off (`ISTIO_MULTICLUSTER_SKIP_CLUSTER_READS`, clusterClient.ts). */
     | { kind: "skipped" };
 
 /** Reads what the cluster `access` reaches has of the base chart, within `requestTimeoutMs` per request. Never throws. */
 export async function findCurrentBaseInstall(access: KubeconfigAccess, requestTimeoutMs = 10000): Promise<CurrentBaseInstall> {
-    const off = process.env[SKIP_CLUSTER_READS_ENV];
-    if (off === "1" || off === "true") return { kind: "skipped" };
-    let api: Awaited<ReturnType<typeof coreApi>>;
-    try {
-        api = await coreApi(access, "cannot check");
-    } catch (e) {
-        return { kind: "unknown", why: (e as Error).message.replace(/^cannot check: /, "") };
-    }
+    const reader = await checkReader(access);
+    if (reader.kind !== "api") return reader;
+    const api = reader.api;
     try {
         // Helm keeps each revision of a release as a Secret labelled owner=helm, name=<release>, status=<status>.
         const revisions = await withTimeout(

@@ -41,3 +41,22 @@ export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     });
     return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** Environment variable that turns the program's checks that read clusters off (`1`/`true`): offline previews, unit tests. */
+export const SKIP_CLUSTER_READS_ENV = "ISTIO_MULTICLUSTER_SKIP_CLUSTER_READS";
+
+/**
+ * A CoreV1 client for a program-time check, or why there is none: `skipped` when cluster reads are turned off
+ * ({@link SKIP_CLUSTER_READS_ENV}), `unknown` with the reason (never a credential) when the kubeconfig cannot be used.
+ */
+export async function checkReader(
+    access: KubeconfigAccess,
+): Promise<{ kind: "api"; api: import("@kubernetes/client-node").CoreV1Api } | { kind: "skipped" } | { kind: "unknown"; why: string }> {
+    const off = process.env[SKIP_CLUSTER_READS_ENV];
+    if (off === "1" || off === "true") return { kind: "skipped" };
+    try {
+        return { kind: "api", api: await coreApi(access, "cannot check") };
+    } catch (e) {
+        return { kind: "unknown", why: (e as Error).message.replace(/^cannot check: /, "") };
+    }
+}

@@ -4,11 +4,10 @@
  * would then fail with a field-manager conflict; this check fails first, with the command that adopts the Secret.
  */
 import { KubeconfigAccess } from "./clusterAccess";
-import { coreApi, withTimeout } from "./clusterClient";
+import { checkReader, withTimeout } from "./clusterClient";
 import { classifyReadError } from "./serviceAccountToken";
 
-/** Environment variable that turns the program-time cluster reads of this check off (`1`/`true`). */
-export const SKIP_CLUSTER_READS_ENV = "ISTIO_MULTICLUSTER_SKIP_CLUSTER_READS";
+export { SKIP_CLUSTER_READS_ENV } from "./clusterClient";
 
 /** What the reader cluster holds under the remote secret's name. */
 export type ExistingRemoteSecret =
@@ -52,16 +51,10 @@ export async function findExistingRemoteSecret(
     name: string,
     requestTimeoutMs = 10000,
 ): Promise<ExistingRemoteSecret> {
-    const off = process.env[SKIP_CLUSTER_READS_ENV];
-    if (off === "1" || off === "true") return { kind: "skipped" };
-    let api: Awaited<ReturnType<typeof coreApi>>;
+    const reader = await checkReader(access);
+    if (reader.kind !== "api") return reader;
     try {
-        api = await coreApi(access, "cannot check");
-    } catch (e) {
-        return { kind: "unknown", why: (e as Error).message.replace(/^cannot check: /, "") };
-    }
-    try {
-        const s = await withTimeout(api.readNamespacedSecret({ name, namespace }), requestTimeoutMs);
+        const s = await withTimeout(reader.api.readNamespacedSecret({ name, namespace }), requestTimeoutMs);
         if (managedByPulumi(s.metadata)) return { kind: "ours" };
         const managers = [...new Set((s.metadata?.managedFields ?? []).map((f) => f.manager).filter((m): m is string => !!m))];
         return { kind: "foreign", managers };

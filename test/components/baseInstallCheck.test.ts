@@ -15,6 +15,7 @@ import { SKIP_CLUSTER_READS_ENV } from "../../components/existingRemoteSecret";
 import { BaseInstall } from "../../components/model";
 import { FAKE_TOKEN, FakeApiServer, FakeBehaviour, startFakeApiServer } from "../helpers/fakeApiServer";
 import { testCluster } from "../helpers/meshCluster";
+import { withClusterReads } from "../helpers/clusterReads";
 import { RecordingMocks, setMocks } from "../helpers/mocks";
 
 const SECRETS = "/api/v1/namespaces/istio-system/secrets";
@@ -38,17 +39,6 @@ const NONE = cluster({});
 const OBJECTS = cluster({ reader: true });
 const RELEASE = cluster({ revisions: [helmRevision("superseded", 1), helmRevision("deployed", 2)], reader: true });
 
-/** Runs `f` with program-time cluster reads on (setMocks turns them off for every other test). */
-async function withClusterReads<T>(f: () => Promise<T>): Promise<T> {
-    const saved = process.env[SKIP_CLUSTER_READS_ENV];
-    delete process.env[SKIP_CLUSTER_READS_ENV];
-    try {
-        return await f();
-    } finally {
-        if (saved === undefined) delete process.env[SKIP_CLUSTER_READS_ENV];
-        else process.env[SKIP_CLUSTER_READS_ENV] = saved;
-    }
-}
 
 describe("base install check: the read (fake API server)", () => {
     let fake: FakeApiServer | undefined;

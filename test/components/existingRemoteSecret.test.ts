@@ -15,6 +15,7 @@ import {
 } from "../../components/existingRemoteSecret";
 import { FAKE_TOKEN, FakeApiServer, fakeKubeconfig, FakeBehaviour, startFakeApiServer } from "../helpers/fakeApiServer";
 import { plainClusterRef, testCluster } from "../helpers/meshCluster";
+import { withClusterReads } from "../helpers/clusterReads";
 import { RecordingMocks, setMocks, settle } from "../helpers/mocks";
 
 const NAME = "istio-remote-secret-c2";
@@ -29,17 +30,6 @@ const BY_PULUMI: FakeBehaviour = {
     metadata: { managedFields: [{ manager: "pulumi-kubernetes-2b1e3f", operation: "Apply" }] },
 };
 
-/** Runs `f` with program-time cluster reads on (setMocks turns them off for every other test). */
-async function withClusterReads<T>(f: () => Promise<T>): Promise<T> {
-    const saved = process.env[SKIP_CLUSTER_READS_ENV];
-    delete process.env[SKIP_CLUSTER_READS_ENV];
-    try {
-        return await f();
-    } finally {
-        if (saved === undefined) delete process.env[SKIP_CLUSTER_READS_ENV];
-        else process.env[SKIP_CLUSTER_READS_ENV] = saved;
-    }
-}
 
 describe("existing remote secrets: the read (fake API server)", () => {
     let fake: FakeApiServer | undefined;
