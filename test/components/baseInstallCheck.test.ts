@@ -39,7 +39,6 @@ const NONE = cluster({});
 const OBJECTS = cluster({ reader: true });
 const RELEASE = cluster({ revisions: [helmRevision("superseded", 1), helmRevision("deployed", 2)], reader: true });
 
-
 describe("base install check: the read (fake API server)", () => {
     let fake: FakeApiServer | undefined;
     afterEach(async () => {

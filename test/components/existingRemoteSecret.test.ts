@@ -30,7 +30,6 @@ const BY_PULUMI: FakeBehaviour = {
     metadata: { managedFields: [{ manager: "pulumi-kubernetes-2b1e3f", operation: "Apply" }] },
 };
 
-
 describe("existing remote secrets: the read (fake API server)", () => {
     let fake: FakeApiServer | undefined;
     afterEach(async () => {
