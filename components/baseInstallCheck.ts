@@ -35,8 +35,8 @@ export async function findCurrentBaseInstall(access: KubeconfigAccess, requestTi
     const api = reader.api;
     try {
         // Helm keeps each revision of a release as a Secret labelled owner=helm, name=<release>, status=<status>.
-        const revisions = await withTimeout(
-            api.listNamespacedSecret({ namespace: ISTIO_NAMESPACE, labelSelector: `owner=helm,name=${BASE_RELEASE}` }),
+        const revisions = await patiently(
+            () => api.listNamespacedSecret({ namespace: ISTIO_NAMESPACE, labelSelector: `owner=helm,name=${BASE_RELEASE}` }),
             requestTimeoutMs,
         );
         // An uninstalled release kept as history (`helm uninstall --keep-history`) installs nothing.
@@ -46,11 +46,25 @@ export async function findCurrentBaseInstall(access: KubeconfigAccess, requestTi
         if ((e as { code?: unknown }).code !== 404) return { kind: "unknown", why: classifyReadError(e, requestTimeoutMs).message };
     }
     try {
-        await withTimeout(api.readNamespacedServiceAccount({ name: READER_SERVICE_ACCOUNT, namespace: ISTIO_NAMESPACE }), requestTimeoutMs);
+        await patiently(() => api.readNamespacedServiceAccount({ name: READER_SERVICE_ACCOUNT, namespace: ISTIO_NAMESPACE }), requestTimeoutMs);
         return { kind: "objects" };
     } catch (e) {
         if ((e as { code?: unknown }).code === 404) return { kind: "none" };
         return { kind: "unknown", why: classifyReadError(e, requestTimeoutMs).message };
+    }
+}
+
+/**
+ * `read()` within `ms`, tried up to `attempts` times while the failure is one another try may cure (no answer in
+ * time, a dropped connection): a busy API server must not turn the check into a mere warning.
+ */
+async function patiently<T>(read: () => Promise<T>, ms: number, attempts = 3): Promise<T> {
+    for (let i = 1; ; i++) {
+        try {
+            return await withTimeout(read(), ms);
+        } catch (e) {
+            if (i >= attempts || !classifyReadError(e, ms).retry) throw e;
+        }
     }
 }
 

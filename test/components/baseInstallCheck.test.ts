@@ -70,6 +70,7 @@ describe("base install check: the read (fake API server)", () => {
         await fake!.close();
         const hung = await find({ kind: "hang" }, 100);
         assert.equal(hung.kind, "unknown");
+        assert.equal(fake!.requests(), 3, "a read that gets no answer is tried three times");
         assert.match((hung as { why: string }).why, /did not answer within 100 ms/);
         assert.ok(!JSON.stringify([forbidden, hung]).includes(FAKE_TOKEN));
     });
