@@ -46,7 +46,10 @@ export async function findCurrentBaseInstall(access: KubeconfigAccess, requestTi
         if ((e as { code?: unknown }).code !== 404) return { kind: "unknown", why: classifyReadError(e, requestTimeoutMs).message };
     }
     try {
-        await patiently(() => api.readNamespacedServiceAccount({ name: READER_SERVICE_ACCOUNT, namespace: ISTIO_NAMESPACE }), requestTimeoutMs);
+        await patiently(
+            () => api.readNamespacedServiceAccount({ name: READER_SERVICE_ACCOUNT, namespace: ISTIO_NAMESPACE }),
+            requestTimeoutMs,
+        );
         return { kind: "objects" };
     } catch (e) {
         if ((e as { code?: unknown }).code === 404) return { kind: "none" };

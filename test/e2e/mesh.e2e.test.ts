@@ -514,7 +514,11 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
             // step outside cluster4 allowed here (checked exactly).
             const steps = plannedSteps(events).filter((st) => st.op !== "same");
             const dynamicProvider = steps.filter((st) => st.urn.endsWith("::pulumi:providers:pulumi-nodejs::default"));
-            assert.deepEqual(dynamicProvider.map((st) => st.op), ["update"], "the dynamic-resource provider takes the new config");
+            assert.deepEqual(
+                dynamicProvider.map((st) => st.op),
+                ["update"],
+                "the dynamic-resource provider takes the new config",
+            );
             const changed = steps.filter((st) => !dynamicProvider.includes(st));
             assert.deepEqual(
                 changed.filter((st) => st.op !== op).map((st) => `${st.op} ${st.urn}`),
@@ -610,7 +614,9 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
             const reader = link.split("->")[0];
             assert.match(
                 failure,
-                new RegExp(`mesh-${reader}-reads-cluster2-token[\\s\\S]*failed to fully initialize or become live: Timeout occurred polling for 'istio-reader-service-account-${reader}-[0-9a-f]{6}'`),
+                new RegExp(
+                    `mesh-${reader}-reads-cluster2-token[\\s\\S]*failed to fully initialize or become live: Timeout occurred polling for 'istio-reader-service-account-${reader}-[0-9a-f]{6}'`,
+                ),
                 `the failed up names ${reader}'s new token Secret on cluster2`,
             );
         }
