@@ -307,15 +307,16 @@ export class MeshCluster extends pulumi.ComponentResource {
         );
 
         const chart = (c: "base" | "istiod") => resolveIstioChart(this.chartSource, c, args.istio.version);
+        const install = args.istio.baseInstall ?? "objects";
         const base = installIstioBase(
             `${name}-base`,
             {
                 chart: chart("base"),
                 version: args.istio.version,
-                install: args.istio.baseInstall ?? "objects",
+                install,
                 keepCrdsOnDestroy: args.istio.keepCrdsOnDestroy ?? false,
                 values: args.istio.baseValues,
-                checked: refuseBaseInstallSwitch(this, this.access, args.istio.baseInstall ?? "objects"),
+                checked: refuseBaseInstallSwitch(this, this.access, install),
             },
             { ...child, dependsOn: [this.namespace] },
         );
