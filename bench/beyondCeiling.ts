@@ -4,7 +4,7 @@
  * joined, every ordered pair linked. Only for `npm run bench`, to measure what a higher ceiling would cost
  * (IstioMesh itself has no ceiling).
  */
-import { LinkModel, MAX_MESH_CLUSTERS, MeshModel, parseMeshConfig } from "../components/model";
+import { LinkModel, MAX_MESH_CLUSTERS, MeshModel, parseMeshConfig, remoteSecretNameFor } from "../components/model";
 import { clustersConfig } from "../test/helpers/configs";
 
 export function modelBeyondCeiling(n: number): MeshModel {
@@ -15,7 +15,9 @@ export function modelBeyondCeiling(n: number): MeshModel {
     }
     const clusters = slices.flatMap((m) => m.clusters);
     const links: LinkModel[] = clusters.flatMap((r) =>
-        clusters.filter((t) => t.name !== r.name).map((t) => ({ reader: r.name, target: t.name })),
+        clusters
+            .filter((t) => t.name !== r.name)
+            .map((t) => ({ reader: r.name, target: t.name, remoteSecretName: remoteSecretNameFor(slices[0].remoteSecretLayout, t.name) })),
     );
     return { ...slices[0], clusters, links };
 }

@@ -7,7 +7,7 @@
  * Both are refused in `pulumi preview` already, naming the setting.
  */
 import { KubeconfigAccess } from "./clusterAccess";
-import { checkReader, withTimeout } from "./clusterClient";
+import { checkReader, patiently } from "./clusterClient";
 import { BaseInstall, ISTIO_NAMESPACE } from "./model";
 import { BASE_RELEASE } from "./istioBase";
 import { classifyReadError } from "./serviceAccountToken";
@@ -54,20 +54,6 @@ export async function findCurrentBaseInstall(access: KubeconfigAccess, requestTi
     } catch (e) {
         if ((e as { code?: unknown }).code === 404) return { kind: "none" };
         return { kind: "unknown", why: classifyReadError(e, requestTimeoutMs).message };
-    }
-}
-
-/**
- * `read()` within `ms`, tried up to `attempts` times while the failure is one another try may cure (no answer in
- * time, a dropped connection): a busy API server must not turn the check into a mere warning.
- */
-async function patiently<T>(read: () => Promise<T>, ms: number, attempts = 3): Promise<T> {
-    for (let i = 1; ; i++) {
-        try {
-            return await withTimeout(read(), ms);
-        } catch (e) {
-            if (i >= attempts || !classifyReadError(e, ms).retry) throw e;
-        }
     }
 }
 

@@ -5,6 +5,7 @@
 import { KubeconfigAccess, kubeconfigLookup, loadKubeconfigText } from "./clusterAccess";
 import { isInlineKubeconfig, quotedKubeconfigPath } from "./model/access/kubeconfigLookup";
 import { redactCredentials } from "./model/access/redact";
+import { classifyReadError } from "./serviceAccountToken";
 
 /** A CoreV1 client for `access`, or an error (starting with `prefix`) saying why its kubeconfig cannot be used (never a silent skip). */
 export async function coreApi(access: KubeconfigAccess, prefix: string): Promise<import("@kubernetes/client-node").CoreV1Api> {
@@ -58,5 +59,19 @@ export async function checkReader(
         return { kind: "api", api: await coreApi(access, "cannot check") };
     } catch (e) {
         return { kind: "unknown", why: (e as Error).message.replace(/^cannot check: /, "") };
+    }
+}
+
+/**
+ * `read()` within `ms`, tried up to `attempts` times while the failure is one another try may cure (no answer in
+ * time, a dropped connection): a busy API server must not turn the check into a mere warning.
+ */
+export async function patiently<T>(read: () => Promise<T>, ms: number, attempts = 3): Promise<T> {
+    for (let i = 1; ; i++) {
+        try {
+            return await withTimeout(read(), ms);
+        } catch (e) {
+            if (i >= attempts || !classifyReadError(e, ms).retry) throw e;
+        }
     }
 }

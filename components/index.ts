@@ -14,6 +14,8 @@ export { EastWestGateway } from "./eastWestGateway";
 export type { EastWestGatewayArgs } from "./eastWestGateway";
 export { RemoteSecretLink } from "./remoteSecretLink";
 export type { RemoteSecretLinkArgs } from "./remoteSecretLink";
+export { ReaderRemoteSecrets } from "./readerRemoteSecrets";
+export type { ReaderRemoteSecretsArgs, ReaderRemoteSecretsTarget } from "./readerRemoteSecrets";
 export type { TokenWaitOptions } from "./serviceAccountToken";
 export { IstioMesh, meshArgsFromModel } from "./mesh";
 export type { IstioMeshArgs, IstioMeshCaArgs, IstioMeshClusterArgs, IstioMeshGatewayArgs, IstioMeshIstioArgs, MeshSecrets } from "./mesh";

@@ -1,7 +1,7 @@
 /**
  * IstioMesh — a multi-primary, multi-network mesh over N clusters as one component: one SharedRootCA, a
- * MeshCluster and EastWestGateway per cluster, and the full N×(N−1) set of RemoteSecretLinks (every istiod
- * discovers the endpoints of every other cluster).
+ * MeshCluster and EastWestGateway per cluster, and every ordered pair of clusters linked (every istiod discovers
+ * the endpoints of every other cluster): N×(N−1) RemoteSecretLinks, or one ReaderRemoteSecrets per cluster.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,7 +11,17 @@ import { ClusterAccess } from "./clusterAccess";
 import { EastWestGateway } from "./eastWestGateway";
 import { HelmValues, MeshCluster, MeshClusterIstioArgs, NamespaceMetadataArgs } from "./meshCluster";
 import { CheckedEndpoint, checkMeshEndpoints } from "./meshEndpoints";
-import { GatewayServiceType, MeshModel, NodeTopology, readerTokenSlots, tokenEpochProblem } from "./model";
+import {
+    GatewayServiceType,
+    MeshModel,
+    NodeTopology,
+    readerTokenSlots,
+    RemoteSecretLayout,
+    remoteSecretLayoutProblem,
+    remoteSecretNameFor,
+    tokenEpochProblem,
+} from "./model";
+import { ReaderRemoteSecrets } from "./readerRemoteSecrets";
 import { RemoteSecretLink, tokenSuffix } from "./remoteSecretLink";
 import { ExistingRootCA, SharedRootCA, SharedRootCAArgs } from "./sharedRootCA";
 import { TokenWaitOptions } from "./serviceAccountToken";
@@ -132,6 +142,16 @@ export interface IstioMeshArgs {
      * @see RemoteSecretLinkArgs.adoptExisting
      */
     adoptExistingRemoteSecrets?: boolean;
+    /**
+     * How the remote secrets are laid out in each reader: `perLink`, a {@link RemoteSecretLink} per ordered pair
+     * (`istio-remote-secret-<target>`, istioctl's shape); or `perReader`, a {@link ReaderRemoteSecrets} per cluster
+     * (one `istio-remote-secrets` with an entry per target: N Secrets instead of N·(N−1)). Each link has its own
+     * reader token either way. Decided when the mesh is created: switching an existing mesh is refused in
+     * `pulumi preview`. `perReader` cannot be combined with `adoptExistingRemoteSecrets`.
+     * @default "perLink"
+     * @see docs/scale.md
+     */
+    remoteSecretLayout?: RemoteSecretLayout;
 }
 
 /** The parts of an IstioMesh, child components: TypeScript only (a component cannot cross languages). */
@@ -140,6 +160,7 @@ interface IstioMeshParts {
     clusters: Record<string, MeshCluster>;
     gateways: Record<string, EastWestGateway>;
     links: Record<string, RemoteSecretLink>;
+    readers: Record<string, ReaderRemoteSecrets>;
 }
 const parts = new TypeScriptOnly<IstioMesh, IstioMeshParts>();
 
@@ -164,9 +185,13 @@ export class IstioMesh extends pulumi.ComponentResource {
     public get gateways(): Record<string, EastWestGateway> {
         return parts.get(this).gateways;
     }
-    /** Links keyed `<reader>-><target>`. TypeScript only. */
+    /** Links keyed `<reader>-><target>` (`perLink` layout; empty with `perReader`). TypeScript only. */
     public get links(): Record<string, RemoteSecretLink> {
         return parts.get(this).links;
+    }
+    /** Each reader's remote secret by cluster name (`perReader` layout; empty with `perLink`). TypeScript only. */
+    public get readers(): Record<string, ReaderRemoteSecrets> {
+        return parts.get(this).readers;
     }
 
     /**
@@ -181,11 +206,13 @@ export class IstioMesh extends pulumi.ComponentResource {
         const keepPreviousToken = args.keepPreviousToken ?? true;
         const epoch = args.tokenRotationEpoch ?? "1";
 
-        const { ca, clusters, gateways, links } = parts.set(this, {
+        const layout = args.remoteSecretLayout ?? "perLink";
+        const { ca, clusters, gateways, links, readers } = parts.set(this, {
             ca: new SharedRootCA(`${name}-ca`, { ...args.ca, clusterNames: args.clusters.map((c) => c.name) }, { parent: this }),
             clusters: {},
             gateways: {},
             links: {},
+            readers: {},
         });
         for (const c of args.clusters) {
             const cluster = new MeshCluster(
@@ -229,9 +256,33 @@ export class IstioMesh extends pulumi.ComponentResource {
                 .map((c) => [c.name, slots.map((slot) => tokenSuffix(`${name}-${c.name}-${slot.randomIdSuffix}`, slot.epoch, this))]),
         );
         const endpointOf = Object.fromEntries(args.clusters.map((c, i) => [c.name, endpoints[i]]));
+        const remoteSecretNames: Record<string, string> = {};
         for (const reader of args.clusters) {
-            for (const target of args.clusters) {
-                if (reader.name === target.name) continue;
+            const targets = args.clusters.filter((t) => t.name !== reader.name);
+            for (const t of targets) remoteSecretNames[`${reader.name}->${t.name}`] = remoteSecretNameFor(layout, t.name);
+            if (layout === "perReader") {
+                if (!targets.length) continue;
+                readers[reader.name] = new ReaderRemoteSecrets(
+                    `${name}-${reader.name}-remote-secrets`,
+                    {
+                        reader: clusters[reader.name],
+                        targets: targets.map((target) => ({
+                            target: clusters[target.name],
+                            apiServerUrl: endpointOf[target.name].apiServerUrl,
+                            tlsServerName: endpointOf[target.name].tlsServerName,
+                            kubeconfig: target.remoteKubeconfig,
+                            tokenSuffix: suffixes[target.name]?.[0],
+                            previousTokenSuffix: suffixes[target.name]?.[1],
+                        })),
+                        rotationEpoch: epoch,
+                        keepPreviousToken,
+                        tokenWait: args.tokenWait,
+                    },
+                    { parent: this },
+                );
+                continue;
+            }
+            for (const target of targets) {
                 links[`${reader.name}->${target.name}`] = new RemoteSecretLink(
                     `${name}-${reader.name}-reads-${target.name}`,
                     {
@@ -254,7 +305,7 @@ export class IstioMesh extends pulumi.ComponentResource {
 
         this.rootCertPem = ca.rootCertPem;
         this.clusterNames = args.clusters.map((c) => c.name);
-        this.remoteSecretNames = Object.fromEntries(Object.entries(links).map(([k, l]) => [k, l.remoteSecretName]));
+        this.remoteSecretNames = remoteSecretNames;
         this.registerOutputs({
             rootCertPem: this.rootCertPem,
             clusterNames: this.clusterNames,
@@ -281,6 +332,8 @@ function validateMeshArgs(args: IstioMeshArgs): { issues: ArgsIssues; endpoints:
     const epoch = args.tokenRotationEpoch ?? "1";
     const epochProblem = tokenEpochProblem(epoch, keepPreviousToken && clusters.some((c) => !c.remoteKubeconfig));
     if (epochProblem) issues.add(epochProblem.path, epochProblem.message);
+    const layoutProblem = remoteSecretLayoutProblem(args.remoteSecretLayout, args.adoptExistingRemoteSecrets);
+    if (layoutProblem) issues.add(layoutProblem.path, layoutProblem.message);
     if (!clusters.length) issues.add("clusters", "list at least one cluster");
     // Cluster names are checked above; the CA's other fields are reported under `ca.`.
     for (const i of sharedRootCAArgsIssues({ ...args.ca, clusterNames: ["c"] })) issues.add(`ca.${i.propertyPath}`, i.reason);
@@ -310,6 +363,7 @@ export function meshArgsFromModel(model: MeshModel, secrets: MeshSecrets = {}): 
         meshID: model.meshID,
         allowLoopbackApiServer: model.allowLoopbackApiServer,
         adoptExistingRemoteSecrets: model.adoptExistingRemoteSecrets,
+        remoteSecretLayout: model.remoteSecretLayout,
         tokenRotationEpoch: model.tokenRotationEpoch,
         keepPreviousToken: model.keepPreviousToken,
         clusters: model.clusters.map((c) => ({

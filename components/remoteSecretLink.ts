@@ -7,23 +7,16 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import {
-    checkRemoteKubeconfig,
-    ISTIO_NAMESPACE,
-    Labels,
-    READER_SERVICE_ACCOUNT,
-    readerTokenSecretName,
-    readerTokenSlots,
-    REMOTE_SECRET_PREFIX,
-    renderRemoteKubeconfig,
-    tokenEpochProblem,
-} from "./model";
+import { ISTIO_NAMESPACE, Labels, REMOTE_SECRET_PREFIX, tokenEpochProblem } from "./model";
 import { ArgsIssues } from "./argsErrors";
-import { baseInstallOf, MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
+import { MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
 import { ClusterAccess } from "./clusterAccess";
 import { findExistingRemoteSecret, foreignRemoteSecretRefusal, uncheckedRemoteSecretWarning } from "./existingRemoteSecret";
-import { serviceAccountCredential, TokenWaitOptions } from "./serviceAccountToken";
+import { linkCredential } from "./readerToken";
+import { conflictingRemoteSecrets, listRemoteSecrets, remoteSecretLayoutRefusal } from "./remoteSecretLayoutCheck";
+import { TokenWaitOptions } from "./serviceAccountToken";
+
+export { tokenSuffix } from "./readerToken";
 
 /** The Kubernetes provider's annotation that forces server-side apply over fields other managers own. */
 export const PATCH_FORCE_ANNOTATION = Labels.patchForce;
@@ -144,40 +137,26 @@ export class RemoteSecretLink extends pulumi.ComponentResource {
         this.remoteSecretName = `${REMOTE_SECRET_PREFIX}${target.clusterName}`;
         const what = `remote secret ${target.clusterName} in ${reader.clusterName}`;
 
-        if (args.kubeconfig) {
-            this.kubeconfig = pulumi.secret(
-                pulumi.output(args.kubeconfig).apply((text) => {
-                    const check = checkRemoteKubeconfig(text);
-                    if (check.errors.length) throw new Error(`${what}: supplied kubeconfig rejected: ${check.errors.join("; ")}`);
-                    return text;
-                }),
-            );
-        } else {
-            // Grace on: the current slot plus the previous epoch's. Grace off: today's one slot, holding the epoch as
-            // given (any string, or an Output).
-            const slots = keepPreviousToken
-                ? readerTokenSlots(epoch as string, true)
-                : readerTokenSlots("1", false).map((slot) => ({ ...slot, epoch }));
-            const [current, previous] = slots.map((slot) => {
-                const given = slot.current ? args.tokenSuffix : args.previousTokenSuffix;
-                const suffix = given ?? tokenSuffix(`${name}-${slot.randomIdSuffix}`, slot.epoch, this);
-                return readerTokenSecret(`${name}-${slot.secretResourceSuffix}`, reader.clusterName, suffix, target, this);
-            });
-            this.tokenSecret = current;
-            this.previousTokenSecret = previous;
-            const cred = serviceAccountCredential(this.tokenSecret, target.access, what, args.tokenWait);
-            this.kubeconfig = pulumi.secret(
-                pulumi.all([cred, args.apiServerUrl!, args.tlsServerName]).apply(([c, server, tlsServerName]) =>
-                    renderRemoteKubeconfig({
-                        clusterName: target.clusterName,
-                        server,
-                        caData: c.caData,
-                        token: c.token,
-                        tlsServerName,
-                    }),
-                ),
-            );
-        }
+        const cred = linkCredential(
+            name,
+            {
+                reader: reader.clusterName,
+                target,
+                apiServerUrl: args.apiServerUrl,
+                tlsServerName: args.tlsServerName,
+                kubeconfig: args.kubeconfig,
+                rotationEpoch: epoch,
+                keepPreviousToken,
+                tokenSuffix: args.tokenSuffix,
+                previousTokenSuffix: args.previousTokenSuffix,
+                tokenWait: args.tokenWait,
+                what,
+            },
+            this,
+        );
+        this.tokenSecret = cred.tokenSecret;
+        this.previousTokenSecret = cred.previousTokenSecret;
+        this.kubeconfig = cred.kubeconfig;
 
         const annotations = {
             [Labels.clusterAnnotation]: target.clusterName,
@@ -223,43 +202,15 @@ function refuseForeignRemoteSecret(
     if (!access) return pulumi.output(undefined);
     return pulumi.output(access).apply(async (a) => {
         const names = { reader: link.readerCluster, target, secret: `${ISTIO_NAMESPACE}/${secretName}` };
-        const found = await findExistingRemoteSecret(a, ISTIO_NAMESPACE, secretName, wait?.requestTimeoutMs);
+        const [found, listed] = await Promise.all([
+            findExistingRemoteSecret(a, ISTIO_NAMESPACE, secretName, wait?.requestTimeoutMs),
+            listRemoteSecrets(a, wait?.requestTimeoutMs),
+        ]);
+        // A perReader layout's Secret already names this target: see remoteSecretLayoutCheck.ts.
+        const conflicts = listed.kind === "listed" ? conflictingRemoteSecrets("perLink", [target], listed.secrets) : [];
+        if (conflicts.length)
+            throw new pulumi.ResourceError(remoteSecretLayoutRefusal(link.readerCluster, "perLink", conflicts), link, true);
         if (found.kind === "foreign") throw new pulumi.ResourceError(foreignRemoteSecretRefusal(names, found.managers), link, true);
         if (found.kind === "unknown") void pulumi.log.warn(uncheckedRemoteSecretWarning(names, found.why), link);
     });
-}
-
-/**
- * A token Secret of istio-reader-service-account in the target (the token controller fills it). Every slot is
- * declared through here, so a kept slot's inputs stay exactly what they were when it was current.
- */
-function readerTokenSecret(
-    resourceName: string,
-    reader: string,
-    suffix: pulumi.Input<string>,
-    target: MeshClusterRef,
-    parent: pulumi.Resource,
-): k8s.core.v1.Secret {
-    return new k8s.core.v1.Secret(
-        resourceName,
-        {
-            metadata: {
-                name: pulumi.output(suffix).apply((s) => readerTokenSecretName(reader, s)),
-                namespace: ISTIO_NAMESPACE,
-                annotations: { "kubernetes.io/service-account.name": READER_SERVICE_ACCOUNT },
-                labels: { "app.kubernetes.io/managed-by": "pulumi", "istio-multicluster/reader": reader },
-            },
-            type: "kubernetes.io/service-account-token",
-        },
-        // The ServiceAccount comes from the base chart, its read-only ClusterRole from istiod's.
-        { parent, provider: target.provider, dependsOn: [baseInstallOf(target), target.istiod], deleteBeforeReplace: false },
-    );
-}
-
-/**
- * A stable random suffix for reader token Secret names that changes when `rotationEpoch` (the epoch a slot
- * holds) changes, so a rotation creates new token Secrets and updates the remote secrets to them.
- */
-export function tokenSuffix(name: string, rotationEpoch: pulumi.Input<string> | undefined, parent: pulumi.Resource): pulumi.Output<string> {
-    return new random.RandomId(name, { byteLength: 3, keepers: { epoch: pulumi.output(rotationEpoch ?? "1") } }, { parent }).hex;
 }

@@ -155,7 +155,7 @@ export interface RemoteSecretConfig {
 export const remoteSecretShape = resourcePolicy({
     name: "remote-secret-shape",
     description:
-        "Secrets labelled istio/multiCluster=true: named istio-remote-secret-<cluster>, one entry <cluster>, a kubeconfig istiod accepts, a non-loopback API server.",
+        "Secrets labelled istio/multiCluster=true: named istio-remote-secret-<cluster> with one entry <cluster>, or istio-remote-secrets with one entry per cluster; each a kubeconfig istiod accepts, with a non-loopback API server.",
     configSchema: {
         properties: {
             allowedInsecureKubeconfigOptions: {

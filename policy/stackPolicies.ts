@@ -19,6 +19,7 @@ import {
     isUnknown,
     ISTIO_NAMESPACE,
     Labels,
+    READER_REMOTE_SECRET,
     MeshIssue,
     resolveServiceHost,
     secretKeys,
@@ -163,6 +164,11 @@ export function clusterInventory(g: ClusterGroup): ClusterInventory {
         if (isRemoteSecret(s)) {
             const ann = obj(s.annotations)?.[Labels.clusterAnnotation];
             const keys = secretKeys(s);
+            if (s.name === READER_REMOTE_SECRET) {
+                // The per-reader layout: every entry is a cluster (unknown entries leave the link check open).
+                inv.remoteSecretTargets.push(...(isUnknown(keys) ? [undefined] : keys));
+                continue;
+            }
             const target = typeof ann === "string" ? ann : !isUnknown(keys) && keys.length === 1 ? keys[0] : undefined;
             inv.remoteSecretTargets.push(target);
         } else if (isCaCertsSecret(s)) {

@@ -43,9 +43,7 @@ export function main(opts?: pulumi.ComponentResourceOptions): { mesh: IstioMesh;
             remoteSecrets: Object.fromEntries(
                 model.clusters.map((c) => [
                     c.name,
-                    Object.values(mesh.links)
-                        .filter((l) => l.readerCluster === c.name)
-                        .map((l) => l.remoteSecretName),
+                    [...new Set(model.links.filter((l) => l.reader === c.name).map((l) => l.remoteSecretName))],
                 ]),
             ),
             scenarios: model.scenarios?.selected ?? [],

@@ -16,6 +16,7 @@ export * from "./istio/versions";
 export * from "./config/config";
 export * from "./config/limits";
 export * from "./remoteSecrets/tokenSlots";
+export * from "./remoteSecrets/layout";
 export * from "./istio/helmValues";
 export * from "./remoteSecrets/kubeconfig";
 export * from "./access/kubeconfigLookup";

@@ -11,7 +11,7 @@ export { DEFAULT_ISTIO_VERSION, OFFICIAL_CHART_REPO, parseMeshConfig } from "./c
 export type { MissingChart, ParseEnvironment } from "./config/config";
 export type * from "./config/configInput";
 export type * from "./scenarios/scenarioSettings";
-export { BaseInstall, ChartSourceKind, EcdsaCurve, GatewayServiceType, KeyAlgorithm } from "./config/types";
+export { BaseInstall, ChartSourceKind, EcdsaCurve, GatewayServiceType, KeyAlgorithm, RemoteSecretLayout } from "./config/types";
 export type {
     CaModel,
     ChartSourceModel,

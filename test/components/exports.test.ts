@@ -15,6 +15,7 @@ import type {
     IstioMeshClusterArgs,
     MeshClusterArgs,
     MeshConfigInput,
+    ReaderRemoteSecretsArgs,
     RemoteSecretLinkArgs,
     ScenarioSettingsInput,
     ScenariosArgs,
@@ -37,6 +38,7 @@ const MODEL_API = [
     "KeyAlgorithm",
     "MeshConfigError",
     "OFFICIAL_CHART_REPO",
+    "RemoteSecretLayout",
     "checkRemoteKubeconfig",
     "formatIssue",
     "parseMeshConfig",
@@ -48,6 +50,7 @@ const ROOT_API = [
     "EastWestGateway",
     "IstioMesh",
     "MeshCluster",
+    "ReaderRemoteSecrets",
     "RemoteSecretLink",
     "Scenarios",
     "SharedRootCA",
@@ -70,6 +73,7 @@ export type ConsumerTypes = [
     IstioMeshClusterArgs,
     MeshClusterArgs,
     MeshConfigInput,
+    ReaderRemoteSecretsArgs,
     RemoteSecretLinkArgs,
     ScenarioSettingsInput,
     ScenariosArgs,
@@ -88,10 +92,13 @@ describe("public API", () => {
     it("exports the components and validation as callables, and the args enums as value objects", () => {
         const api = entryPoint(".");
         for (const name of ROOT_API.filter(
-            (n) => !/^[A-Z_]+$/.test(n) && !["BaseInstall", "ChartSourceKind", "EcdsaCurve", "GatewayServiceType", "KeyAlgorithm"].includes(n),
+            (n) =>
+                !/^[A-Z_]+$/.test(n) &&
+                !["BaseInstall", "ChartSourceKind", "EcdsaCurve", "GatewayServiceType", "KeyAlgorithm", "RemoteSecretLayout"].includes(n),
         ))
             assert.equal(typeof api[name], "function", name);
         assert.deepEqual(api.GatewayServiceType, { LoadBalancer: "LoadBalancer", NodePort: "NodePort", ClusterIP: "ClusterIP" });
+        assert.deepEqual(api.RemoteSecretLayout, { PerLink: "perLink", PerReader: "perReader" });
         assert.equal(typeof api.DEFAULT_ISTIO_VERSION, "string");
     });
     it("registers the documented type tokens (what a consumer's stack shows and aliases against)", async () => {

@@ -4,6 +4,9 @@
  * client (tools/meshxds) asks it, as a sidecar of a given cluster, network and locality or as the ingress gateway,
  * what it serves. Each assertion is the seed's own expectation for a scenario, checked in that xDS.
  *
+ * The stack here uses `remoteSecretLayout: perReader` (one `istio-remote-secrets` per cluster, an entry per remote),
+ * the layout docs/scale.md recommends for a new mesh; the engine suite (mesh.e2e) runs the local stack's `perLink`.
+ *
  * One stand-in, stated plainly: there is no sidecar injector here (no pods run), so the suite labels the sample
  * pods `security.istio.io/tlsMode=istio`, the label injection adds. Without it istiod treats the endpoints as
  * plaintext workloads and, by design, serves no remote-network endpoints for them.
@@ -16,7 +19,19 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import * as YAML from "yaml";
 import { clusterz, HostIstiod, labelInjectedPods, startIstiods, stopIstiods } from "../../scripts/local/istiod";
 import { outbound, ProxyIdentity, xdsView, xdsViewAsync, XdsEndpoint } from "../../scripts/local/xds";
-import { assertReaderOnly, CLUSTERS, ClusterName, clients, Clients, CONTEXTS, KUBECONFIG, localStack, localUp, REPO, requireToolchain } from "./harness";
+import {
+    assertReaderOnly,
+    CLUSTERS,
+    ClusterName,
+    clients,
+    Clients,
+    CONTEXTS,
+    KUBECONFIG,
+    localStack,
+    localUp,
+    REPO,
+    requireToolchain,
+} from "./harness";
 import { distributedWeights, DistributeRule, localityGroups, localityMatches, priorities } from "./xdsExpect";
 
 const STACK = "xds";
@@ -24,6 +39,8 @@ const HELLOWORLD2 = "helloworld2.sample.svc.cluster.local";
 const EW_PORT = 15443;
 const NETWORK = { cluster1: "network1", cluster2: "network2", cluster3: "network3" } as const;
 const LOCAL = { cluster1: "c1", cluster2: "c2", cluster3: "c3" } as const;
+/** The remote secret every reader has in this suite's layout (perReader). */
+const REMOTE_SECRETS = "istio-remote-secrets";
 
 /** Retries `check` until it passes or `ms` elapse; returns how long it took. */
 async function eventually(ms: number, check: () => Promise<void> | void): Promise<number> {
@@ -73,7 +90,10 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
     async function helloworld2Pods(c: ClusterName): Promise<{ ip: string; locality: string }[]> {
         const nodes = await api[c].core.listNode();
         const loc = new Map(
-            nodes.items.map((n) => [n.metadata!.name!, `${n.metadata!.labels!["topology.kubernetes.io/region"]}/${n.metadata!.labels!["topology.kubernetes.io/zone"]}`]),
+            nodes.items.map((n) => [
+                n.metadata!.name!,
+                `${n.metadata!.labels!["topology.kubernetes.io/region"]}/${n.metadata!.labels!["topology.kubernetes.io/zone"]}`,
+            ]),
         );
         const list = await api[c].core.listNamespacedPod({ namespace: "sample", labelSelector: "app=helloworld2" });
         return list.items.filter((p) => p.status?.podIP).map((p) => ({ ip: p.status!.podIP!, locality: loc.get(p.spec!.nodeName!)! }));
@@ -86,6 +106,12 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
         edit(doc.config);
         fs.writeFileSync(file, YAML.stringify(doc));
     }
+    /** The kubeconfig `reader`'s istiod reads for `target`: the entry `<target>` of its `istio-remote-secrets`. */
+    async function remoteKubeconfig(reader: ClusterName, target: ClusterName): Promise<string> {
+        const s = await api[reader].core.readNamespacedSecret({ namespace: "istio-system", name: REMOTE_SECRETS });
+        assert.ok(s.data?.[target], `${reader}'s ${REMOTE_SECRETS} has an entry ${target}`);
+        return Buffer.from(s.data![target], "base64").toString("utf8");
+    }
     async function up(): Promise<void> {
         const r = await stack.up({ onOutput });
         assert.equal(r.summary.result, "succeeded");
@@ -97,11 +123,19 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
         stopIstiods(["c1", "c2", "c3"]);
         for (const c of CLUSTERS) api[c] = await clients({ context: CONTEXTS[c] });
         for (const c of CLUSTERS) {
-            const crds = await api[c].custom.listClusterCustomObject({ group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions" });
-            const istioCrds = (crds as { items: { metadata: { name: string } }[] }).items.filter((x) => x.metadata.name.endsWith(".istio.io"));
+            const crds = await api[c].custom.listClusterCustomObject({
+                group: "apiextensions.k8s.io",
+                version: "v1",
+                plural: "customresourcedefinitions",
+            });
+            const istioCrds = (crds as { items: { metadata: { name: string } }[] }).items.filter((x) =>
+                x.metadata.name.endsWith(".istio.io"),
+            );
             assert.equal(istioCrds.length, 0, `${c} already has Istio CRDs (left by another run?): npm run local:down, then retry`);
         }
-        ({ stack, backend } = await localStack(env, STACK));
+        ({ stack, backend } = await localStack(env, STACK, (config) => {
+            config["istio-multicluster:remoteSecretLayout"] = "perReader";
+        }));
         await up();
         for (const c of CLUSTERS) {
             labelInjectedPods(LOCAL[c]);
@@ -146,16 +180,52 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
             for (const x of listed) assert.equal(x.syncStatus, "synced", `${c}'s istiod: ${x.id} is ${x.syncStatus}`);
             for (const o of others) {
                 const entry = listed.find((x) => x.id === o)!;
-                assert.equal(entry.secretName, `istio-system/istio-remote-secret-${o}`);
-                // The token in that secret is one Pulumi issued on the target: a token Secret of the stack's reader ServiceAccount.
-                const secret = await api[c].core.readNamespacedSecret({ namespace: "istio-system", name: `istio-remote-secret-${o}` });
-                const token = YAML.parse(Buffer.from(secret.data![o], "base64").toString("utf8")).users[0].user.token as string;
-                const onTarget = await api[o].core.listNamespacedSecret({ namespace: "istio-system", fieldSelector: "type=kubernetes.io/service-account-token" });
+                assert.equal(entry.secretName, `istio-system/${REMOTE_SECRETS}`);
+                // The token in that entry is one Pulumi issued on the target for this link: a token Secret of the
+                // stack's reader ServiceAccount, labelled with the reader.
+                const token = YAML.parse(await remoteKubeconfig(c, o)).users[0].user.token as string;
+                const onTarget = await api[o].core.listNamespacedSecret({
+                    namespace: "istio-system",
+                    fieldSelector: "type=kubernetes.io/service-account-token",
+                });
                 const issued = onTarget.items.find((s) => Buffer.from(s.data?.token ?? "", "base64").toString("utf8") === token);
                 assert.ok(issued, `${c}'s token for ${o} is a token Secret on ${o}`);
                 assert.equal(issued!.metadata!.annotations!["kubernetes.io/service-account.name"], "istio-reader-service-account");
-                assert.ok(issued!.metadata!.managedFields?.some((m) => m.manager?.startsWith("pulumi")), "written by Pulumi");
+                assert.ok(
+                    issued!.metadata!.managedFields?.some((m) => m.manager?.startsWith("pulumi")),
+                    "written by Pulumi",
+                );
+                assert.equal(issued!.metadata!.labels?.["istio-multicluster/reader"], c, "this link's own token");
             }
+            const secrets = await api[c].core.listNamespacedSecret({ namespace: "istio-system", labelSelector: "istio/multiCluster=true" });
+            assert.deepEqual(
+                secrets.items.map((x) => x.metadata!.name),
+                [REMOTE_SECRETS],
+                `${c} has one remote secret`,
+            );
+        }
+    });
+
+    it("switching this mesh to remoteSecretLayout perLink is refused in preview, naming the cluster, the Secret and the setting", async () => {
+        editConfig((c) => {
+            c["istio-multicluster:remoteSecretLayout"] = "perLink";
+        });
+        try {
+            const out: string[] = [];
+            await assert.rejects(stack.preview({ onOutput: (x) => out.push(x) }));
+            const text = out.join("");
+            assert.match(text, /cluster cluster\d has istio-system\/istio-remote-secrets, written with remoteSecretLayout "perReader"/);
+            assert.match(text, /Keep remoteSecretLayout "perReader" for this stack/);
+        } finally {
+            editConfig((c) => {
+                c["istio-multicluster:remoteSecretLayout"] = "perReader";
+            });
+        }
+        for (const c of CLUSTERS) {
+            const names = (
+                await api[c].core.listNamespacedSecret({ namespace: "istio-system", labelSelector: "istio/multiCluster=true" })
+            ).items.map((x) => x.metadata!.name);
+            assert.deepEqual(names, [REMOTE_SECRETS], `${c}: nothing written`);
         }
     });
 
@@ -195,7 +265,8 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
     });
 
     it("CC3: on cluster2, the locality weights a proxy in each `from` locality gets equal the three distribute rules", async () => {
-        const rules: DistributeRule[] = (await destinationRule("cluster2", "helloworld2-loc2")).trafficPolicy.loadBalancer.localityLbSetting.distribute;
+        const rules: DistributeRule[] = (await destinationRule("cluster2", "helloworld2-loc2")).trafficPolicy.loadBalancer.localityLbSetting
+            .distribute;
         assert.equal(rules.length, 3, "the seed's three rules");
         const meshLocalities = [...new Set(CLUSTERS.flatMap((c) => pods[c].map((p) => p.locality)))];
         for (const rule of rules) {
@@ -210,7 +281,9 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
             const reachable = meshLocalities.filter((l) => Object.keys(rule.to).some((p) => localityMatches(l, p)));
             assert.deepEqual(Object.keys(served).sort(), reachable.sort(), `proxy in ${from} reaches exactly the rule's localities`);
             for (const [pattern, weight] of Object.entries(rule.to)) {
-                const sum = Object.entries(served).filter(([l]) => localityMatches(l, pattern)).reduce((s, [, w]) => s + w, 0);
+                const sum = Object.entries(served)
+                    .filter(([l]) => localityMatches(l, pattern))
+                    .reduce((s, [, w]) => s + w, 0);
                 const n = Object.keys(served).filter((l) => localityMatches(l, pattern)).length;
                 assert.ok(sum >= weight && sum < weight + n, `${from} → ${pattern}: ${sum} is ${weight} (rounded up per locality)`);
             }
@@ -232,8 +305,16 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
             const gw = await api[c].core.listPodForAllNamespaces({ labelSelector: "istio=ingressgateway" });
             const pod = gw.items.find((p) => p.status?.podIP);
             if (!pod) continue;
-            const v = view(c, { type: "router", labels: { istio: "ingressgateway" }, ip: pod.status!.podIP!, namespace: pod.metadata!.namespace!, workload: pod.metadata!.name! });
-            const routes = Object.values(v.routes).flat().flatMap((vh) => vh.routes);
+            const v = view(c, {
+                type: "router",
+                labels: { istio: "ingressgateway" },
+                ip: pod.status!.podIP!,
+                namespace: pod.metadata!.namespace!,
+                workload: pod.metadata!.name!,
+            });
+            const routes = Object.values(v.routes)
+                .flat()
+                .flatMap((vh) => vh.routes);
             const split = routes.find((r) => r.clusters.some((x) => x.name.endsWith("|helloworld.sample.svc.cluster.local")));
             assert.ok(split, `${c}: the gateway has a route to helloworld`);
             const weights = Object.fromEntries(split!.clusters.map((x) => [x.name.split("|")[2], x.weight]));
@@ -249,7 +330,12 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
         // claim is checked where traffic is decided: clusterz never loses a remote cluster, never reports it timed
         // out or closed, and cluster1's EDS keeps both remote networks' gateway endpoints at every poll.
         const gatewayWeights = (eps: XdsEndpoint[]) =>
-            JSON.stringify(eps.filter((e) => e.port === EW_PORT).map((e) => `${e.address}/${e.locality}=${e.weight}`).sort());
+            JSON.stringify(
+                eps
+                    .filter((e) => e.port === EW_PORT)
+                    .map((e) => `${e.address}/${e.locality}=${e.weight}`)
+                    .sort(),
+            );
         const proxy = { cluster: "cluster1", network: NETWORK.cluster1, locality: "region1/zone1" };
         const expected = gatewayWeights(helloworld2("cluster1", "region1/zone1"));
         assert.ok(JSON.parse(expected).length >= 2, `cluster1 reaches both remote networks before the rotation: ${expected}`);
@@ -311,8 +397,7 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
         const out = new Map<string, string>();
         for (const c of CLUSTERS) {
             for (const o of CLUSTERS.filter((x) => x !== c)) {
-                const s = await api[c].core.readNamespacedSecret({ namespace: "istio-system", name: `istio-remote-secret-${o}` });
-                out.set(`${c}->${o}`, YAML.parse(Buffer.from(s.data![o], "base64").toString("utf8")).users[0].user.token);
+                out.set(`${c}->${o}`, YAML.parse(await remoteKubeconfig(c, o)).users[0].user.token);
             }
         }
         return out;
@@ -327,7 +412,10 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
         assert.deepEqual(spec.trafficPolicy.loadBalancer.localityLbSetting.failover, [{ from: "region4", to: "region3" }]);
         await eventually(30_000, () => {
             const p = priorities(localityGroups(helloworld2("cluster2", "region4/zone4")));
-            const region = (r: string) => Object.entries(p).filter(([l]) => l.startsWith(`${r}/`)).map(([, x]) => x);
+            const region = (r: string) =>
+                Object.entries(p)
+                    .filter(([l]) => l.startsWith(`${r}/`))
+                    .map(([, x]) => x);
             assert.equal(p["region4/zone4"], 0, "its own zone first");
             assert.equal(p["region4/zone5"], 1, "then its region");
             assert.ok(region("region3").length > 0 && region("region3").every((x) => x === 2), `then region3: ${JSON.stringify(p)}`);
@@ -338,7 +426,8 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
     });
 
     it("drift: a remote secret and a reader token deleted by hand; `pulumi up --refresh` restores both and every istiod syncs them again", async () => {
-        const gateways = (c: ClusterName, remote: ClusterName) => helloworld2(c, "region1/zone1").filter((e) => e.port === EW_PORT && gatewayOf[remote] === e.address);
+        const gateways = (c: ClusterName, remote: ClusterName) =>
+            helloworld2(c, "region1/zone1").filter((e) => e.port === EW_PORT && gatewayOf[remote] === e.address);
         const gatewayOf = {} as Record<ClusterName, string>;
         for (const c of CLUSTERS) {
             const svc = await api[c].core.readNamespacedService({ namespace: "istio-system", name: "istio-eastwestgateway" });
@@ -347,11 +436,14 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
         assert.ok(gateways("cluster1", "cluster2").length > 0, "cluster1 reaches cluster2 before");
         // The token cluster3's remote secret for cluster2 uses, read while every remote secret is still there.
         const inUse = (await remoteTokens()).get("cluster3->cluster2");
-        // 1. cluster1's remote secret for cluster2, deleted by hand: istiod drops cluster2.
-        await api.cluster1.core.deleteNamespacedSecret({ namespace: "istio-system", name: "istio-remote-secret-cluster2" });
+        // 1. cluster1's remote secret (its entries for cluster2 and cluster3), deleted by hand: istiod drops both.
+        await api.cluster1.core.deleteNamespacedSecret({ namespace: "istio-system", name: REMOTE_SECRETS });
         // 2. cluster3's reader token on cluster2, the one its remote secret uses, deleted behind Pulumi's back: the API
         // server revokes it. (After the rotation above cluster3 has two on cluster2: epoch 2's and, kept, epoch 1's.)
-        const tokens = await api.cluster2.core.listNamespacedSecret({ namespace: "istio-system", labelSelector: "istio-multicluster/reader=cluster3" });
+        const tokens = await api.cluster2.core.listNamespacedSecret({
+            namespace: "istio-system",
+            labelSelector: "istio-multicluster/reader=cluster3",
+        });
         assert.equal(tokens.items.length, 2, "cluster3's reader tokens on cluster2: the current epoch's and the previous one's");
         const current = tokens.items.filter((t) => Buffer.from(t.data?.token ?? "", "base64").toString("utf8") === inUse);
         assert.equal(current.length, 1, "exactly one of them is in cluster3's remote secret");
@@ -363,14 +455,17 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
         });
         // Pulumi's state still has both: a plain preview sees nothing to do; a refresh finds the drift.
         const plain = await stack.preview({ onOutput });
-        assert.deepEqual(Object.keys(plain.changeSummary).filter((k) => k !== "same"), [], "no changes without a refresh");
+        assert.deepEqual(
+            Object.keys(plain.changeSummary).filter((k) => k !== "same"),
+            [],
+            "no changes without a refresh",
+        );
         const r = await stack.up({ onOutput, refresh: true });
         assert.equal(r.summary.result, "succeeded");
         assert.ok((r.summary.resourceChanges?.create ?? 0) >= 2, `recreated: ${JSON.stringify(r.summary.resourceChanges)}`);
-        const restored = await api.cluster1.core.readNamespacedSecret({ namespace: "istio-system", name: "istio-remote-secret-cluster2" });
-        await assertReaderOnly(await clients({ kubeconfig: Buffer.from(restored.data!.cluster2, "base64").toString("utf8") }));
-        const reissued = await api.cluster3.core.readNamespacedSecret({ namespace: "istio-system", name: "istio-remote-secret-cluster2" });
-        const kubeconfig = Buffer.from(reissued.data!.cluster2, "base64").toString("utf8");
+        await assertReaderOnly(await clients({ kubeconfig: await remoteKubeconfig("cluster1", "cluster2") }));
+        await assertReaderOnly(await clients({ kubeconfig: await remoteKubeconfig("cluster1", "cluster3") }));
+        const kubeconfig = await remoteKubeconfig("cluster3", "cluster2");
         await assertReaderOnly(await clients({ kubeconfig }));
         await eventually(60_000, async () => {
             for (const c of CLUSTERS) {
@@ -384,17 +479,26 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
     });
 
     it("removing cluster3 from the stack: after the up, within 30 s the other istiods no longer serve its endpoints", async () => {
-        const c3gw = (await api.cluster3.core.readNamespacedService({ namespace: "istio-system", name: "istio-eastwestgateway" })).status!.loadBalancer!
-            .ingress![0].ip!;
-        for (const c of ["cluster1", "cluster2"] as const) assert.ok(helloworld2(c, "region1/zone1").some((e) => e.address === c3gw), `${c} serves cluster3's gateway before`);
+        const c3gw = (await api.cluster3.core.readNamespacedService({ namespace: "istio-system", name: "istio-eastwestgateway" })).status!
+            .loadBalancer!.ingress![0].ip!;
+        for (const c of ["cluster1", "cluster2"] as const)
+            assert.ok(
+                helloworld2(c, "region1/zone1").some((e) => e.address === c3gw),
+                `${c} serves cluster3's gateway before`,
+            );
         editConfig((c) => {
-            c["istio-multicluster:clusters"] = (c["istio-multicluster:clusters"] as { name: string }[]).filter((x) => x.name !== "cluster3");
+            c["istio-multicluster:clusters"] = (c["istio-multicluster:clusters"] as { name: string }[]).filter(
+                (x) => x.name !== "cluster3",
+            );
         });
         await up();
         for (const c of ["cluster1", "cluster2"] as const) {
             const took = await eventually(30_000, async () => {
                 const eps = helloworld2(c, "region1/zone1");
-                assert.ok(!eps.some((e) => e.address === c3gw || e.cluster === "cluster3" || e.locality.startsWith("region3/")), `${c} still serves cluster3's endpoints`);
+                assert.ok(
+                    !eps.some((e) => e.address === c3gw || e.cluster === "cluster3" || e.locality.startsWith("region3/")),
+                    `${c} still serves cluster3's endpoints`,
+                );
                 assert.ok(!(await clusterz(istiod[c])).some((x) => x.id === "cluster3"), `${c}'s istiod still lists cluster3`);
             });
             log.push(`${c}: cluster3 gone from xDS ${took} ms after the up\n`);

@@ -15,8 +15,11 @@ export type FakeBehaviour =
     | { kind: "secret"; data: Record<string, string>; metadata?: Record<string, unknown> }
     | { kind: "hang" }
     | { kind: "untrustedTls" }
-    /** Answers by path (the query string left off): the first route whose path it is; 404 for any other. */
-    | { kind: "routes"; routes: { path: string; status?: number; body: unknown }[] };
+    /**
+     * Answers by path (the query string left off): the first route whose path it is and whose decoded query
+     * contains `query` (when given); 404 for any other.
+     */
+    | { kind: "routes"; routes: { path: string; query?: string; status?: number; body: unknown }[] };
 
 /** A running fake: its kubeconfig (token `fake-bearer-token-0042`), how many requests it saw (and their paths), and close(). */
 export interface FakeApiServer {
@@ -40,7 +43,8 @@ export async function startFakeApiServer(behaviour: FakeBehaviour): Promise<Fake
         paths.push((req.url ?? "").split("?")[0]);
         if (behaviour.kind === "hang") return;
         if (behaviour.kind === "routes") {
-            const route = behaviour.routes.find((r) => r.path === (req.url ?? "").split("?")[0]);
+            const [p, q = ""] = (req.url ?? "").split("?");
+            const route = behaviour.routes.find((r) => r.path === p && (r.query === undefined || decodeURIComponent(q).includes(r.query)));
             const status = route ? (route.status ?? 200) : 404;
             res.writeHead(status, { "content-type": "application/json" });
             res.end(JSON.stringify(route ? route.body : { kind: "Status", apiVersion: "v1", status: "Failure", code: 404 }));

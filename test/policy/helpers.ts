@@ -189,6 +189,20 @@ export function remoteSecretProps(
     };
 }
 
+/** The per-reader layout's remote secret as ReaderRemoteSecrets registers it: one entry per target. */
+export function readerRemoteSecretProps(
+    targets: string[],
+    kubeconfig = (t: string) => istioctlKubeconfig(t, `https://10.0.0.${t.length}:6443`),
+): Record<string, any> {
+    return {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "istio-remote-secrets", namespace: "istio-system", labels: { "istio/multiCluster": "true" }, annotations: {} },
+        type: "Opaque",
+        data: Object.fromEntries(targets.map((t) => [t, b64(kubeconfig(t))])),
+    };
+}
+
 /** cacerts as MeshCluster registers it (data, base64; the four istiod entries). */
 export function cacertsProps(
     intermediate: string,

@@ -13,6 +13,7 @@ import {
     cacertsProps,
     engineProps,
     istioctlKubeconfig,
+    readerRemoteSecretProps,
     remoteSecretProps,
     resetSecretTracking,
     resourceArgs,
@@ -253,6 +254,22 @@ describe("policy: resource policies", () => {
             assert.match(m[0]!, /namespace is "default": istiod only reads remote secrets in its own namespace istio-system/);
             assert.match(m[1]!, /expected "istio-remote-secret-c2"/);
             assert.match(m[2]!, /holds entries \["c2","extra"\]; expected exactly one, "c2"/);
+        });
+
+        it("passes the per-reader layout's Secret (an entry per cluster) and checks every entry", async () => {
+            assert.deepEqual(await runResourcePolicy(remoteSecretShape(), resourceArgs(SECRET, readerRemoteSecretProps(["c2", "c3"]))), []);
+            const loopback = readerRemoteSecretProps(["c2", "c3"], (t) =>
+                istioctlKubeconfig(t, t === "c3" ? "https://127.0.0.1:6443" : "https://10.0.0.2:6443"),
+            );
+            const m = (await runResourcePolicy(remoteSecretShape(), resourceArgs(SECRET, loopback))).map((x) => x.message);
+            assert.deepEqual(m, [
+                "kubeconfig for c3: server https://127.0.0.1:6443 is a loopback address, which the reading istiod cannot reach (istio/istio#58047)",
+            ]);
+            const empty = (await runResourcePolicy(remoteSecretShape(), resourceArgs(SECRET, readerRemoteSecretProps([])))).map(
+                (x) => x.message,
+            );
+            assert.equal(empty.length, 1);
+            assert.match(empty[0]!, /holds no entries/);
         });
 
         it("flags exec plugins, token files and loopback servers, with config allowances", async () => {

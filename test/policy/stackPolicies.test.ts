@@ -17,6 +17,7 @@ import {
     istioctlKubeconfig,
     pem,
     provider,
+    readerRemoteSecretProps,
     remoteSecretProps,
     resetSecretTracking,
     runStackPolicy,
@@ -31,6 +32,8 @@ interface ClusterSpec {
     meshID?: string;
     namespaceNetwork?: string;
     links: string[];
+    /** Write the links as one `istio-remote-secrets` (the perReader layout). */
+    perReader?: boolean;
     intermediate?: string;
     root?: string;
     eastWest?: boolean;
@@ -133,8 +136,11 @@ function clusterResources(c: ClusterSpec): PolicyResource[] {
             ),
         );
     }
-    for (const t of c.links)
-        out.push(stackResource("kubernetes:core/v1:Secret", `${id}-${t}-remote-secret`, remoteSecretProps(t), { provider: p }));
+    if (c.perReader)
+        out.push(stackResource("kubernetes:core/v1:Secret", `${id}-remote-secrets`, readerRemoteSecretProps(c.links), { provider: p }));
+    else
+        for (const t of c.links)
+            out.push(stackResource("kubernetes:core/v1:Secret", `${id}-${t}-remote-secret`, remoteSecretProps(t), { provider: p }));
     return out;
 }
 
@@ -225,7 +231,16 @@ describe("policy: stack policies", () => {
             const m = await messages(remoteSecretFullMesh(), stack(cs));
             assert.deepEqual(m, [
                 "cluster c1 has istio-remote-secret-c9, but no cluster c9 is in this stack (a stale link: istiod keeps watching an API server that is gone)",
-                "cluster c1 has no istio-remote-secret-c3: its istiod cannot discover c3's endpoints (multi-primary needs every ordered pair linked)",
+                "cluster c1 has no istio-remote-secret-c3 (nor an entry c3 in istio-remote-secrets): its istiod cannot discover c3's endpoints (multi-primary needs every ordered pair linked)",
+            ]);
+        });
+
+        it("reads the per-reader layout's entries as links", async () => {
+            const cs = seed000().map((c) => ({ ...c, perReader: true }));
+            assert.deepEqual(await messages(remoteSecretFullMesh(), stack(cs)), []);
+            cs[1]!.links = ["c1"];
+            assert.deepEqual(await messages(remoteSecretFullMesh(), stack(cs)), [
+                "cluster c2 has no istio-remote-secret-c3 (nor an entry c3 in istio-remote-secrets): its istiod cannot discover c3's endpoints (multi-primary needs every ordered pair linked)",
             ]);
         });
 

@@ -13,6 +13,7 @@ import { DEFAULT_ISTIO_VERSION, MIN_ISTIO_MINOR, OFFICIAL_CHART_REPO, parseIstio
 import { resolveScenarios } from "../scenarios/scenarios";
 import { checkValueOwnership } from "../istio/valueOwnership";
 import { tokenEpochProblem } from "../remoteSecrets/tokenSlots";
+import { remoteSecretLayoutProblem, remoteSecretNameFor } from "../remoteSecrets/layout";
 import { zodIssueToConfigIssue } from "./zodIssues";
 
 export type { ParseEnvironment, MissingChart } from "./environment";
@@ -46,10 +47,13 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
     if (cfg.istio.chartRepo && cfg.istio.chartPath) {
         issues.push({ path: "istio.chartPath", message: "set either istio.chartRepo or istio.chartPath, not both" });
     }
-    const repoProblem = cfg.istio.chartRepo && chartRepoProblem(cfg.istio.chartRepo, cfg.istio.allowInsecureChartRepo, "istio.allowInsecureChartRepo");
+    const repoProblem =
+        cfg.istio.chartRepo && chartRepoProblem(cfg.istio.chartRepo, cfg.istio.allowInsecureChartRepo, "istio.allowInsecureChartRepo");
     if (repoProblem) issues.push({ path: "istio.chartRepo", message: repoProblem });
     const epochIssue = tokenEpochProblem(cfg.tokenRotationEpoch, cfg.keepPreviousToken);
     if (epochIssue) issues.push(epochIssue);
+    const layoutIssue = remoteSecretLayoutProblem(cfg.remoteSecretLayout, cfg.adoptExistingRemoteSecrets);
+    if (layoutIssue) issues.push(layoutIssue);
     issues.push(
         ...checkCaValidity({ ...cfg.ca, existingRoot: !!cfg.ca.existingRootCertSecret }, (f) => `ca.${f}`),
         ...checkValueOwnership(cfg.istio.values),
@@ -105,7 +109,12 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
     const links: LinkModel[] = [];
     for (const reader of clusters) {
         for (const target of clusters) {
-            if (reader.name !== target.name) links.push({ reader: reader.name, target: target.name });
+            if (reader.name === target.name) continue;
+            links.push({
+                reader: reader.name,
+                target: target.name,
+                remoteSecretName: remoteSecretNameFor(cfg.remoteSecretLayout, target.name),
+            });
         }
     }
 
@@ -161,6 +170,7 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
         links,
         allowLoopbackApiServer: cfg.allowLoopbackApiServer,
         adoptExistingRemoteSecrets: cfg.adoptExistingRemoteSecrets,
+        remoteSecretLayout: cfg.remoteSecretLayout,
         tokenRotationEpoch: cfg.tokenRotationEpoch,
         keepPreviousToken: cfg.keepPreviousToken,
         scenarios: scenarios.model,

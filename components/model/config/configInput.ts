@@ -6,7 +6,7 @@
  * Pulumi hands a program JSON-parsed stack config, so where a field holds a name, version, tag or path a number
  * or boolean is taken too and kept as its string (`meshID: 1234`, `zone: 1`); the types here say what to write.
  */
-import type { BaseInstall, EcdsaCurve, GatewayServiceType, KeyAlgorithm } from "./types";
+import type { BaseInstall, RemoteSecretLayout, EcdsaCurve, GatewayServiceType, KeyAlgorithm } from "./types";
 import type { ScenarioSettingsInput } from "../scenarios/scenarioSettings";
 
 /** `clusters[].nodes[]`: the region/zone labels of one existing node. */
@@ -249,6 +249,17 @@ export interface MeshConfigInput {
      * @default false
      */
     adoptExistingRemoteSecrets?: boolean;
+    /**
+     * How the remote secrets are laid out in each reader cluster: `perLink`, one `istio-remote-secret-<target>`
+     * per ordered pair as `istioctl create-remote-secret` writes it; or `perReader`, one `istio-remote-secrets` per
+     * reader with an entry per target (N Secrets instead of N·(N−1), and 2 Pulumi resources fewer per link). Each
+     * link keeps its own reader token either way. Decided when a stack is created: switching an existing mesh is
+     * refused in `pulumi preview` (istiod keeps a cluster registered by the Secret that named it first, and drops it
+     * when that Secret goes). `perReader` cannot adopt istioctl's Secrets (`adoptExistingRemoteSecrets`).
+     * @default "perLink"
+     * @see docs/scale.md
+     */
+    remoteSecretLayout?: RemoteSecretLayout;
     /**
      * Changing this value issues new reader tokens for every link (a whole number is kept as its string).
      * @default "1"

@@ -156,6 +156,7 @@ export const meshConfigSchema = z.strictObject({
     ca: caSchema.default(caSchema.parse({})),
     allowLoopbackApiServer: z.boolean().default(false),
     adoptExistingRemoteSecrets: z.boolean({ error: "must be true or false" }).default(false),
+    remoteSecretLayout: z.enum(["perLink", "perReader"], { error: 'must be "perLink" or "perReader"' }).default("perLink"),
     tokenRotationEpoch: epoch.default("1"),
     keepPreviousToken: z.boolean({ error: "must be true or false" }).default(true),
     scenarios: scenarioListSchema.default([]),

@@ -63,7 +63,13 @@ export interface EnvironmentCheck {
 
 function normalise(r: string | KubeconfigLookup | undefined, context?: string): KubeconfigLookup | undefined {
     if (typeof r !== "string") return r;
-    return { status: "found", source: { kind: "file", path: "(kubeconfig)", explicit: false }, context: context ?? "current-context", server: r, credentials: [] };
+    return {
+        status: "found",
+        source: { kind: "file", path: "(kubeconfig)", explicit: false },
+        context: context ?? "current-context",
+        server: r,
+        credentials: [],
+    };
 }
 
 /** Runs every check that needs facts from outside the config. */
@@ -140,7 +146,10 @@ function checkExistingRoot(ca: EnvironmentCheckInput["ca"], env: ParseEnvironmen
         intermediateValidityHours: ca.intermediateValidityHours,
         now: env.now?.() ?? new Date(),
     })) {
-        const [path, k] = p.field === "cert" ? ["ca.existingRootCertSecret", ca.existingRootCertSecret] : ["ca.existingRootKeySecret", ca.existingRootKeySecret];
+        const [path, k] =
+            p.field === "cert"
+                ? ["ca.existingRootCertSecret", ca.existingRootCertSecret]
+                : ["ca.existingRootKeySecret", ca.existingRootKeySecret];
         issues.push({ path, message: `the value of config key ${k} ${p.message}` });
     }
     return issues;

@@ -125,6 +125,19 @@ export const BaseInstall = {
 /** How the `base` chart is installed. */
 export type BaseInstall = (typeof BaseInstall)[keyof typeof BaseInstall];
 
+/**
+ * How the remote secrets are laid out in each reader cluster.
+ * @see docs/scale.md
+ */
+export const RemoteSecretLayout = {
+    /** One `istio-remote-secret-<target>` per ordered pair, exactly as `istioctl create-remote-secret` writes it. */
+    PerLink: "perLink",
+    /** One `istio-remote-secrets` per reader, one entry per target (istiod registers every entry as a cluster). */
+    PerReader: "perReader",
+} as const;
+/** How the remote secrets are laid out. */
+export type RemoteSecretLayout = (typeof RemoteSecretLayout)[keyof typeof RemoteSecretLayout];
+
 /** Key algorithms of the mesh CA (root and intermediates). */
 export const KeyAlgorithm = {
     /** RSA, as Istio's tools/certs Makefiles generate. */
@@ -177,6 +190,8 @@ export interface LinkModel {
     reader: string;
     /** Cluster being read. The token Secret lives here. */
     target: string;
+    /** The Secret in the reader's `istio-system` that holds this link's kubeconfig (entry `<target>`). */
+    remoteSecretName: string;
 }
 
 /** The whole validated mesh. */
@@ -195,6 +210,8 @@ export interface MeshModel {
     allowLoopbackApiServer: boolean;
     /** Take over remote secrets istioctl already wrote under the same names (`adoptExistingRemoteSecrets`). */
     adoptExistingRemoteSecrets: boolean;
+    /** One remote secret per link (istioctl's shape) or one per reader cluster (`remoteSecretLayout`). */
+    remoteSecretLayout: RemoteSecretLayout;
     /** Changing this value issues new reader tokens for every link (token rotation). */
     tokenRotationEpoch: string;
     /**

@@ -40,6 +40,11 @@ export const Labels = {
 export const CACERTS_SECRET = "cacerts";
 /** Prefix of the remote secrets `istioctl create-remote-secret` writes. */
 export const REMOTE_SECRET_PREFIX = "istio-remote-secret-";
+/**
+ * The one remote secret per reader cluster of the `perReader` layout: one entry per target cluster. Never equal
+ * to an `istio-remote-secret-<cluster>` name (no hyphen after "secret").
+ */
+export const READER_REMOTE_SECRET = "istio-remote-secrets";
 /** The ServiceAccount whose token the remote secrets carry (rendered by the base chart). */
 export const READER_SERVICE_ACCOUNT = "istio-reader-service-account";
 /** Istio's system namespace. */

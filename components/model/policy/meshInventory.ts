@@ -6,7 +6,7 @@
  */
 import { checkTopology } from "../access/topology";
 import { normalizePem } from "./policyChecks";
-import { Labels, REMOTE_SECRET_PREFIX } from "../istio/names";
+import { Labels, READER_REMOTE_SECRET, REMOTE_SECRET_PREFIX } from "../istio/names";
 
 /** What is known of one cluster. Fields left undefined are unknown (not deployed here, or not known yet). */
 export interface ClusterInventory {
@@ -131,7 +131,7 @@ export function checkRemoteSecretMesh(clusters: ClusterInventory[]): MeshIssue[]
             issues.push({
                 area: "links",
                 cluster: reader.label,
-                message: `cluster ${reader.clusterName} has no ${REMOTE_SECRET_PREFIX}${target}: its istiod cannot discover ${target}'s endpoints (multi-primary needs every ordered pair linked)`,
+                message: `cluster ${reader.clusterName} has no ${REMOTE_SECRET_PREFIX}${target} (nor an entry ${target} in ${READER_REMOTE_SECRET}): its istiod cannot discover ${target}'s endpoints (multi-primary needs every ordered pair linked)`,
             });
         }
     }

@@ -4,7 +4,7 @@
  */
 import { X509Certificate } from "crypto";
 import { checkRemoteKubeconfig } from "../remoteSecrets/kubeconfig";
-import { CACERTS_SECRET, ISTIO_NAMESPACE, Labels, REMOTE_SECRET_PREFIX } from "../istio/names";
+import { CACERTS_SECRET, ISTIO_NAMESPACE, Labels, READER_REMOTE_SECRET, REMOTE_SECRET_PREFIX } from "../istio/names";
 import { isPlainObject } from "../config/objects";
 import { isLoopbackUrl } from "../istio/versions";
 import { UNKNOWN, isUnknown, type Maybe } from "../config/unknowns";
@@ -58,15 +58,24 @@ export interface RemoteSecretOptions {
 }
 
 /**
- * Checks a remote secret the way `istioctl create-remote-secret` writes it and istiod reads it: annotation
- * `networking.istio.io/cluster: <c>`, name `istio-remote-secret-<c>`, exactly one entry keyed `<c>`, in istiod's
- * namespace, holding a kubeconfig that passes {@link checkRemoteKubeconfig} and whose API server is not loopback.
+ * Checks a remote secret the way istiod reads it, in istiod's namespace. Either istioctl's per-link shape
+ * (`create-remote-secret`): annotation `networking.istio.io/cluster: <c>`, name `istio-remote-secret-<c>`,
+ * exactly one entry keyed `<c>`; or the per-reader layout's `istio-remote-secrets`, one entry per cluster. Each
+ * entry holds a kubeconfig that passes {@link checkRemoteKubeconfig} and whose API server is not loopback.
  */
 export function checkRemoteSecret(s: SecretObject, opts: RemoteSecretOptions = {}): string[] {
     const errors: string[] = [];
     const ns = opts.istioNamespace ?? ISTIO_NAMESPACE;
     if (typeof s.namespace === "string" && s.namespace !== ns) {
         errors.push(`metadata.namespace is ${JSON.stringify(s.namespace)}: istiod only reads remote secrets in its own namespace ${ns}`);
+    }
+    if (s.name === READER_REMOTE_SECRET) {
+        const keys = secretKeys(s);
+        if (isUnknown(keys)) return errors;
+        if (!keys.length)
+            errors.push(`holds no entries: the per-reader remote secret needs one per remote cluster, keyed by its cluster ID`);
+        for (const k of keys) errors.push(...checkEntry(s, k, opts));
+        return errors;
     }
     if (isUnknown(s.annotations)) return errors;
     const cluster = s.annotations?.[Labels.clusterAnnotation];
@@ -88,6 +97,13 @@ export function checkRemoteSecret(s: SecretObject, opts: RemoteSecretOptions = {
         );
     }
     if (!keys.includes(cluster)) return errors;
+    errors.push(...checkEntry(s, cluster, opts));
+    return errors;
+}
+
+/** The entry `cluster` of a remote secret: a kubeconfig istiod accepts, not pointing at a loopback address. */
+function checkEntry(s: SecretObject, cluster: string, opts: RemoteSecretOptions): string[] {
+    const errors: string[] = [];
     const text = secretValue(s, cluster);
     if (text === undefined || isUnknown(text)) return errors;
     const check = checkRemoteKubeconfig(text, opts.allowedInsecureKubeconfigOptions ?? []);
