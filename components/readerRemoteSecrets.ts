@@ -134,11 +134,11 @@ export class ReaderRemoteSecrets extends pulumi.ComponentResource {
             `${name}-secret`,
             {
                 metadata: {
-                    name: this.secretName,
+                    // Resolved only once the reader was checked for Secrets of the per-link layout. (No empty
+                    // annotations map: the provider drops it from the state, and every preview would show a diff.)
+                    name: refuseOtherLayout(this, reader.access, this.targetClusters, args.tokenWait).apply(() => READER_REMOTE_SECRET),
                     namespace: ISTIO_NAMESPACE,
                     labels: { [Labels.multiCluster]: "true" },
-                    // Resolved only once the reader was checked for Secrets of the per-link layout.
-                    annotations: refuseOtherLayout(this, reader.access, this.targetClusters, args.tokenWait).apply(() => ({})),
                 },
                 type: "Opaque",
                 // One entry per target, keyed by its cluster ID, as istiod reads it.

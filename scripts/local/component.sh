@@ -7,7 +7,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 usage="usage: $0 stop|start|status <cN> <kube-apiserver|kube-controller-manager|kube-scheduler|kwok|lb>"
 action="${1:-}"; c="${2:-}"; name="${3:-}"
-case "$c" in c[1-9]) ;; *) die "$usage" ;; esac
+case "$c" in c[1-9]|c1[0-6]) ;; *) die "$usage" ;; esac
 case "$name" in kube-apiserver|kube-controller-manager|kube-scheduler|kwok|lb) ;; *) die "$usage" ;; esac
 [ -s "$STATE/$c/pki/ca.crt" ] || die "$c is not set up: run scripts/local/up.sh"
 case "$action" in

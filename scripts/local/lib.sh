@@ -1,12 +1,12 @@
 # Shared definitions for scripts/local/*.sh (sourced, not run).
-# N fake-node Kubernetes control planes (c1..cN, 1 <= N <= 9, 3 by default) on loopback addresses; state under
+# N fake-node Kubernetes control planes (c1..cN, 1 <= N <= 16, 3 by default) on loopback addresses; state under
 # $CACHE/local. The count a proving ground was started with is kept in $STATE/clusters, so every script acts on
 # the clusters that exist; up.sh --clusters N grows or shrinks it.
 
 CACHE="${ISTIO_MC_CACHE:-$HOME/.cache/istio-multicluster}"
 STATE="$CACHE/local"
 KUBECONFIG_OUT="$STATE/kubeconfig"
-MAX_CLUSTERS=9   # cN's addresses are 127.0.N.1 and 127.20N.0.0/16
+MAX_CLUSTERS=16  # cN's addresses are 127.0.N.1 and 127.(200+N).0.0/16
 cluster_list() { seq -f 'c%g' 1 "$1" | tr '\n' ' ' | sed 's/ $//'; }
 started_count() { local n; n="$(cat "$STATE/clusters" 2>/dev/null || true)"; echo "${n:-3}"; }
 CLUSTERS="$(cluster_list "$(started_count)")"
@@ -28,8 +28,8 @@ port_of()  { case "$1" in etcd) echo 2379 ;; etcd-peer) echo 2380 ;; kube-apiser
 # refused") instead of leaving through the default route: no packet may ever go to 10.x or other non-local
 # addresses from here. Pod IPs cannot be loopback (EndpointSlice validation rejects 127/8), so they are
 # 10.N.0.x and nothing dials them: aggregator routing stays off, and nothing runs in a pod.
-svc_cidr_of() { echo "127.20${1#c}.0.0/16"; }   # c1 -> 127.201.0.0/16
-svc_ip_of()   { echo "127.20${1#c}.0.1"; }      # first service IP (the "kubernetes" Service)
+svc_cidr_of() { echo "127.$((200 + ${1#c})).0.0/16"; }   # c1 -> 127.201.0.0/16, c12 -> 127.212.0.0/16
+svc_ip_of()   { echo "127.$((200 + ${1#c})).0.1"; }      # first service IP (the "kubernetes" Service)
 pod_cidr_of() { echo "10.${1#c}.0.1/16"; }      # kwok --cidr: c1 -> 10.1.0.x (never dialed)
 
 log() { printf '[local] %s\n' "$*" >&2; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start local Kubernetes control planes c1..cN with kwok fake nodes (N = 3 unless told; at most 9).
+# Start local Kubernetes control planes c1..cN with kwok fake nodes (N = 3 unless told; at most 16).
 #   c1 https://127.0.1.1:6443 (nodes c1n1..c1n3), c2 https://127.0.2.1:6443 (c2n1..c2n5), c3 https://127.0.3.1:6443
 #   (c3n1..c3n3): seed 000's three clusters; c4.. https://127.0.N.1:6443 with nodes cNn1..cNn3.
 # Each: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok, and a LoadBalancer address loop.
@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 want="${want:-$(started_count)}"
-case "$want" in [1-9]) ;; *) die "--clusters must be a whole number from 1 to $MAX_CLUSTERS (got '$want')" ;; esac
+case "$want" in [1-9]|1[0-6]) ;; *) die "--clusters must be a whole number from 1 to $MAX_CLUSTERS (got '$want')" ;; esac
 use_toolchain
 t0=$(date +%s.%N)
 LAYOUT=2   # bump when addresses/flags change incompatibly with existing certs or etcd data
@@ -31,7 +31,7 @@ mkdir -p "$STATE"; echo "$LAYOUT" > "$STATE/layout"
 
 # shrink: stop the clusters beyond N and delete their state
 extra=""
-for d in "$STATE"/c[0-9]; do
+for d in "$STATE"/c[0-9] "$STATE"/c[0-9][0-9]; do
   [ -d "$d" ] || continue; n="${d##*/c}"; [ "$n" -gt "$want" ] && extra="$extra c$n"
 done
 if [ -n "$extra" ]; then

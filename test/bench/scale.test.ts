@@ -9,8 +9,8 @@ import { scalePlot } from "../../bench/scalePlot";
 import { withoutNamespace } from "../helpers/configs";
 
 describe("bench:scale", () => {
-    it("runs a valid mesh without scenarios at every N from 2 to 9: N networks, N·(N−1) links, one local control plane each", () => {
-        for (let n = 2; n <= 9; n++) {
+    it("runs a valid mesh without scenarios at every N from 2 to 16: N networks, N·(N−1) links, one local control plane each", () => {
+        for (let n = 2; n <= 16; n++) {
             const { config, clusters } = stackConfig(n);
             const m = parseMeshConfig(withoutNamespace(config));
             assert.equal(m.clusters.length, n);

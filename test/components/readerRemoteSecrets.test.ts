@@ -47,7 +47,6 @@ for (const n of [2, 4]) {
                     name: "istio-remote-secrets",
                     namespace: "istio-system",
                     labels: { "istio/multiCluster": "true" },
-                    annotations: {},
                 });
                 const targets = Array.from({ length: n }, (_, i) => `cluster${i + 1}`).filter((t) => t !== reader);
                 assert.deepEqual(Object.keys(s.inputs.data), targets);

@@ -197,7 +197,7 @@ export function readerRemoteSecretProps(
     return {
         apiVersion: "v1",
         kind: "Secret",
-        metadata: { name: "istio-remote-secrets", namespace: "istio-system", labels: { "istio/multiCluster": "true" }, annotations: {} },
+        metadata: { name: "istio-remote-secrets", namespace: "istio-system", labels: { "istio/multiCluster": "true" } },
         type: "Opaque",
         data: Object.fromEntries(targets.map((t) => [t, b64(kubeconfig(t))])),
     };
