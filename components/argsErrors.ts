@@ -4,6 +4,7 @@
  * component provider, i.e. from another Pulumi language) that is also a `pulumi.ResourceError` (what a
  * TypeScript program prints against the component, without a stack trace).
  */
+import * as util from "util";
 import * as pulumi from "@pulumi/pulumi";
 
 /** One bad field of a component's args. */
@@ -47,6 +48,11 @@ export class InvalidArgsError extends InputPropertiesBase {
         super({ message: errors.map((e) => `${component}: ${argsPath(e.propertyPath)} ${e.reason}`).join("\n"), errors });
         this.name = "InvalidArgsError";
         this.resource = resource;
+    }
+
+    /** What `util.inspect` prints (the language host inspects every uncaught error; see refusal.ts). */
+    [util.inspect.custom](): string {
+        return `${this.name}: ${this.message}`;
     }
 }
 

@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { meshClusterArgsIssues } from "./argsChecks";
 import { ArgsIssues } from "./argsErrors";
+import { refusal } from "./refusal";
 import { ClusterAccess, expandHome } from "./clusterAccess";
 import { IstioChartSource } from "./chartSource";
 import { baseInstallSwitchRefusal, findCurrentBaseInstall, uncheckedBaseInstallWarning } from "./baseInstallCheck";
@@ -347,12 +348,16 @@ export { ownCustomResourceDefinitions } from "./istioBase";
  * rejects with a ResourceError naming istio.baseInstall, an unreadable cluster warns. Without `access` (the
  * cluster came with its own provider) nothing is read.
  */
-function refuseBaseInstallSwitch(cluster: MeshCluster, access: ClusterAccess | undefined, configured: BaseInstall): pulumi.Output<void> | undefined {
+function refuseBaseInstallSwitch(
+    cluster: MeshCluster,
+    access: ClusterAccess | undefined,
+    configured: BaseInstall,
+): pulumi.Output<void> | undefined {
     if (!access) return undefined;
     return pulumi.output(access).apply(async (a) => {
         const found = await findCurrentBaseInstall(a);
-        const refusal = baseInstallSwitchRefusal(cluster.clusterName, configured, found);
-        if (refusal) throw new pulumi.ResourceError(refusal, cluster, true);
+        const refused = baseInstallSwitchRefusal(cluster.clusterName, configured, found);
+        if (refused) throw refusal(refused, cluster);
         if (found.kind === "unknown") void pulumi.log.warn(uncheckedBaseInstallWarning(cluster.clusterName, found.why), cluster);
     });
 }

@@ -8,6 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgsIssues } from "./argsErrors";
+import { refusal } from "./refusal";
 import { ClusterAccess } from "./clusterAccess";
 import { MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
 import { ISTIO_NAMESPACE, Labels, READER_REMOTE_SECRET, tokenEpochProblem } from "./model";
@@ -174,7 +175,6 @@ function refuseOtherLayout(
         }
         if (found.kind !== "listed") return;
         const conflicts = conflictingRemoteSecrets("perReader", targets, found.secrets);
-        if (conflicts.length)
-            throw new pulumi.ResourceError(remoteSecretLayoutRefusal(component.readerCluster, "perReader", conflicts), component, true);
+        if (conflicts.length) throw refusal(remoteSecretLayoutRefusal(component.readerCluster, "perReader", conflicts), component);
     });
 }

@@ -9,6 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ISTIO_NAMESPACE, Labels, REMOTE_SECRET_PREFIX, tokenEpochProblem } from "./model";
 import { ArgsIssues } from "./argsErrors";
+import { refusal } from "./refusal";
 import { MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
 import { ClusterAccess } from "./clusterAccess";
 import { findExistingRemoteSecret, foreignRemoteSecretRefusal, uncheckedRemoteSecretWarning } from "./existingRemoteSecret";
@@ -208,9 +209,8 @@ function refuseForeignRemoteSecret(
         ]);
         // A perReader layout's Secret already names this target: see remoteSecretLayoutCheck.ts.
         const conflicts = listed.kind === "listed" ? conflictingRemoteSecrets("perLink", [target], listed.secrets) : [];
-        if (conflicts.length)
-            throw new pulumi.ResourceError(remoteSecretLayoutRefusal(link.readerCluster, "perLink", conflicts), link, true);
-        if (found.kind === "foreign") throw new pulumi.ResourceError(foreignRemoteSecretRefusal(names, found.managers), link, true);
+        if (conflicts.length) throw refusal(remoteSecretLayoutRefusal(link.readerCluster, "perLink", conflicts), link);
+        if (found.kind === "foreign") throw refusal(foreignRemoteSecretRefusal(names, found.managers), link);
         if (found.kind === "unknown") void pulumi.log.warn(uncheckedRemoteSecretWarning(names, found.why), link);
     });
 }

@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
 import { SAMPLE_NAMESPACE, ServiceEntryModel } from "../model";
+import { refusal } from "../refusal";
 
 import { istioResource, requireCluster } from "./resources";
 
@@ -38,7 +39,7 @@ export class DnsProxy extends pulumi.ComponentResource {
     constructor(name: string, args: DnsProxyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:DnsProxy", name, {}, opts);
         const cluster = requireCluster("DnsProxy", this, args.cluster);
-        if (!args.entries?.length) throw new pulumi.ResourceError("DnsProxy: args.entries must list at least one ServiceEntry", this);
+        if (!args.entries?.length) throw refusal("DnsProxy: args.entries must list at least one ServiceEntry", this);
         const at = { parent: this, cluster, deps: args.dependsOn };
         const namespace = args.namespace ?? SAMPLE_NAMESPACE;
         for (const e of args.entries) {

@@ -16,6 +16,7 @@ import { SampleNamespace } from "./sampleNamespace";
 import { Samples } from "./samples";
 import { TlsFrontend } from "./tlsFrontend";
 import { TrafficShifting } from "./trafficShifting";
+import { refusal } from "../refusal";
 
 export * from "./resources";
 export * from "./sampleNamespace";
@@ -56,11 +57,7 @@ export class Scenarios extends pulumi.ComponentResource {
         const m = args.model;
         const cluster = (c: string): MeshCluster => {
             const mc = args.clusters?.[c];
-            if (!mc)
-                throw new pulumi.ResourceError(
-                    `Scenarios: the model refers to cluster ${JSON.stringify(c)}, which is not in args.clusters`,
-                    this,
-                );
+            if (!mc) throw refusal(`Scenarios: the model refers to cluster ${JSON.stringify(c)}, which is not in args.clusters`, this);
             return mc;
         };
         const child = { parent: this };

@@ -10,6 +10,7 @@ import { expandHome } from "../clusterAccess";
 import { MeshCluster } from "../meshCluster";
 import { ISTIO_NAMESPACE } from "../model";
 import { onCluster, requireCluster } from "./resources";
+import { refusal } from "../refusal";
 
 /** Seed 003's quota: 12 CPUs and 12000Mi per project and per namespace. */
 export const RANCHER_QUOTA = { limit: { limitsCpu: "12000m", limitsMemory: "12000Mi" } };
@@ -69,10 +70,7 @@ export class Rancher extends pulumi.ComponentResource {
         (args.clusters ?? []).forEach((c, i) => {
             requireCluster("Rancher", this, c.cluster, `clusters[${i}].cluster`);
             if (!/^[a-z0-9-]+$/.test(c.clusterId ?? "")) {
-                throw new pulumi.ResourceError(
-                    `Rancher: args.clusters[${i}].clusterId ${JSON.stringify(c.clusterId)} is not a Rancher cluster id`,
-                    this,
-                );
+                throw refusal(`Rancher: args.clusters[${i}].clusterId ${JSON.stringify(c.clusterId)} is not a Rancher cluster id`, this);
             }
         });
         const projectName = args.projectName ?? "istio";

@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { baseInstallOf, MeshCluster } from "../meshCluster";
 import { Labels, routeWeightsProblem } from "../model";
+import { refusal } from "../refusal";
 
 /** API version of the Istio networking resources the scenarios write (v1 is served from Istio 1.22). */
 export const ISTIO_NETWORKING_API = "networking.istio.io/v1";
@@ -196,8 +197,7 @@ export interface Helloworld2Rule {
 
 /** Throws a ResourceError unless `cluster` is a MeshCluster. */
 export function requireCluster(component: string, parent: pulumi.Resource, cluster: unknown, field = "cluster"): MeshCluster {
-    if (!cluster || !MeshCluster.isInstance(cluster))
-        throw new pulumi.ResourceError(`${component}: args.${field} must be a MeshCluster`, parent);
+    if (!cluster || !MeshCluster.isInstance(cluster)) throw refusal(`${component}: args.${field} must be a MeshCluster`, parent);
     return cluster as MeshCluster;
 }
 
@@ -208,6 +208,6 @@ export function requireWeights(
     weights: { v1: number; v2: number },
 ): { v1: number; v2: number } {
     const problem = weights ? routeWeightsProblem(weights) : "v1 and v2 are required";
-    if (problem) throw new pulumi.ResourceError(`${component}: args.weights: ${problem}`, parent);
+    if (problem) throw refusal(`${component}: args.weights: ${problem}`, parent);
     return weights;
 }

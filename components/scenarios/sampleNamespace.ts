@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
 import { SAMPLE_NAMESPACE } from "../model";
+import { refusal } from "../refusal";
 
 /** Arguments of {@link SampleNamespace}. */
 export interface SampleNamespaceArgs {
@@ -31,7 +32,7 @@ export class SampleNamespace extends pulumi.ComponentResource {
     constructor(name: string, args: SampleNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:SampleNamespace", name, {}, opts);
         if (!args.cluster || !MeshCluster.isInstance(args.cluster)) {
-            throw new pulumi.ResourceError("SampleNamespace: args.cluster must be a MeshCluster", this);
+            throw refusal("SampleNamespace: args.cluster must be a MeshCluster", this);
         }
         this.namespace = new k8s.core.v1.Namespace(
             `${name}-ns`,

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
 import { SAMPLE_NAMESPACE, SampleZone } from "../model";
 import { deploymentSpec, helloworldContainer, helloworldServiceSpec, onCluster, zoneSelector } from "./resources";
+import { refusal } from "../refusal";
 
 /** Label on the sleep clients naming their zone (`z2`), used by `npm run mesh:check`. */
 export const SLEEP_ZONE_LABEL = "sample.istio-multicluster/zone";
@@ -46,9 +47,8 @@ export class Samples extends pulumi.ComponentResource {
         super("istio-multicluster:index:Samples", name, {}, opts);
         const { helloworldImage: hwImage, sleepImage } = args;
         (args.clusters ?? []).forEach((c, i) => {
-            if (!MeshCluster.isInstance(c.cluster))
-                throw new pulumi.ResourceError(`Samples: args.clusters[${i}].cluster must be a MeshCluster`, this);
-            if (!c.zones?.length) throw new pulumi.ResourceError(`Samples: args.clusters[${i}].zones is empty`, this);
+            if (!MeshCluster.isInstance(c.cluster)) throw refusal(`Samples: args.clusters[${i}].cluster must be a MeshCluster`, this);
+            if (!c.zones?.length) throw refusal(`Samples: args.clusters[${i}].zones is empty`, this);
         });
         for (const c of args.clusters ?? []) {
             const cn = c.cluster.clusterName;
