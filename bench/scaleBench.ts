@@ -1,6 +1,6 @@
 /**
  * `npm run bench:scale [-- --clusters 3,5,7,9] [--skip-baseline] [--json FILE] [--set KEY=VALUE …] [--parallel P]`: how the real engine's cost grows with
- * the fleet, on N local control planes (scripts/local/up.sh --clusters N, at most 16), the mesh without scenarios.
+ * the fleet, on N local control planes (scripts/local/up.sh --clusters N, at most the model's ceiling), the mesh without scenarios.
  *
  * Per N, with the Pulumi CLI on a throw-away file backend: fresh `up`; no-op `preview` (--expect-no-changes);
  * removing cluster N (an `up` of N−1 clusters); adding it back (N−1 → N); `destroy`. Per step: wall time,
@@ -19,6 +19,7 @@ import { clients, Clients, KUBECONFIG, localUp, pulumiEnv, REPO, toolchainEnv } 
 import { runSampled, SampledRun } from "./processPeak";
 import { assertMeshless, checkSnapshot, Report, runSerialProcedure, secs, snapshots } from "./serialProcedure";
 import { ConfigSet, parseConfigSet, stackConfig } from "./scaleStack";
+import { MAX_MESH_CLUSTERS } from "../components/model";
 
 const STACK = "scale";
 const STACK_FILE = path.join(REPO, `Pulumi.${STACK}.yaml`);
@@ -32,8 +33,10 @@ function options(argv: string[]): { sizes: number[]; baseline: boolean; json?: s
     };
     const sizes = (at("--clusters") ?? "3,5,7,9").split(",").map(Number);
     for (const n of sizes)
-        if (!Number.isInteger(n) || n < 2 || n > 16)
-            throw new Error(`--clusters: ${n} is not a whole number from 2 to 16 (up.sh runs at most 16)`);
+        if (!Number.isInteger(n) || n < 2 || n > MAX_MESH_CLUSTERS)
+            throw new Error(
+                `--clusters: ${n} is not a whole number from 2 to ${MAX_MESH_CLUSTERS} (the model's ceiling, components/model/config/limits.ts)`,
+            );
     const sets = argv.flatMap((a, i) => (a === "--set" ? [parseConfigSet(argv[i + 1] ?? "")] : []));
     const parallel = at("--parallel") === undefined ? undefined : Number(at("--parallel"));
     if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1))
