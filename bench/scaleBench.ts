@@ -1,5 +1,5 @@
 /**
- * `npm run bench:scale [-- --clusters 3,5,7,9] [--skip-baseline] [--json FILE] [--set KEY=VALUE …] [--parallel P]`: how the real engine's cost grows with
+ * `npm run bench:scale [-- --clusters 3,5,7,9,12] [--skip-baseline] [--json FILE] [--set KEY=VALUE …] [--parallel P]`: how the real engine's cost grows with
  * the fleet, on N local control planes (scripts/local/up.sh --clusters N, at most the model's ceiling), the mesh without scenarios.
  *
  * Per N, with the Pulumi CLI on a throw-away file backend: fresh `up`; no-op `preview` (--expect-no-changes);
@@ -31,7 +31,7 @@ function options(argv: string[]): { sizes: number[]; baseline: boolean; json?: s
         const i = argv.indexOf(flag);
         return i >= 0 ? argv[i + 1] : undefined;
     };
-    const sizes = (at("--clusters") ?? "3,5,7,9").split(",").map(Number);
+    const sizes = (at("--clusters") ?? "3,5,7,9,12").split(",").map(Number);
     for (const n of sizes)
         if (!Number.isInteger(n) || n < 2 || n > MAX_MESH_CLUSTERS)
             throw new Error(
