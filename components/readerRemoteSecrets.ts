@@ -135,11 +135,14 @@ export class ReaderRemoteSecrets extends pulumi.ComponentResource {
             `${name}-secret`,
             {
                 metadata: {
-                    // Resolved only once the reader was checked for Secrets of the per-link layout. (No empty
-                    // annotations map: the provider drops it from the state, and every preview would show a diff.)
-                    name: refuseOtherLayout(this, reader.access, this.targetClusters, args.tokenWait).apply(() => READER_REMOTE_SECRET),
+                    name: READER_REMOTE_SECRET,
                     namespace: ISTIO_NAMESPACE,
-                    labels: { [Labels.multiCluster]: "true" },
+                    // Resolved only once the reader was checked for Secrets of the per-link layout. (On the labels:
+                    // an empty annotations map is dropped from the state, and every preview would show a diff; an
+                    // unknown name would preview as a replacement.)
+                    labels: refuseOtherLayout(this, reader.access, this.targetClusters, args.tokenWait).apply(() => ({
+                        [Labels.multiCluster]: "true",
+                    })),
                 },
                 type: "Opaque",
                 // One entry per target, keyed by its cluster ID, as istiod reads it.
