@@ -155,6 +155,7 @@ describe("remoteSecretLayout: switching an existing reader is refused (fake API 
                 metadata: { name: e.name, labels: { "istio/multiCluster": "true" }, managedFields: [{ manager: e.manager }] },
             })),
         };
+        await fake?.close();
         fake = await startFakeApiServer({
             kind: "routes",
             routes: [{ path: "/api/v1/namespaces/istio-system/secrets", query: "labelSelector=istio/multiCluster=true", body: list }],
