@@ -17,14 +17,13 @@ export function remoteSecretNameFor(layout: RemoteSecretLayout, target: string):
 export function remoteSecretLayoutProblem(
     layout: RemoteSecretLayout | undefined,
     adoptExisting: boolean | undefined,
-    keys = { layout: "remoteSecretLayout", adopt: "adoptExistingRemoteSecrets" },
 ): { path: string; message: string } | undefined {
     if (layout !== "perReader" || !adoptExisting) return undefined;
     return {
-        path: keys.layout,
+        path: "remoteSecretLayout",
         message:
-            `"perReader" cannot be combined with ${keys.adopt}: adopting takes over istioctl's per-link ` +
-            `istio-remote-secret-<cluster> Secrets, which only the "perLink" layout writes. Set ${keys.layout} to "perLink" ` +
-            `to adopt them, or delete them and set ${keys.adopt} to false`,
+            `"perReader" cannot be combined with adoptExistingRemoteSecrets: adopting takes over istioctl's per-link ` +
+            `istio-remote-secret-<cluster> Secrets, which only the "perLink" layout writes. Set remoteSecretLayout to "perLink" ` +
+            `to adopt them, or delete them and set adoptExistingRemoteSecrets to false`,
     };
 }
