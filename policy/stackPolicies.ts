@@ -218,7 +218,7 @@ export const eastWestGateways = inventoryPolicy(
 /** Full mesh of remote secrets; none pointing outside the stack. */
 export const remoteSecretFullMesh = inventoryPolicy(
     "remote-secret-full-mesh",
-    "Every ordered pair of clusters is linked by istio-remote-secret-<target>, and no link points at a cluster not in the stack.",
+    "Every ordered pair of clusters is linked (istio-remote-secret-<target>, or an entry <target> in istio-remote-secrets), and no link points at a cluster not in the stack.",
     checkRemoteSecretMesh,
 );
 
