@@ -1,18 +1,28 @@
 /**
- * How to run one cluster's istiod as a host process, derived only from what `pulumi up` created in that cluster:
- * the istiod Deployment the chart rendered (arguments, environment), the `istio` ConfigMap (mesh config, mesh
- * networks) and the `cacerts` Secret (the plugged-in CA). Pure: no I/O, so every refusal is unit-tested
- * (test/scripts/istiodPlan.test.ts); scripts/local/istiod.ts reads the objects, writes the files and starts it.
+ * How to run one istiod revision of a cluster as a host process, derived only from what `pulumi up` created in that
+ * cluster: the istiod Deployment the chart rendered (arguments, environment, image), the revision's mesh ConfigMap
+ * (mesh config, mesh networks) and the shared `cacerts` Secret (the plugged-in CA). A cluster may run several
+ * revisions side by side (canary upgrades): the revision-less install is Deployment `istiod` with ConfigMap `istio`
+ * (REVISION=default), revision r is `istiod-<r>` with `istio-<r>` (REVISION=r). Pure: no I/O, so every refusal is
+ * unit-tested (test/scripts/istiodPlan.test.ts); scripts/local/istiod.ts reads the objects, writes the files and
+ * starts it.
  * @see docs/istiod-on-host.md
  */
 
-/** The subset of a Kubernetes object this plan reads (the API's JSON shape). */
+/** The revision of a revision-less install (its REVISION env and `istio.io/rev` label). */
+export const DEFAULT_REVISION = "default";
+
+/** An istiod Deployment (apps/v1), the subset the plan reads in the API's JSON shape. */
+export interface IstiodDeployment {
+    metadata?: { name?: string };
+    spec?: { template?: { spec?: { serviceAccountName?: string; containers?: ContainerLike[] } } };
+}
+
+/** The subset of a Kubernetes object this plan reads (the API's JSON shape), for one revision. */
 export interface IstiodObjects {
-    /** istio-system/istiod (apps/v1 Deployment), or undefined when absent. */
-    deployment?: {
-        spec?: { template?: { spec?: { serviceAccountName?: string; containers?: ContainerLike[] } } };
-    };
-    /** istio-system/istio ConfigMap's data, or undefined when absent. */
+    /** istio-system/istiod or istio-system/istiod-<revision> (apps/v1 Deployment), or undefined when absent. */
+    deployment?: IstiodDeployment;
+    /** istio-system/istio (or istio-<revision>) ConfigMap's data, or undefined when absent. */
     meshConfig?: Record<string, string>;
     /** istio-system/cacerts Secret's data (base64 values, as the API returns them), or undefined when absent. */
     cacerts?: Record<string, string>;
@@ -25,8 +35,76 @@ interface EnvVarLike {
 }
 interface ContainerLike {
     name: string;
+    image?: string;
     args?: string[];
     env?: EnvVarLike[];
+}
+
+/** The istiod Deployment's name for a revision, as the chart names it. */
+export function istiodDeploymentName(revision: string): string {
+    return revision === DEFAULT_REVISION ? "istiod" : `istiod-${revision}`;
+}
+
+/** The revision's mesh ConfigMap, as the chart names it. */
+export function meshConfigMapName(revision: string): string {
+    return revision === DEFAULT_REVISION ? "istio" : `istio-${revision}`;
+}
+
+function discoveryContainer(d: IstiodDeployment | undefined): ContainerLike | undefined {
+    return d?.spec?.template?.spec?.containers?.find((c) => c.name === "discovery");
+}
+
+/** The revision an istiod Deployment serves: its discovery container's REVISION env, else `default`. */
+export function deploymentRevision(d: IstiodDeployment): string {
+    return discoveryContainer(d)?.env?.find((e) => e.name === "REVISION")?.value || DEFAULT_REVISION;
+}
+
+/**
+ * The Istio version an image runs, from its tag (`docker.io/istio/pilot:1.29.1` → `1.29.1`; a `-distroless` or
+ * `-debug` variant suffix is dropped); undefined when the image has no tag that names a release (a digest, `latest`).
+ */
+export function imageVersion(image: string | undefined): string | undefined {
+    const tag = /:([^:/@]+)$/.exec(image ?? "")?.[1];
+    const m = /^(\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?)(?:-(?:distroless|debug))?$/.exec(tag ?? "");
+    return m?.[1];
+}
+
+/** One istiod revision installed in a cluster. */
+export interface InstalledRevision {
+    revision: string;
+    deployment: IstiodDeployment;
+    /** The Istio version its image names (undefined when the tag names none). */
+    version?: string;
+}
+
+/**
+ * The istiod revisions among a cluster's istiod Deployments (those labelled `app=istiod` in istio-system), the
+ * revision-less one first, then by name; refuses a Deployment whose name does not match its REVISION (e.g. a chart
+ * installed with `revision: default`, which would collide with the revision-less install).
+ */
+export function installedRevisions(
+    deployments: IstiodDeployment[],
+    context: string,
+): { revisions: InstalledRevision[]; problems: string[] } {
+    const problems: string[] = [];
+    const revisions: InstalledRevision[] = [];
+    for (const d of deployments) {
+        const name = d.metadata?.name ?? "?";
+        if (name !== "istiod" && !name.startsWith("istiod-")) continue; // not the istiod chart's (app=istiod but another name)
+        const revision = deploymentRevision(d);
+        if (name !== istiodDeploymentName(revision)) {
+            problems.push(
+                `${context}: Deployment istio-system/${name} runs REVISION=${revision}, so it would be named ${istiodDeploymentName(revision)}: ` +
+                    `install the istiod chart ${revision === DEFAULT_REVISION ? 'with a revision other than "default", or without one' : `with revision "${revision}"`}`,
+            );
+            continue;
+        }
+        revisions.push({ revision, deployment: d, version: imageVersion(discoveryContainer(d)?.image) });
+    }
+    revisions.sort((a, b) =>
+        a.revision === DEFAULT_REVISION ? -1 : b.revision === DEFAULT_REVISION ? 1 : a.revision.localeCompare(b.revision),
+    );
+    return { revisions, problems };
 }
 
 /** Where the host process binds: every port on the cluster's own loopback address. */
@@ -41,6 +119,10 @@ export const ISTIOD_PORTS: IstiodPorts = { grpc: 15010, http: 8080, monitoring: 
 
 /** What to run: arguments after the binary, environment, and files relative to the working directory. */
 export interface IstiodPlan {
+    /** The istiod revision (`default` for the revision-less install). */
+    revision: string;
+    /** The Istio version the Deployment's image names, when its tag names one (selects the pilot-discovery binary). */
+    version?: string;
     clusterId: string;
     args: string[];
     env: Record<string, string>;
@@ -50,20 +132,41 @@ export interface IstiodPlan {
 /** Files the cacerts Secret must hold (istiod reads them from ./etc/cacerts, its default plugged-in CA dir). */
 export const CACERTS_KEYS = ["ca-cert.pem", "ca-key.pem", "root-cert.pem", "cert-chain.pem"] as const;
 /** Flags the host process sets itself; the Deployment's own values (in-pod addresses) are dropped. */
-const HOST_FLAGS = ["--grpcAddr", "--httpAddr", "--monitoringAddr", "--httpsAddr", "--secureGRPCAddr", "--kubeconfig", "--meshConfig", "--networksConfig", "--ctrlz_port"];
+const HOST_FLAGS = [
+    "--grpcAddr",
+    "--httpAddr",
+    "--monitoringAddr",
+    "--httpsAddr",
+    "--secureGRPCAddr",
+    "--kubeconfig",
+    "--meshConfig",
+    "--networksConfig",
+    "--ctrlz_port",
+];
 
-/** The plan, or every reason it cannot be made (each names the object and what to do). */
+/**
+ * The plan for one revision (`where.revision`, `default` when unset: Deployment `istiod`, ConfigMap `istio`), or
+ * every reason it cannot be made (each names the object and what to do).
+ */
 export function istiodPlan(
     objects: IstiodObjects,
-    where: { context: string; address: string; kubeconfig: string; podName: string },
+    where: { context: string; address: string; kubeconfig: string; podName: string; revision?: string },
 ): { plan?: IstiodPlan; problems: string[] } {
     const problems: string[] = [];
     const upFirst = "run `pulumi up` of the local stack first";
-    const container = objects.deployment?.spec?.template?.spec?.containers?.find((c) => c.name === "discovery");
-    if (!objects.deployment) problems.push(`${where.context}: Deployment istio-system/istiod not found: ${upFirst}`);
-    else if (!container) problems.push(`${where.context}: Deployment istio-system/istiod has no "discovery" container`);
-    if (!objects.meshConfig) problems.push(`${where.context}: ConfigMap istio-system/istio not found: ${upFirst}`);
-    else if (!objects.meshConfig.mesh) problems.push(`${where.context}: ConfigMap istio-system/istio has no "mesh" key`);
+    const revision = where.revision ?? DEFAULT_REVISION;
+    const deploymentName = istiodDeploymentName(revision);
+    const cmName = meshConfigMapName(revision);
+    const container = discoveryContainer(objects.deployment);
+    if (!objects.deployment) problems.push(`${where.context}: Deployment istio-system/${deploymentName} not found: ${upFirst}`);
+    else if (!container) problems.push(`${where.context}: Deployment istio-system/${deploymentName} has no "discovery" container`);
+    else if (deploymentRevision(objects.deployment) !== revision)
+        problems.push(
+            `${where.context}: Deployment istio-system/${deploymentName} runs REVISION=${deploymentRevision(objects.deployment)}, not ${revision}: ` +
+                `install the istiod chart with revision "${revision}"`,
+        );
+    if (!objects.meshConfig) problems.push(`${where.context}: ConfigMap istio-system/${cmName} not found: ${upFirst}`);
+    else if (!objects.meshConfig.mesh) problems.push(`${where.context}: ConfigMap istio-system/${cmName} has no "mesh" key`);
     if (!objects.cacerts) problems.push(`${where.context}: Secret istio-system/cacerts not found: ${upFirst}`);
     else {
         const missing = CACERTS_KEYS.filter((k) => !objects.cacerts![k]);
@@ -73,9 +176,12 @@ export function istiodPlan(
     for (const e of container?.env ?? []) {
         const v = envValue(e, objects.deployment?.spec?.template?.spec?.serviceAccountName ?? "istiod", where);
         if (typeof v === "string") env[e.name] = v;
-        else if (v) problems.push(`${where.context}: istiod env ${e.name}: ${v.problem}`);
+        else if (v) problems.push(`${where.context}: ${deploymentName} env ${e.name}: ${v.problem}`);
     }
-    if (container && !env.CLUSTER_ID) problems.push(`${where.context}: the istiod Deployment sets no CLUSTER_ID (values.global.multiCluster.clusterName)`);
+    if (container && !env.CLUSTER_ID)
+        problems.push(
+            `${where.context}: Deployment istio-system/${deploymentName} sets no CLUSTER_ID (values.global.multiCluster.clusterName)`,
+        );
     if (problems.length) return { problems };
 
     // The webhooks' caBundle patching and the injector's config name stay off: nothing here can call the host process.
@@ -99,7 +205,8 @@ export function istiodPlan(
         "etc/istio/config/meshNetworks": objects.meshConfig!.meshNetworks ?? "networks: {}\n",
     };
     for (const k of CACERTS_KEYS) files[`etc/cacerts/${k}`] = Buffer.from(objects.cacerts![k], "base64").toString("utf8");
-    return { plan: { clusterId: env.CLUSTER_ID, args, env, files }, problems };
+    const version = imageVersion(container!.image);
+    return { plan: { revision, ...(version ? { version } : {}), clusterId: env.CLUSTER_ID, args, env, files }, problems };
 }
 
 /** An env var's value as the pod would see it; undefined for resource limits (host defaults apply). */
