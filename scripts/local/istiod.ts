@@ -1,9 +1,12 @@
 /**
- * `npm run local:istiod -- [start|stop|status]`: one real istiod (pilot-discovery, built by the toolchain from the
- * istioctl module) per local cluster, as a host process, configured from what `pulumi up` created there
- * (scripts/local/istiodPlan.ts). Each binds its ports on its cluster's loopback address (127.0.N.1), reads its own
- * cluster with the admin kubeconfig and the others through the remote secrets Pulumi wrote. State lives beside the
- * cluster's (<cache>/local/cN/istiod, pid in cN/run/istiod.pid), so `npm run local:down` stops it too.
+ * `npm run local:istiod -- [start|stop|status]`: one real istiod (pilot-discovery, built by the toolchain) per istiod
+ * Deployment (per revision) of each local cluster, as host processes, configured from what `pulumi up` created there
+ * (scripts/local/istiodPlan.ts). The revision-less istiod binds its ports on its cluster's loopback address
+ * (127.0.N.1); each named revision (canary upgrades) on a stable address of its own, 127.0.N.11 upward
+ * (scripts/local/istiodRevisions.ts). Each reads its own cluster with the admin kubeconfig and the others through the
+ * remote secrets Pulumi wrote, and runs the pilot-discovery of the Istio version its Deployment's image names. State
+ * lives beside the cluster's (<cache>/local/cN/istiod or cN/istiod-<revision>, pid in cN/run/istiod[-<revision>].pid),
+ * so `npm run local:down` stops them too.
  * @see docs/istiod-on-host.md
  */
 import { execFileSync, spawn, spawnSync } from "child_process";
@@ -12,18 +15,32 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ISTIOD_PORTS, istiodPlan, IstiodObjects } from "./istiodPlan";
+import {
+    DEFAULT_REVISION,
+    installedRevisions,
+    ISTIOD_PORTS,
+    istiodDeploymentName,
+    IstiodDeployment,
+    istiodPlan,
+    IstiodPlan,
+    meshConfigMapName,
+} from "./istiodPlan";
+import { assignAddresses, BinaryProbe, chooseBinary, parseVersionOutput, persistedAddresses, RevisionAddresses } from "./istiodRevisions";
 
 export const CACHE = process.env.ISTIO_MC_CACHE ?? path.join(os.homedir(), ".cache", "istio-multicluster");
 export const STATE = path.join(CACHE, "local");
 
-/** One running host istiod. */
+/** One running host istiod (one revision of one local cluster). */
 export interface HostIstiod {
     /** The proving ground's cluster (c1, c2, …). */
     local: string;
+    /** The istiod revision: `default` for the revision-less install (Deployment `istiod`), else its `revision` value. */
+    revision: string;
+    /** The Istio version it runs (its Deployment's image tag); `unknown` for one started before revisions were known. */
+    version: string;
     /** The mesh cluster ID (CLUSTER_ID of the rendered Deployment), e.g. cluster1. */
     clusterId: string;
-    /** The loopback address all its ports are bound on. */
+    /** The loopback address all its ports are bound on (127.0.N.1 for `default`, 127.0.N.11… for named revisions). */
     address: string;
     /** Plaintext xDS (host:port). */
     xds: string;
@@ -31,6 +48,7 @@ export interface HostIstiod {
     http: string;
     monitoring: string;
     pid: number;
+    /** Its state directory (working dir, files, istiod.log): <cache>/local/cN/istiod or cN/istiod-<revision>. */
     dir: string;
 }
 
@@ -44,16 +62,55 @@ function readOr(file: string, fallback: string): string {
     return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : fallback;
 }
 
-/** The pilot-discovery binary: the toolchain's (or the user's on PATH). */
-export function pilotDiscovery(): string {
+const versions = new Map<string, { mtimeMs: number; version?: string }>();
+/** What `<binary> version -s` reports, asked once per binary file (and again only when the file changes). */
+function versionOf(binary: string): string | undefined {
+    const mtimeMs = fs.statSync(binary).mtimeMs;
+    const memo = versions.get(binary);
+    if (memo?.mtimeMs === mtimeMs) return memo.version;
+    const r = spawnSync(binary, ["version", "-s"], { encoding: "utf8", timeout: 30_000 });
+    const version = r.status === 0 ? parseVersionOutput(r.stdout) : undefined;
+    versions.set(binary, { mtimeMs, version });
+    return version;
+}
+
+const probe: BinaryProbe = {
+    cacheBin: path.join(CACHE, "bin"),
+    exists: (f) => fs.existsSync(f),
+    onPath: () => {
+        const r = spawnSync("bash", ["-c", "command -v pilot-discovery"], { encoding: "utf8" });
+        return r.status === 0 ? r.stdout.trim() : undefined;
+    },
+    versionOf,
+};
+
+/**
+ * The pilot-discovery binary: for an Istio `version`, `$CACHE/bin/pilot-discovery-<version>`, else the unversioned
+ * one when it is that version (scripts/local/istiodRevisions.ts chooseBinary); without one, the toolchain's (or the
+ * user's on PATH), whatever its version.
+ */
+export function pilotDiscovery(version?: string): string {
+    if (version) {
+        const b = chooseBinary(version, probe, { context: "host", deployment: `istiod (Istio ${version})` });
+        if ("problem" in b) throw new Error(b.problem);
+        return b.binary;
+    }
     const cached = path.join(CACHE, "bin", "pilot-discovery");
     if (fs.existsSync(cached)) return cached;
-    const r = spawnSync("bash", ["-c", "command -v pilot-discovery"], { encoding: "utf8" });
-    if (r.status === 0) return r.stdout.trim();
+    const onPath = probe.onPath();
+    if (onPath) return onPath;
     throw new Error("pilot-discovery not found: run `npm run toolchain` (scripts/toolchain.sh --only istio builds it)");
 }
 
-async function readObjects(kubeconfig: string): Promise<IstiodObjects> {
+/** What a cluster holds for its istiods: every istiod Deployment, the mesh ConfigMap of each revision, cacerts. */
+interface ClusterObjects {
+    deployments: IstiodDeployment[];
+    meshConfigs: Record<string, Record<string, string> | undefined>;
+    cacerts?: Record<string, string>;
+}
+
+/** Reads the istiod Deployments (label app=istiod in istio-system), their revisions' ConfigMaps (and `extra` ones'). */
+async function readCluster(kubeconfig: string, extraRevisions: string[]): Promise<ClusterObjects> {
     const k = await import("@kubernetes/client-node");
     const kc = new k.KubeConfig();
     kc.loadFromFile(kubeconfig);
@@ -64,17 +121,25 @@ async function readObjects(kubeconfig: string): Promise<IstiodObjects> {
         });
     const apps = kc.makeApiClient(k.AppsV1Api);
     const core = kc.makeApiClient(k.CoreV1Api);
-    const ns = "istio-system";
-    const [deployment, cm, secret] = await Promise.all([
-        absent(apps.readNamespacedDeployment({ name: "istiod", namespace: ns })),
-        absent(core.readNamespacedConfigMap({ name: "istio", namespace: ns })),
-        absent(core.readNamespacedSecret({ name: "cacerts", namespace: ns })),
+    const namespace = "istio-system";
+    const [list, secret] = await Promise.all([
+        absent(apps.listNamespacedDeployment({ namespace, labelSelector: "app=istiod" })),
+        absent(core.readNamespacedSecret({ name: "cacerts", namespace })),
     ]);
-    return {
-        deployment: deployment as IstiodObjects["deployment"],
-        meshConfig: cm ? (cm.data ?? {}) : undefined,
-        cacerts: secret ? (secret.data ?? {}) : undefined,
-    };
+    const deployments = (list?.items ?? []) as IstiodDeployment[];
+    const revisions = new Set([
+        ...installedRevisions(deployments, "").revisions.map((r) => r.revision),
+        ...extraRevisions,
+        DEFAULT_REVISION,
+    ]);
+    const meshConfigs: ClusterObjects["meshConfigs"] = {};
+    await Promise.all(
+        [...revisions].map(async (r) => {
+            const cm = await absent(core.readNamespacedConfigMap({ name: meshConfigMapName(r), namespace }));
+            meshConfigs[r] = cm ? (cm.data ?? {}) : undefined;
+        }),
+    );
+    return { deployments, meshConfigs, cacerts: secret ? (secret.data ?? {}) : undefined };
 }
 
 /** The cluster's own admin kubeconfig (scripts/local/up.sh writes one per cluster) and its API server's address. */
@@ -86,24 +151,67 @@ function clusterAccess(local: string): { kubeconfig: string; address: string } {
     return { kubeconfig, address: new URL(server).hostname };
 }
 
+/** Namespace selectors whose pods the sidecar injector would inject: the revision-less one and any revision's. */
+export const INJECTION_SELECTORS = ["istio-injection=enabled", "istio.io/rev"] as const;
+
 /**
  * The one stand-in for what the mesh would do itself: there is no sidecar injector (no pod ever starts on kwok
- * nodes), so this labels every pod of the namespaces with `istio-injection=enabled` `security.istio.io/tlsMode=istio`,
- * the label injection adds. Without it istiod treats those endpoints as plaintext workloads and serves no
- * remote-network endpoint for them. Returns how many namespaces were labelled. @see docs/istiod-on-host.md
+ * nodes), so this labels every pod of the namespaces selected for injection (`istio-injection=enabled`, or
+ * `istio.io/rev=<any revision>`) `security.istio.io/tlsMode=istio`, the label injection adds. Without it istiod
+ * treats those endpoints as plaintext workloads and serves no remote-network endpoint for them. Returns how many
+ * namespaces were labelled. @see docs/istiod-on-host.md
  */
 export function labelInjectedPods(local: string): number {
     const { kubeconfig } = clusterAccess(local);
     const kubectl = (args: string[]) => execFileSync("kubectl", ["--kubeconfig", kubeconfig, ...args], { encoding: "utf8", stdio: "pipe" });
-    const namespaces = kubectl(["get", "ns", "-l", "istio-injection=enabled", "-o", "name"]).split("\n").filter(Boolean);
+    const namespaces = new Set(
+        INJECTION_SELECTORS.flatMap((selector) => kubectl(["get", "ns", "-l", selector, "-o", "name"]).split("\n").filter(Boolean)),
+    );
     for (const ns of namespaces) {
         kubectl(["-n", ns.replace("namespace/", ""), "label", "pods", "--all", "--overwrite", "security.istio.io/tlsMode=istio"]);
     }
-    return namespaces.length;
+    return namespaces.size;
 }
 
-function pidFile(local: string): string {
-    return path.join(STATE, local, "run", "istiod.pid");
+/** cN/run/istiod.pid for the revision-less istiod, cN/run/istiod-<revision>.pid otherwise. */
+function pidFile(local: string, revision: string = DEFAULT_REVISION): string {
+    return path.join(STATE, local, "run", `${istiodDeploymentName(revision)}.pid`);
+}
+
+/** cN/istiod for the revision-less istiod, cN/istiod-<revision> otherwise. */
+function stateDir(local: string, revision: string): string {
+    return path.join(STATE, local, istiodDeploymentName(revision));
+}
+
+/** The named revisions' addresses, kept across restarts (scripts/local/istiodRevisions.ts). */
+function addressesFile(local: string): string {
+    return path.join(STATE, local, "istiod-revisions.json");
+}
+
+function readAddresses(local: string): RevisionAddresses {
+    try {
+        const v = JSON.parse(readOr(addressesFile(local), "{}")) as unknown;
+        return v && typeof v === "object" && !Array.isArray(v) ? (v as RevisionAddresses) : {};
+    } catch {
+        return {};
+    }
+}
+
+function writeAddresses(local: string, addresses: RevisionAddresses): void {
+    const f = addressesFile(local);
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(`${f}.tmp`, JSON.stringify(addresses, null, 2) + "\n");
+    fs.renameSync(`${f}.tmp`, f);
+}
+
+/** The revisions whose pid files a cluster holds (cN/run/istiod.pid, cN/run/istiod-<revision>.pid). */
+function pidRevisions(local: string): string[] {
+    const run = path.join(STATE, local, "run");
+    const files = fs.existsSync(run) ? fs.readdirSync(run) : [];
+    return files.flatMap((f) => {
+        const m = /^istiod(?:-(.+))?\.pid$/.exec(f);
+        return m ? [m[1] ?? DEFAULT_REVISION] : [];
+    });
 }
 
 function alive(pid: number): boolean {
@@ -113,6 +221,12 @@ function alive(pid: number): boolean {
     } catch {
         return false;
     }
+}
+
+/** The pid a pid file names, when it is a live process of ours (its command line names the state dir). */
+function ourPid(file: string): number | undefined {
+    const pid = Number(readOr(file, "0"));
+    return pid && alive(pid) && readOr(`/proc/${pid}/cmdline`, "").includes(STATE) ? pid : undefined;
 }
 
 function portFree(host: string, port: number): Promise<boolean> {
@@ -128,121 +242,205 @@ async function waitReady(h: HostIstiod, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
         if (!alive(h.pid)) break;
-        const ok = await fetch(`${h.http}/ready`).then((r) => r.ok, () => false);
+        const ok = await fetch(`${h.http}/ready`).then(
+            (r) => r.ok,
+            () => false,
+        );
         if (ok) return;
         await new Promise((r) => setTimeout(r, 250));
     }
     const tail = readOr(path.join(h.dir, "istiod.log"), "").split("\n").slice(-30).join("\n");
-    throw new Error(`${h.local}: istiod (${h.clusterId}) not ready within ${timeoutMs / 1000}s${alive(h.pid) ? "" : " (exited)"}:\n${tail}`);
+    throw new Error(
+        `${h.local}: istiod ${h.revision} (${h.clusterId}) not ready within ${timeoutMs / 1000}s${alive(h.pid) ? "" : " (exited)"}:\n${tail}`,
+    );
+}
+
+/** Orders host istiods by cluster (in `clusters`' order), the revision-less one first, then by revision. */
+function byClusterAndRevision(clusters: string[]): (a: HostIstiod, b: HostIstiod) => number {
+    const rank = (r: string) => (r === DEFAULT_REVISION ? "" : r);
+    return (a, b) => clusters.indexOf(a.local) - clusters.indexOf(b.local) || rank(a.revision).localeCompare(rank(b.revision));
 }
 
 /**
- * Starts one istiod per local cluster (those not running yet); refuses, naming every missing object, before
- * starting any. Resolves when all are ready.
+ * Reconciles the host istiods of the local clusters with their istiod Deployments, then resolves when all are ready:
+ * - starts one istiod per istiod Deployment (per revision; only `opts.revisions` when given) that has none running;
+ * - stops host istiods whose Deployment no longer exists, or whose Deployment's image now names another Istio version
+ *   (an in-place upgrade; that revision is then started again on the new version), so calling it after each
+ *   `pulumi up` of an upgrade sequence keeps the host in step.
+ * Refuses, naming every missing object or binary, before starting any (stale ones are stopped first). A cluster with no
+ * istiod Deployment at all is refused as one whose revision-less `istiod` is missing. On a readiness failure, stops the
+ * ones it started. Returns every host istiod of the chosen revisions in `clusters`, running before or started now.
  */
-export async function startIstiods(opts: { clusters?: string[]; readyTimeoutMs?: number } = {}): Promise<HostIstiod[]> {
+export async function startIstiods(
+    opts: { clusters?: string[]; readyTimeoutMs?: number; revisions?: string[]; log?: (line: string) => void } = {},
+): Promise<HostIstiod[]> {
     const clusters = opts.clusters ?? localClusters();
-    const binary = pilotDiscovery();
+    const log = opts.log ?? (() => undefined);
     const problems: string[] = [];
-    const planned = [];
+    const kept: HostIstiod[] = [];
+    const planned: { local: string; plan: IstiodPlan; binary: string; address: string }[] = [];
     for (const local of clusters) {
-        const running = runningIstiod(local);
-        if (running) {
-            planned.push({ local, running });
-            continue;
-        }
         const access = clusterAccess(local);
-        const dir = path.join(STATE, local, "istiod");
-        const r = istiodPlan(await readObjects(access.kubeconfig), {
-            context: local,
-            address: access.address,
-            kubeconfig: access.kubeconfig,
-            podName: `istiod-host-${local}`,
+        const objects = await readCluster(access.kubeconfig, opts.revisions ?? []);
+        const found = installedRevisions(objects.deployments, local);
+        problems.push(...found.problems);
+        const installed = new Map(found.revisions.map((r) => [r.revision, r]));
+
+        const running = runningIstiodsOf(local);
+        const stale = running.filter((h) => {
+            const r = installed.get(h.revision);
+            return !r || (r.version !== undefined && h.version !== "unknown" && r.version !== h.version);
         });
-        problems.push(...r.problems);
-        for (const [name, port] of Object.entries(ISTIOD_PORTS) as [string, number][]) {
-            if (!(await portFree(access.address, port))) problems.push(`${local}: ${access.address}:${port} (${name}) is in use by another process`);
+        for (const h of stale) {
+            const r = installed.get(h.revision);
+            log(
+                `${local}: stopping istiod ${h.revision} (Istio ${h.version}): ` +
+                    (r
+                        ? `its Deployment now runs Istio ${r.version}`
+                        : `Deployment istio-system/${istiodDeploymentName(h.revision)} is gone`),
+            );
         }
-        if (r.plan) planned.push({ local, plan: r.plan, dir, address: access.address });
+        stopHosts(stale);
+        const up = running.filter((h) => !stale.includes(h));
+
+        const wanted =
+            opts.revisions ??
+            (found.revisions.length || found.problems.length ? found.revisions.map((r) => r.revision) : [DEFAULT_REVISION]);
+        const known = { ...readAddresses(local), ...Object.fromEntries(up.map((h) => [h.revision, h.address])) };
+        const addresses = assignAddresses(access.address, [...new Set([...found.revisions.map((r) => r.revision), ...wanted])], known);
+        writeAddresses(local, persistedAddresses(addresses));
+
+        for (const revision of wanted) {
+            const already = up.find((h) => h.revision === revision);
+            if (already) {
+                kept.push(already);
+                continue;
+            }
+            const address = addresses[revision];
+            const deployment = installed.get(revision)?.deployment;
+            const r = istiodPlan(
+                { deployment, meshConfig: objects.meshConfigs[revision], cacerts: objects.cacerts },
+                {
+                    context: local,
+                    address,
+                    kubeconfig: access.kubeconfig,
+                    podName: revision === DEFAULT_REVISION ? `istiod-host-${local}` : `istiod-${revision}-host-${local}`,
+                    revision,
+                },
+            );
+            problems.push(...r.problems);
+            if (!r.plan) continue;
+            const image = deployment?.spec?.template?.spec?.containers?.find((c) => c.name === "discovery")?.image;
+            const b = chooseBinary(r.plan.version, probe, { context: local, deployment: istiodDeploymentName(revision), image });
+            if ("problem" in b) {
+                problems.push(b.problem);
+                continue;
+            }
+            for (const [name, port] of Object.entries(ISTIOD_PORTS) as [string, number][]) {
+                if (!(await portFree(address, port)))
+                    problems.push(`${local}: ${address}:${port} (${name} of istiod ${revision}) is in use by another process`);
+            }
+            planned.push({ local, plan: r.plan, binary: b.binary, address });
+        }
     }
     if (problems.length) throw new Error(`cannot start istiod:\n  - ${problems.join("\n  - ")}`);
 
     const started: HostIstiod[] = [];
-    for (const p of planned) {
-        if ("running" in p && p.running) {
-            started.push(p.running);
-            continue;
-        }
-        const { local, plan, dir, address } = p as Required<Omit<typeof p, "running">>;
+    for (const { local, plan, binary, address } of planned) {
+        const dir = stateDir(local, plan.revision);
         fs.rmSync(dir, { recursive: true, force: true });
-        for (const [rel, content] of Object.entries(plan!.files)) {
+        for (const [rel, content] of Object.entries(plan.files)) {
             fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
             fs.writeFileSync(path.join(dir, rel), content, { mode: 0o600 });
         }
-        const log = fs.openSync(path.join(dir, "istiod.log"), "a");
-        const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, ...plan!.env };
-        const child = spawn(binary, plan!.args, { cwd: dir, env, detached: true, stdio: ["ignore", log, log] });
+        const out = fs.openSync(path.join(dir, "istiod.log"), "a");
+        const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, ...plan.env };
+        const child = spawn(binary, plan.args, { cwd: dir, env, detached: true, stdio: ["ignore", out, out] });
         child.unref();
-        fs.closeSync(log);
-        fs.mkdirSync(path.dirname(pidFile(local)), { recursive: true });
-        fs.writeFileSync(pidFile(local), String(child.pid));
-        const h = hostIstiod(local, plan!.clusterId, address, child.pid!);
+        fs.closeSync(out);
+        fs.mkdirSync(path.dirname(pidFile(local, plan.revision)), { recursive: true });
+        fs.writeFileSync(pidFile(local, plan.revision), String(child.pid));
+        const h = hostIstiod(local, plan, address, child.pid!);
         fs.writeFileSync(path.join(dir, "info.json"), JSON.stringify(h, null, 2));
         started.push(h);
     }
     try {
         await Promise.all(started.map((h) => waitReady(h, opts.readyTimeoutMs ?? 60_000)));
     } catch (e) {
-        stopIstiods(clusters);
+        stopHosts(started);
         throw e;
     }
-    return started;
+    return [...kept, ...started].sort(byClusterAndRevision(clusters));
 }
 
-function hostIstiod(local: string, clusterId: string, address: string, pid: number): HostIstiod {
+function hostIstiod(local: string, plan: IstiodPlan, address: string, pid: number): HostIstiod {
     return {
         local,
-        clusterId,
+        revision: plan.revision,
+        version: plan.version ?? "unknown",
+        clusterId: plan.clusterId,
         address,
         xds: `${address}:${ISTIOD_PORTS.grpc}`,
         http: `http://${address}:${ISTIOD_PORTS.http}`,
         monitoring: `http://${address}:${ISTIOD_PORTS.monitoring}`,
         pid,
-        dir: path.join(STATE, local, "istiod"),
+        dir: stateDir(local, plan.revision),
     };
 }
 
-/** Every host istiod that runs now, one per local cluster at most. */
+/** Every host istiod that runs now: every revision of every local cluster. */
 export function runningIstiods(): HostIstiod[] {
-    return localClusters()
-        .map(runningIstiod)
-        .filter((h): h is HostIstiod => !!h);
+    return localClusters().flatMap(runningIstiodsOf);
 }
 
-/** The host istiod of a local cluster, if one runs (its pid file names a live pilot-discovery). */
-export function runningIstiod(local: string): HostIstiod | undefined {
-    const dir = path.join(STATE, local, "istiod");
-    const pid = Number(readOr(pidFile(local), "0"));
-    if (!pid || !alive(pid) || !readOr(`/proc/${pid}/cmdline`, "").includes(STATE)) return undefined;
-    return (JSON.parse(readOr(path.join(dir, "info.json"), "null")) as HostIstiod | null) ?? undefined;
+/** The host istiods of a local cluster that run now, the revision-less one first, then by revision. */
+export function runningIstiodsOf(local: string): HostIstiod[] {
+    return pidRevisions(local)
+        .map((r) => runningIstiod(local, r))
+        .filter((h): h is HostIstiod => !!h)
+        .sort(byClusterAndRevision([local]));
 }
 
-/** Stops the host istiods (SIGTERM, SIGKILL after 10 s); no process is left behind. */
-export function stopIstiods(clusters = localClusters()): void {
-    for (const local of clusters) {
-        const pid = Number(readOr(pidFile(local), "0"));
-        if (pid && alive(pid) && readOr(`/proc/${pid}/cmdline`, "").includes(STATE)) {
+/**
+ * The host istiod of a local cluster's revision (`default`: the revision-less one), if one runs (its pid file names a
+ * live pilot-discovery).
+ */
+export function runningIstiod(local: string, revision: string = DEFAULT_REVISION): HostIstiod | undefined {
+    const pid = ourPid(pidFile(local, revision));
+    if (!pid) return undefined;
+    const info = JSON.parse(readOr(path.join(stateDir(local, revision), "info.json"), "null")) as Partial<HostIstiod> | null;
+    if (!info) return undefined;
+    return { ...info, revision: info.revision ?? revision, version: info.version ?? "unknown", pid } as HostIstiod;
+}
+
+/** SIGTERM to every live process the pid files name (their process groups), SIGKILL after 10 s; removes the files. */
+function stopPidFiles(files: string[]): void {
+    const signal = (pid: number, sig: NodeJS.Signals) => {
+        try {
+            process.kill(-pid, sig);
+        } catch {
             try {
-                process.kill(-pid, "SIGTERM");
+                process.kill(pid, sig);
             } catch {
-                process.kill(pid, "SIGTERM");
+                // gone already
             }
-            const deadline = Date.now() + 10_000;
-            while (alive(pid) && Date.now() < deadline) spawnSync("sleep", ["0.2"]);
-            if (alive(pid)) process.kill(-pid, "SIGKILL");
         }
-        fs.rmSync(pidFile(local), { force: true });
-    }
+    };
+    const pids = files.map(ourPid).filter((p): p is number => !!p);
+    for (const pid of pids) signal(pid, "SIGTERM");
+    const deadline = Date.now() + 10_000;
+    while (pids.some(alive) && Date.now() < deadline) spawnSync("sleep", ["0.2"]);
+    for (const pid of pids.filter(alive)) signal(pid, "SIGKILL");
+    for (const f of files) fs.rmSync(f, { force: true });
+}
+
+function stopHosts(hosts: HostIstiod[]): void {
+    if (hosts.length) stopPidFiles(hosts.map((h) => pidFile(h.local, h.revision)));
+}
+
+/** Stops every host istiod (every revision) of these clusters, all at once; no process is left behind. */
+export function stopIstiods(clusters = localClusters()): void {
+    stopPidFiles(clusters.flatMap((local) => pidRevisions(local).map((r) => pidFile(local, r))));
 }
 
 /** One cluster as istiod's /debug/clusterz lists it. */
@@ -269,22 +467,27 @@ export async function clusterSync(h: HostIstiod): Promise<Record<string, string>
 
 async function main(): Promise<void> {
     const cmd = process.argv[2] ?? "start";
+    const line = (h: HostIstiod) =>
+        `${h.local}: istiod ${h.revision} (Istio ${h.version}) for ${h.clusterId} on ${h.address}, pid ${h.pid}`;
     if (cmd === "start") {
         for (const local of localClusters()) {
             const n = labelInjectedPods(local);
-            console.log(`${local}: pods of ${n} injection-enabled namespace(s) labelled security.istio.io/tlsMode=istio (the sidecar injector's label)`);
+            console.log(
+                `${local}: pods of ${n} injection-enabled namespace(s) labelled security.istio.io/tlsMode=istio (the sidecar injector's label)`,
+            );
         }
-        for (const h of await startIstiods()) {
-            console.log(`${h.local}: istiod for ${h.clusterId} ready, xDS ${h.xds}, debug ${h.http}/debug, clusters ${JSON.stringify(await clusterSync(h))}`);
+        for (const h of await startIstiods({ log: (l) => console.log(l) })) {
+            console.log(`${line(h)} ready, xDS ${h.xds}, debug ${h.http}/debug, clusters ${JSON.stringify(await clusterSync(h))}`);
         }
-        console.log("stop with: npm run local:istiod -- stop (npm run local:down stops it too)");
+        console.log("stop with: npm run local:istiod -- stop (npm run local:down stops them too)");
     } else if (cmd === "stop") {
         stopIstiods();
         console.log("host istiods stopped");
     } else if (cmd === "status") {
         for (const local of localClusters()) {
-            const h = runningIstiod(local);
-            console.log(h ? `${local}: ${h.clusterId} pid ${h.pid}, clusters ${JSON.stringify(await clusterSync(h))}` : `${local}: not running`);
+            const hs = runningIstiodsOf(local);
+            if (!hs.length) console.log(`${local}: not running`);
+            for (const h of hs) console.log(`${line(h)}, clusters ${JSON.stringify(await clusterSync(h))}`);
         }
     } else {
         throw new Error(`usage: npm run local:istiod -- [start|stop|status] (got ${cmd})`);
