@@ -85,16 +85,10 @@ const probe: BinaryProbe = {
 };
 
 /**
- * The pilot-discovery binary: for an Istio `version`, `$CACHE/bin/pilot-discovery-<version>`, else the unversioned
- * one when it is that version (scripts/local/istiodRevisions.ts chooseBinary); without one, the toolchain's (or the
- * user's on PATH), whatever its version.
+ * The unversioned pilot-discovery binary: the toolchain's (or the user's on PATH), whatever its version. Host istiods
+ * run the one of their Deployment's version instead (scripts/local/istiodRevisions.ts chooseBinary).
  */
-export function pilotDiscovery(version?: string): string {
-    if (version) {
-        const b = chooseBinary(version, probe, { context: "host", deployment: `istiod (Istio ${version})` });
-        if ("problem" in b) throw new Error(b.problem);
-        return b.binary;
-    }
+export function pilotDiscovery(): string {
     const cached = path.join(CACHE, "bin", "pilot-discovery");
     if (fs.existsSync(cached)) return cached;
     const onPath = probe.onPath();
