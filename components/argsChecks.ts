@@ -14,6 +14,7 @@ import {
     isLabelValue,
     KeyAlgorithm,
     parseIstioVersion,
+    resolveRevisions,
 } from "./model";
 import type { SharedRootCAArgs } from "./sharedRootCA";
 
@@ -53,7 +54,11 @@ export function sharedRootCAArgsIssues(args: SharedRootCAArgs): ArgsIssue[] {
  * Every bad field of MeshCluster args except `caCerts` (IstioMesh issues those itself), and the validated
  * chart source when it is valid.
  */
-export function meshClusterArgsIssues(args: Omit<MeshClusterArgs, "caCerts">): { issues: ArgsIssue[]; chartSource?: ChartSourceModel } {
+export function meshClusterArgsIssues(args: Omit<MeshClusterArgs, "caCerts">): {
+    issues: ArgsIssue[];
+    chartSource?: ChartSourceModel;
+    revisionTags?: Record<string, string>;
+} {
     const issues: ArgsIssue[] = [];
     const add = (propertyPath: string, reason: string) => issues.push({ propertyPath, reason });
     if (!isDns1123Label(args.clusterName ?? "")) add("clusterName", `${JSON.stringify(args.clusterName)} is not a DNS-1123 label`);
@@ -69,8 +74,24 @@ export function meshClusterArgsIssues(args: Omit<MeshClusterArgs, "caCerts">): {
     if (!parseIstioVersion(args.istio?.version ?? "")) {
         add("istio.version", `${JSON.stringify(args.istio?.version)} is not an Istio release (MAJOR.MINOR.PATCH)`);
     }
+    let revisionTags: Record<string, string> | undefined;
+    if (args.istio?.revisions || args.istio?.revisionTags) {
+        // The mesh-level rules (model/revisions), on a one-cluster mesh: the same keys under args.istio.
+        const resolved = resolveRevisions({
+            istio: {
+                version: args.istio.version,
+                tag: args.istio.tag,
+                chart: { kind: "repo", repo: "" },
+                revisions: args.istio.revisions?.map((r) => ({ version: r.version, name: r.name, chartPath: "(args)" })),
+                revisionTags: args.istio.revisionTags,
+            },
+            clusters: [{ name: args.clusterName, eastWestGateway: { enabled: false } }],
+        });
+        for (const i of resolved.issues) add(i.path, i.message);
+        revisionTags = resolved.clusters.get(args.clusterName)?.tags;
+    }
     try {
-        return { issues, chartSource: toChartSourceModel(args.istio?.chart, "args.istio.chart") };
+        return { issues, chartSource: toChartSourceModel(args.istio?.chart, "args.istio.chart"), revisionTags };
     } catch (e) {
         const m = /^args\.(\S+) ([\s\S]*)$/.exec((e as Error).message);
         add(m ? m[1] : "istio.chart", m ? m[2] : (e as Error).message);

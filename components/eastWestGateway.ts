@@ -9,11 +9,26 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgsIssues } from "./argsErrors";
 import { toChartSourceModel } from "./chartSource";
 import { resolveIstioChart } from "./istioCharts";
-import { ChartSourceModel, eastWestGatewayValues, EASTWEST_GATEWAY_NAME, GatewayServiceType, ISTIO_NAMESPACE } from "./model";
+import {
+    ChartSourceModel,
+    eastWestGatewayValues,
+    EASTWEST_GATEWAY_NAME,
+    eastWestService,
+    GatewayServiceType,
+    ISTIO_NAMESPACE,
+} from "./model";
+import { refusal } from "./refusal";
 import { baseInstallOf, HelmValues, MeshClusterRef, missingMeshClusterRefFields } from "./meshCluster";
 import { TypeScriptOnly } from "./typeScriptOnly";
 
-const tsOnly = new TypeScriptOnly<EastWestGateway, { crossNetworkGateway?: k8s.apiextensions.CustomResource }>();
+const tsOnly = new TypeScriptOnly<
+    EastWestGateway,
+    {
+        crossNetworkGateway?: k8s.apiextensions.CustomResource;
+        revisionCharts?: Record<string, k8s.helm.v4.Chart>;
+        service?: k8s.core.v1.Service;
+    }
+>();
 
 /** Arguments of {@link EastWestGateway}. */
 export interface EastWestGatewayArgs {
@@ -43,6 +58,13 @@ export interface EastWestGatewayArgs {
      * @default true
      */
     exposeServices?: boolean;
+    /**
+     * Canary mode (the cluster has `revisions`): the revision whose gateway pods the network's Service selects. A
+     * gateway Deployment runs per revision; changing this is the cutover.
+     * @default the cluster's only revision
+     * @see docs/upgrades.md
+     */
+    revision?: string;
 }
 
 /**
@@ -50,7 +72,7 @@ export interface EastWestGatewayArgs {
  * `cross-network-gateway` that passes mTLS traffic for `*.local` services through on port 15443.
  */
 export class EastWestGateway extends pulumi.ComponentResource {
-    /** The gateway chart. */
+    /** The gateway chart; in canary mode, that of the revision the Service selects. */
     public readonly chart: k8s.helm.v4.Chart;
     /**
      * The `cross-network-gateway` Gateway, if created. TypeScript only: a generic CustomResource has no type
@@ -86,24 +108,64 @@ export class EastWestGateway extends pulumi.ComponentResource {
         const cluster = args.cluster;
         const child = { parent: this, provider: cluster.provider };
 
-        this.chart = new k8s.helm.v4.Chart(
-            `${name}-chart`,
-            {
-                ...resolveIstioChart(chartSource!, "gateway", cluster.istioVersion),
-                name: EASTWEST_GATEWAY_NAME,
-                namespace: ISTIO_NAMESPACE,
-                values: eastWestGatewayValues({
-                    network: cluster.network,
-                    serviceType: args.serviceType ?? "LoadBalancer",
-                    serviceAnnotations: args.serviceAnnotations ?? {},
-                    overrides: args.values,
-                }),
-            },
-            // Gateway pods are injected by istiod: it must be running first.
-            { ...child, dependsOn: [cluster.istiod] },
-        );
+        const serviceType = args.serviceType ?? "LoadBalancer";
+        const serviceAnnotations = args.serviceAnnotations ?? {};
+        const revisions = cluster.revisions;
+        const active = args.revision ?? (revisions?.length === 1 ? revisions[0].name : undefined);
+        let revisionCharts: Record<string, k8s.helm.v4.Chart> | undefined;
+        let service: k8s.core.v1.Service | undefined;
+        if (!revisions) {
+            this.chart = new k8s.helm.v4.Chart(
+                `${name}-chart`,
+                {
+                    ...resolveIstioChart(chartSource!, "gateway", cluster.istioVersion),
+                    name: EASTWEST_GATEWAY_NAME,
+                    namespace: ISTIO_NAMESPACE,
+                    values: eastWestGatewayValues({ network: cluster.network, serviceType, serviceAnnotations, overrides: args.values }),
+                },
+                // Gateway pods are injected by istiod: it must be running first.
+                { ...child, dependsOn: [cluster.istiod] },
+            );
+        } else {
+            if (!active || !revisions.some((r) => r.name === active)) {
+                throw refusal(
+                    `EastWestGateway ${name}: args.revision must name one of the cluster's revisions (${revisions.map((r) => r.name).join(", ")}), got ${JSON.stringify(args.revision)}`,
+                    this,
+                );
+            }
+            revisionCharts = {};
+            for (const r of revisions) {
+                const source = r.chartSource ? toChartSourceModel(r.chartSource, "args.cluster.revisions[].chartSource") : chartSource!;
+                revisionCharts[r.name] = new k8s.helm.v4.Chart(
+                    `${name}-chart-${r.name}`,
+                    {
+                        ...resolveIstioChart(source, "gateway", r.version),
+                        name: `${EASTWEST_GATEWAY_NAME}-${r.name}`,
+                        namespace: ISTIO_NAMESPACE,
+                        values: eastWestGatewayValues({
+                            network: cluster.network,
+                            serviceType,
+                            serviceAnnotations,
+                            overrides: args.values,
+                            revision: r.name,
+                        }),
+                    },
+                    { ...child, dependsOn: [r.istiod] },
+                );
+            }
+            this.chart = revisionCharts[active];
+            const svc = eastWestService({ network: cluster.network, serviceType, serviceAnnotations, revision: active });
+            service = new k8s.core.v1.Service(
+                `${name}-service`,
+                { metadata: { ...svc.metadata, namespace: ISTIO_NAMESPACE }, spec: svc.spec },
+                // The cutover waits for the selected revision's gateway to be ready.
+                { ...child, dependsOn: [this.chart] },
+            );
+        }
 
         tsOnly.set(this, {
+            revisionCharts,
+            service,
             crossNetworkGateway: !(args.exposeServices ?? true)
                 ? undefined
                 : new k8s.apiextensions.CustomResource(
@@ -119,7 +181,7 @@ export class EastWestGateway extends pulumi.ComponentResource {
                   ),
         });
 
-        this.address = gatewayAddress(this.chart);
+        this.address = service ? serviceAddress(service) : gatewayAddress(this.chart);
 
         this.registerOutputs({ address: this.address });
     }
@@ -139,14 +201,19 @@ export function crossNetworkGatewaySpec() {
     };
 }
 
+/** A Service's external address (LoadBalancer IP or hostname), once reported. */
+export function serviceAddress(svc: k8s.core.v1.Service): pulumi.Output<string | undefined> {
+    return svc.status.apply((s) => {
+        const ing = s?.loadBalancer?.ingress?.[0];
+        return (ing?.ip || ing?.hostname || undefined) as string | undefined;
+    });
+}
+
 /** The external address (LoadBalancer IP or hostname) of the Service a gateway chart rendered, once reported. */
 export function gatewayAddress(chart: k8s.helm.v4.Chart): pulumi.Output<string | undefined> {
     return chart.resources.apply((rs) => {
         const svc = (rs ?? []).find((r: unknown) => k8s.core.v1.Service.isInstance(r)) as k8s.core.v1.Service | undefined;
         if (!svc) return pulumi.output(undefined as string | undefined);
-        return svc.status.apply((s) => {
-            const ing = s?.loadBalancer?.ingress?.[0];
-            return (ing?.ip || ing?.hostname || undefined) as string | undefined;
-        });
+        return serviceAddress(svc);
     });
 }

@@ -29,6 +29,8 @@ export interface IstioBaseArgs {
     keepCrdsOnDestroy: boolean;
     /** Extra values merged over the generated ones. */
     values?: HelmValues;
+    /** Canary mode: the revision the `default` tag points at (the chart's `defaultRevision`); unset in-place. */
+    defaultRevision?: string;
     /** Resolves once the cluster was checked (baseInstallCheck.ts); a refusal rejects it, failing the preview. */
     checked?: pulumi.Output<void>;
 }
@@ -42,7 +44,7 @@ export function installIstioBase(
     args: IstioBaseArgs,
     opts: pulumi.CustomResourceOptions,
 ): k8s.helm.v4.Chart | k8s.helm.v3.Release {
-    const values = baseValues(args.values);
+    const values = baseValues(args.values, args.defaultRevision);
     const common = {
         ...args.chart,
         name: BASE_RELEASE,

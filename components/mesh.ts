@@ -9,10 +9,13 @@ import { meshClusterArgsIssues, sharedRootCAArgsIssues } from "./argsChecks";
 import { ArgsIssues } from "./argsErrors";
 import { ClusterAccess } from "./clusterAccess";
 import { EastWestGateway } from "./eastWestGateway";
-import { HelmValues, MeshCluster, MeshClusterIstioArgs, NamespaceMetadataArgs } from "./meshCluster";
+import { HelmValues, IstioRevisionArgs, MeshCluster, MeshClusterIstioArgs, NamespaceMetadataArgs } from "./meshCluster";
 import { CheckedEndpoint, checkMeshEndpoints } from "./meshEndpoints";
 import {
+    ChartSourceModel,
+    ClusterRevisionsModel,
     GatewayServiceType,
+    resolveRevisions,
     MeshModel,
     NodeTopology,
     readerTokenSlots,
@@ -44,6 +47,22 @@ export interface IstioMeshGatewayArgs {
      * @default {}
      */
     serviceAnnotations?: Record<string, string>;
+    /**
+     * Canary mode: the revision whose gateway pods this network's Service selects, over
+     * `istio.eastWestGatewayRevision`.
+     * @default istio.eastWestGatewayRevision
+     * @see docs/upgrades.md
+     */
+    revision?: string;
+}
+
+/** One control plane of a canary upgrade across an {@link IstioMesh}. */
+export interface IstioMeshRevisionArgs extends IstioRevisionArgs {
+    /**
+     * Install on these clusters only (add a revision one cluster at a time).
+     * @default every cluster
+     */
+    clusters?: string[];
 }
 
 /** Istio settings of an {@link IstioMesh}: those of every {@link MeshCluster}, plus the gateway chart's values. */
@@ -53,6 +72,18 @@ export interface IstioMeshIstioArgs extends MeshClusterIstioArgs {
      * @default {}
      */
     gatewayValues?: HelmValues;
+    /**
+     * Canary mode: the control planes, and on which clusters each runs.
+     * @default unset (in-place)
+     * @see docs/upgrades.md
+     */
+    revisions?: IstioMeshRevisionArgs[];
+    /**
+     * Canary mode: the revision whose east-west gateway pods each network's Service selects; required once a
+     * cluster runs more than one revision.
+     * @default the cluster's only revision
+     */
+    eastWestGatewayRevision?: string;
 }
 
 /** CA settings of an {@link IstioMesh}: {@link SharedRootCAArgs} without `clusterNames` (the mesh's clusters). */
@@ -101,6 +132,12 @@ export interface IstioMeshClusterArgs {
     eastWestGateway?: IstioMeshGatewayArgs;
     /** Extra labels/annotations for `istio-system`. */
     namespaceMetadata?: NamespaceMetadataArgs;
+    /**
+     * Canary mode: this cluster's revision tags (tag → revision), merged over `istio.revisionTags`.
+     * @default istio.revisionTags
+     * @see docs/upgrades.md
+     */
+    revisionTags?: Record<string, string>;
 }
 
 /** Arguments of {@link IstioMesh}. */
@@ -201,7 +238,7 @@ export class IstioMesh extends pulumi.ComponentResource {
      */
     constructor(name: string, args: IstioMeshArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:IstioMesh", name, {}, opts);
-        const { issues, endpoints } = validateMeshArgs(args);
+        const { issues, endpoints, revisions } = validateMeshArgs(args);
         issues.throwIfAny(this);
         const keepPreviousToken = args.keepPreviousToken ?? true;
         const epoch = args.tokenRotationEpoch ?? "1";
@@ -225,7 +262,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                     access: c.access,
                     nodes: c.nodes,
                     caCerts: ca.caCerts[c.name],
-                    istio: args.istio,
+                    istio: clusterIstioArgs(args.istio, c.name, revisions.get(c.name)?.tags),
                     namespaceMetadata: c.namespaceMetadata,
                 },
                 { parent: this },
@@ -239,6 +276,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                         serviceType: c.eastWestGateway?.serviceType,
                         serviceAnnotations: c.eastWestGateway?.serviceAnnotations,
                         values: args.istio.gatewayValues,
+                        revision: revisions.get(c.name)?.gatewayRevision,
                     },
                     { parent: this },
                 );
@@ -318,7 +356,11 @@ export class IstioMesh extends pulumi.ComponentResource {
  * Every bad field of IstioMesh args, including those its children (SharedRootCA, MeshCluster) would refuse, so
  * that nothing below the mesh registers when any is wrong.
  */
-function validateMeshArgs(args: IstioMeshArgs): { issues: ArgsIssues; endpoints: CheckedEndpoint[] } {
+function validateMeshArgs(args: IstioMeshArgs): {
+    issues: ArgsIssues;
+    endpoints: CheckedEndpoint[];
+    revisions: Map<string, ClusterRevisionsModel>;
+} {
     const issues = new ArgsIssues("IstioMesh");
     const clusters = args.clusters ?? [];
     // Endpoints known now are checked now; outputs once they resolve (the remote secrets wait on that check).
@@ -339,14 +381,41 @@ function validateMeshArgs(args: IstioMeshArgs): { issues: ArgsIssues; endpoints:
     for (const i of sharedRootCAArgsIssues({ ...args.ca, clusterNames: ["c"] })) issues.add(`ca.${i.propertyPath}`, i.reason);
     // Mesh-wide fields (meshID, istio.*) once, per-cluster ones (nodes) under `clusters[i].`; names and networks
     // are checked above, so the checks run with a valid stand-in for them.
-    const stand = { clusterName: "c", network: "n", meshID: args.meshID, istio: args.istio };
+    // The revisions are checked across the mesh (where each runs, per-cluster tags), not on the stand-in.
+    const revisions = resolveRevisions({
+        istio: {
+            ...args.istio,
+            chart: { kind: args.istio?.chart?.kind ?? "repo", path: args.istio?.chart?.path ?? "", repo: "" } as ChartSourceModel,
+            revisions: args.istio?.revisions?.map((r) => ({ ...r, chartPath: r.chart ? "(args)" : undefined })),
+        },
+        clusters: clusters.map((c) => ({
+            name: c.name,
+            revisionTags: c.revisionTags,
+            eastWestGateway: { enabled: c.eastWestGateway?.enabled ?? true, revision: c.eastWestGateway?.revision },
+        })),
+        chartKey: "chart",
+    });
+    for (const i of revisions.issues) issues.add(i.path, i.message);
+    const stand = {
+        clusterName: "c",
+        network: "n",
+        meshID: args.meshID,
+        istio: { ...args.istio, revisions: undefined, revisionTags: undefined },
+    };
     for (const x of meshClusterArgsIssues(stand).issues) issues.add(x.propertyPath, x.reason);
     clusters.forEach((c, i) => {
         for (const x of meshClusterArgsIssues({ ...stand, nodes: c.nodes }).issues) {
             if (x.propertyPath.startsWith("nodes")) issues.add(`clusters[${i}].${x.propertyPath}`, x.reason);
         }
     });
-    return { issues, endpoints: checked.endpoints };
+    return { issues, endpoints: checked.endpoints, revisions: revisions.clusters };
+}
+
+/** A cluster's Istio args: the mesh's, with only the revisions it runs and its own tags (canary mode). */
+function clusterIstioArgs(istio: IstioMeshIstioArgs, cluster: string, tags: Record<string, string> | undefined): MeshClusterIstioArgs {
+    if (!istio.revisions) return istio;
+    const revisions = istio.revisions.filter((r) => !r.clusters || r.clusters.includes(cluster)).map(({ clusters: _, ...r }) => r);
+    return { ...istio, revisions, revisionTags: tags };
 }
 
 /** Secret material the model only names (config keys), resolved by the caller. */
@@ -374,8 +443,9 @@ export function meshArgsFromModel(model: MeshModel, secrets: MeshSecrets = {}): 
             tlsServerName: c.tlsServerName,
             remoteKubeconfig: secrets.remoteKubeconfigs?.[c.name],
             nodes: c.nodes,
-            eastWestGateway: c.eastWestGateway,
+            eastWestGateway: { ...c.eastWestGateway, revision: c.revisions?.gatewayRevision },
             namespaceMetadata: c.namespaceMetadata,
+            revisionTags: c.revisions?.tags,
         })),
         istio: {
             version: model.istio.version,
@@ -389,6 +459,12 @@ export function meshArgsFromModel(model: MeshModel, secrets: MeshSecrets = {}): 
             baseValues: model.istio.values.base,
             istiodValues: model.istio.values.istiod,
             gatewayValues: model.istio.values.gateway,
+            revisions: model.istio.revisions?.revisions.map((r) => ({
+                name: r.name,
+                version: r.version,
+                chart: r.chart,
+                clusters: r.clusters,
+            })),
         },
         ca: {
             keyAlgorithm: model.ca.keyAlgorithm,

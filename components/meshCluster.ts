@@ -10,12 +10,22 @@ import { meshClusterArgsIssues } from "./argsChecks";
 import { ArgsIssues } from "./argsErrors";
 import { refusal } from "./refusal";
 import { ClusterAccess, expandHome } from "./clusterAccess";
-import { IstioChartSource } from "./chartSource";
 import { baseInstallSwitchRefusal, findCurrentBaseInstall, uncheckedBaseInstallWarning } from "./baseInstallCheck";
 import { installIstioBase } from "./istioBase";
 import { resolveIstioChart } from "./istioCharts";
+import { installIstiodRevisions } from "./istiodRevisions";
+import { IstioChartSource, toChartSourceModel } from "./chartSource";
 import { skipServiceEndpointWait } from "./serviceAwait";
-import { BaseInstall, CACERTS_SECRET, ChartSourceModel, istiodValues, ISTIO_NAMESPACE, Labels, NodeTopology } from "./model";
+import {
+    BaseInstall,
+    CACERTS_SECRET,
+    ChartSourceModel,
+    istiodValues,
+    ISTIO_NAMESPACE,
+    Labels,
+    NodeTopology,
+    revisionNameFor,
+} from "./model";
 import { CaCertsBundle } from "./sharedRootCA";
 
 /** The entries of a `cacerts` Secret istiod needs. */
@@ -94,6 +104,36 @@ export interface MeshClusterIstioArgs {
      * @default {}
      */
     istiodValues?: HelmValues;
+    /**
+     * Canary mode: the control planes this cluster runs side by side, each an `istiod` chart under its revision
+     * name. Unset: one revision-less istiod of `version`, upgraded in place. With revisions, `version` is the `base`
+     * chart's (the CRDs), the newest revision's release.
+     * @default unset (in-place)
+     * @see docs/upgrades.md
+     */
+    revisions?: IstioRevisionArgs[];
+    /**
+     * Canary mode: revision tags on this cluster (tag → revision). `default` is what `istio-injection=enabled`
+     * namespaces and the default validation webhook follow; required with more than one revision.
+     * @default { default: <the only revision> }
+     */
+    revisionTags?: Record<string, string>;
+}
+
+/** One control plane of a canary upgrade on a {@link MeshCluster}. */
+export interface IstioRevisionArgs {
+    /**
+     * Revision name (`istiod-<name>`, `istio.io/rev=<name>`): a DNS-1123 label other than `default`.
+     * @default the version with hyphens, e.g. `1-30-3`
+     */
+    name?: string;
+    /** Istio release of this control plane (chart version and image tag). */
+    version: string;
+    /**
+     * Where this release's charts come from.
+     * @default the cluster's `istio.chart`
+     */
+    chart?: IstioChartSource;
 }
 
 /** Arguments of {@link MeshCluster}. */
@@ -161,13 +201,34 @@ export interface MeshClusterRef {
     base?: k8s.helm.v4.Chart;
     /** The `base` chart installed as one Helm release (`MeshCluster.baseRelease`, with `istio.baseInstall: "release"`). */
     baseRelease?: k8s.helm.v3.Release;
-    /** The `istiod` chart (`MeshCluster.istiod`). */
+    /** The `istiod` chart (`MeshCluster.istiod`; in canary mode, the `default` tag's revision's). */
     istiod: k8s.helm.v4.Chart;
+    /**
+     * Canary mode: the revisions the cluster runs (`MeshCluster.revisions`), each with its `istiod` chart; the
+     * east-west gateway installs a gateway per revision.
+     * @default unset (in-place)
+     */
+    revisions?: MeshClusterRevisionRef[];
     /**
      * Kubeconfig and context, to read token Secrets back beyond the provider's own wait.
      * @default unset: no read-back
      */
     access?: ClusterAccess;
+}
+
+/** A revision a cluster runs, as {@link EastWestGateway} needs it. */
+export interface MeshClusterRevisionRef {
+    /** Revision name. */
+    name: string;
+    /** Istio release (the gateway chart's version). */
+    version: string;
+    /**
+     * Where its charts come from.
+     * @default the cluster's chart source
+     */
+    chartSource?: IstioChartSource;
+    /** Its `istiod` chart: the gateway's pods are injected by it. */
+    istiod: k8s.helm.v4.Chart;
 }
 
 /**
@@ -230,8 +291,10 @@ export class MeshCluster extends pulumi.ComponentResource {
     public readonly base?: k8s.helm.v4.Chart;
     /** The `base` chart as one Helm release, with `istio.baseInstall: "release"`; unset otherwise. */
     public readonly baseRelease?: k8s.helm.v3.Release;
-    /** The `istiod` chart. */
+    /** The `istiod` chart; in canary mode, that of the revision the `default` tag points at. */
     public readonly istiod: k8s.helm.v4.Chart;
+    /** Canary mode: the revisions this cluster runs, each with its `istiod` chart; undefined in in-place mode. */
+    public readonly revisions?: MeshClusterRevisionRef[];
 
     /**
      * @param name The _unique_ name of this component.
@@ -240,7 +303,7 @@ export class MeshCluster extends pulumi.ComponentResource {
      */
     constructor(name: string, args: MeshClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicluster:index:MeshCluster", name, {}, opts);
-        const chartSource = validateArgs(this, args);
+        const { chartSource, revisionTags } = validateArgs(this, args);
 
         this.clusterName = args.clusterName;
         this.network = args.network;
@@ -317,6 +380,7 @@ export class MeshCluster extends pulumi.ComponentResource {
                 install,
                 keepCrdsOnDestroy: args.istio.keepCrdsOnDestroy ?? false,
                 values: args.istio.baseValues,
+                defaultRevision: revisionTags?.default,
                 checked: refuseBaseInstallSwitch(this, this.access, install),
             },
             { ...child, dependsOn: [this.namespace] },
@@ -324,18 +388,31 @@ export class MeshCluster extends pulumi.ComponentResource {
         if (k8s.helm.v3.Release.isInstance(base)) this.baseRelease = base;
         else this.base = base;
 
-        this.istiod = new k8s.helm.v4.Chart(
-            `${name}-istiod`,
-            {
-                ...chart("istiod"),
-                name: "istiod",
-                namespace: ISTIO_NAMESPACE,
-                values: istiodChartValues(args),
-            },
-            // istiod picks its CA at start-up: the plugged-in cacerts must exist first. Its Service skips the
-            // provider's fixed 10 s endpoint settle (serviceAwait.ts); the Deployment still waits for ready pods.
-            { ...child, dependsOn: [this.namespace, this.cacerts, base], transforms: [skipServiceEndpointWait] },
-        );
+        // istiod picks its CA at start-up: the plugged-in cacerts must exist first. Its Service skips the
+        // provider's fixed 10 s endpoint settle (serviceAwait.ts); the Deployment still waits for ready pods.
+        const istiodOpts = { ...child, dependsOn: [this.namespace, this.cacerts, base], transforms: [skipServiceEndpointWait] };
+        if (!args.istio.revisions) {
+            this.istiod = new k8s.helm.v4.Chart(
+                `${name}-istiod`,
+                { ...chart("istiod"), name: "istiod", namespace: ISTIO_NAMESPACE, values: istiodChartValues(args) },
+                istiodOpts,
+            );
+        } else {
+            const tags = revisionTags!;
+            const installs = args.istio.revisions.map((r) => ({
+                name: r.name ?? revisionNameFor(r.version),
+                version: r.version,
+                chart: r.chart ? toChartSourceModel(r.chart, "args.istio.revisions[].chart") : chartSource,
+                values: istiodChartValues(args, {
+                    name: r.name ?? revisionNameFor(r.version),
+                    version: r.version,
+                    tags: Object.keys(tags).filter((t) => tags[t] === (r.name ?? revisionNameFor(r.version))),
+                }),
+            }));
+            const charts = installIstiodRevisions(name, installs, istiodOpts);
+            this.revisions = installs.map((r) => ({ name: r.name, version: r.version, chartSource: r.chart, istiod: charts[r.name] }));
+            this.istiod = charts[tags.default];
+        }
 
         this.registerOutputs({});
     }
@@ -362,23 +439,34 @@ function refuseBaseInstallSwitch(
     });
 }
 
-/** The `istiod` chart values a MeshCluster passes (exported so tests can render the chart with exactly them). */
-export function istiodChartValues(args: Pick<MeshClusterArgs, "meshID" | "clusterName" | "network" | "istio">): Record<string, unknown> {
+/**
+ * The `istiod` chart values a MeshCluster passes (exported so tests can render the chart with exactly them); with
+ * `revision`, those of that revision's control plane (its release's images, its tags).
+ */
+export function istiodChartValues(
+    args: Pick<MeshClusterArgs, "meshID" | "clusterName" | "network" | "istio">,
+    revision?: { name: string; version: string; tags: string[] },
+): Record<string, unknown> {
     return istiodValues({
         meshID: args.meshID,
         clusterName: args.clusterName,
         network: args.network,
-        version: args.istio.version,
+        version: revision?.version ?? args.istio.version,
         hub: args.istio.hub,
-        tag: args.istio.tag,
+        tag: revision ? undefined : args.istio.tag,
+        revision: revision?.name,
+        revisionTags: revision?.tags,
         dnsCapture: args.istio.dnsCapture ?? true,
         dnsAutoAllocate: args.istio.dnsAutoAllocate ?? true,
         overrides: args.istio.istiodValues,
     });
 }
 
-/** Every bad field of `args`, reported together; else the validated chart source. */
-function validateArgs(parent: pulumi.Resource, args: MeshClusterArgs): ChartSourceModel {
+/** Every bad field of `args`, reported together; else the validated chart source and (canary mode) the tags. */
+function validateArgs(
+    parent: pulumi.Resource,
+    args: MeshClusterArgs,
+): { chartSource: ChartSourceModel; revisionTags?: Record<string, string> } {
     const issues = new ArgsIssues("MeshCluster");
     const checked = meshClusterArgsIssues(args);
     for (const i of checked.issues) issues.add(i.propertyPath, i.reason);
@@ -388,5 +476,5 @@ function validateArgs(parent: pulumi.Resource, args: MeshClusterArgs): ChartSour
         if (missing.length) issues.add("caCerts", `lacks ${missing.join(", ")} (use SharedRootCA.caCerts[clusterName])`);
     }
     issues.throwIfAny(parent);
-    return checked.chartSource!;
+    return { chartSource: checked.chartSource!, revisionTags: checked.revisionTags };
 }

@@ -32,7 +32,11 @@ export function main(opts?: pulumi.ComponentResourceOptions): { mesh: IstioMesh;
     const { model, secrets } = loaded;
     const mesh = new IstioMesh("mesh", meshArgsFromModel(model, secrets), opts);
     const scenarios = model.scenarios?.selected.length
-        ? new Scenarios("scenarios", { clusters: mesh.clusters, model: model.scenarios }, opts)
+        ? new Scenarios(
+              "scenarios",
+              { clusters: mesh.clusters, model: model.scenarios, namespaceRevision: model.istio.revisions?.namespaceRevision },
+              opts,
+          )
         : undefined;
     return {
         mesh,

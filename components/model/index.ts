@@ -7,7 +7,7 @@
  * other clusters reach each API server, kubeconfig look-ups, redaction), remoteSecrets/ (the kubeconfig istiod
  * reads, reader-token slots), ca/ (root CA material and validity), istio/ (names, versions, Helm values),
  * locality/ (Istio's locality load-balancer validation), scenarios/ (the seed scenarios), policy/ (checks on
- * rendered objects, shared with the policy pack).
+ * rendered objects, shared with the policy pack), revisions/ (canary upgrades: revisions, tags, gateway cutover).
  */
 export * from "./config/errors";
 export * from "./istio/names";
@@ -34,3 +34,6 @@ export * from "./access/topology";
 export * from "./scenarios/scenarios";
 export * from "./policy/policyChecks";
 export * from "./policy/meshInventory";
+export * from "./revisions/revisionTypes";
+export * from "./revisions/revisionResolution";
+export * from "./revisions/gatewayService";

@@ -36,6 +36,12 @@ export interface ScenariosArgs {
     clusters: Record<string, MeshCluster>;
     /** The resolved selection (`parseMeshConfig(...).scenarios`, or `resolveScenarios(...)` for your own program). */
     model: ScenariosModel;
+    /**
+     * Canary mode: the revision or tag the `sample` namespaces select (`istio.io/rev`), as `istio.namespaceRevision`.
+     * @default unset: `istio-injection=enabled` (the `default` tag)
+     * @see docs/upgrades.md
+     */
+    namespaceRevision?: string;
 }
 
 /** The selected seed scenarios on a mesh. */
@@ -64,7 +70,11 @@ export class Scenarios extends pulumi.ComponentResource {
         for (const w of m.warnings) void pulumi.log.warn(formatIssue(w), this);
 
         for (const c of m.sampleNamespaceClusters)
-            this.sampleNamespaces[c] = new SampleNamespace(`${name}-${c}-sample`, { cluster: cluster(c) }, child);
+            this.sampleNamespaces[c] = new SampleNamespace(
+                `${name}-${c}-sample`,
+                { cluster: cluster(c), revision: args.namespaceRevision },
+                child,
+            );
         for (const c of m.ingressGatewayClusters)
             this.ingressGateways[c] = new IngressGateway(`${name}-${c}-ingress`, { cluster: cluster(c) }, child);
         const ns = (c: string) => (this.sampleNamespaces[c] ? [this.sampleNamespaces[c]] : []);
@@ -132,7 +142,7 @@ export class Scenarios extends pulumi.ComponentResource {
         for (const c of m.networkpolicy?.clusters ?? []) {
             this.components[`networkpolicy/${c}`] = new NetworkPolicies(
                 `${name}-${c}-networkpolicy`,
-                { cluster: cluster(c), dependsOn: ns(c) },
+                { cluster: cluster(c), dependsOn: ns(c), revisionLabelled: !!args.namespaceRevision },
                 child,
             );
         }

@@ -14,13 +14,23 @@ export interface NetworkPoliciesArgs {
     cluster: MeshCluster;
     /** Resources np-helloworld waits for (the `sample` namespace). @default [] */
     dependsOn?: pulumi.Resource[];
+    /**
+     * Namespaces select their revision with `istio.io/rev` (canary mode, `istio.namespaceRevision`): np-istio also
+     * admits those.
+     * @default false
+     */
+    revisionLabelled?: boolean;
 }
 
 const INJECTED = { namespaceSelector: { matchLabels: { "istio-injection": "enabled" } } };
 
-/** np-istio: all traffic from and to namespaces with sidecar injection. */
-export function npIstioSpec(): k8s.types.input.networking.v1.NetworkPolicySpec {
-    return { egress: [{ to: [INJECTED] }], ingress: [{ from: [INJECTED] }], podSelector: {}, policyTypes: ["Egress", "Ingress"] };
+/** Namespaces injected by a named revision or tag. */
+const REVISIONED = { namespaceSelector: { matchExpressions: [{ key: "istio.io/rev", operator: "Exists" }] } };
+
+/** np-istio: all traffic from and to namespaces with sidecar injection (seed 003's; also `istio.io/rev` ones if asked). */
+export function npIstioSpec(revisionLabelled = false): k8s.types.input.networking.v1.NetworkPolicySpec {
+    const peers = revisionLabelled ? [INJECTED, REVISIONED] : [INJECTED];
+    return { egress: [{ to: peers }], ingress: [{ from: peers }], podSelector: {}, policyTypes: ["Egress", "Ingress"] };
 }
 
 /** np-istio-ports: Istio's service ports, the Kubernetes API, HTTP and DNS. */
@@ -70,7 +80,7 @@ export class NetworkPolicies extends pulumi.ComponentResource {
                 { metadata: { name: n, namespace }, spec },
                 onCluster(this, cluster, deps),
             ));
-        make("np-istio", ISTIO_NAMESPACE, npIstioSpec(), [cluster.namespace]);
+        make("np-istio", ISTIO_NAMESPACE, npIstioSpec(args.revisionLabelled), [cluster.namespace]);
         make("np-istio-ports", ISTIO_NAMESPACE, npIstioPortsSpec(), [cluster.namespace]);
         make("np-helloworld", SAMPLE_NAMESPACE, npHelloworldSpec(), args.dependsOn ?? []);
         this.registerOutputs({});

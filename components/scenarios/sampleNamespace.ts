@@ -1,11 +1,11 @@
 /**
- * SampleNamespace — the namespace every sample workload lives in, labelled `istio-injection=enabled` so its pods
- * get sidecars.
+ * SampleNamespace — the namespace every sample workload lives in, labelled `istio-injection=enabled` (or, in canary
+ * mode, `istio.io/rev=<revision or tag>`) so its pods get sidecars.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
-import { SAMPLE_NAMESPACE } from "../model";
+import { injectionLabels, SAMPLE_NAMESPACE } from "../model";
 import { refusal } from "../refusal";
 
 /** Arguments of {@link SampleNamespace}. */
@@ -17,6 +17,12 @@ export interface SampleNamespaceArgs {
      * @default "sample"
      */
     name?: string;
+    /**
+     * The revision or tag whose injector serves the namespace (label `istio.io/rev`).
+     * @default unset: `istio-injection=enabled`, the `default` tag
+     * @see docs/upgrades.md
+     */
+    revision?: string;
 }
 
 /** The `sample` namespace with sidecar injection on, created after istiod (whose webhook injects). */
@@ -36,7 +42,7 @@ export class SampleNamespace extends pulumi.ComponentResource {
         }
         this.namespace = new k8s.core.v1.Namespace(
             `${name}-ns`,
-            { metadata: { name: args.name ?? SAMPLE_NAMESPACE, labels: { "istio-injection": "enabled" } } },
+            { metadata: { name: args.name ?? SAMPLE_NAMESPACE, labels: injectionLabels(args.revision) } },
             { parent: this, provider: args.cluster.provider, dependsOn: [args.cluster.istiod] },
         );
         this.registerOutputs({});

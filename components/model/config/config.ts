@@ -6,7 +6,7 @@ import { checkCaValidity } from "../ca/caValidity";
 import { meshConfigSchema } from "./configSchema";
 import { checkEnvironment, ParseEnvironment } from "./environment";
 import { ConfigIssue, MeshConfigError } from "./errors";
-import { ClusterModel, LinkModel, MeshModel } from "./types";
+import { ClusterModel, IstioModel, LinkModel, MeshModel } from "./types";
 import { checkTopology } from "../access/topology";
 import { chartRepoProblem } from "../istio/chartRepo";
 import { DEFAULT_ISTIO_VERSION, MIN_ISTIO_MINOR, OFFICIAL_CHART_REPO, parseIstioVersion } from "../istio/versions";
@@ -15,6 +15,7 @@ import { checkValueOwnership } from "../istio/valueOwnership";
 import { tokenEpochProblem } from "../remoteSecrets/tokenSlots";
 import { remoteSecretLayoutProblem, remoteSecretNameFor } from "../remoteSecrets/layout";
 import { zodIssueToConfigIssue } from "./zodIssues";
+import { resolveRevisions } from "../revisions/revisionResolution";
 
 export type { ParseEnvironment, MissingChart } from "./environment";
 export type * from "./configInput";
@@ -67,6 +68,12 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
         });
     }
 
+    const chart: IstioModel["chart"] = cfg.istio.chartPath
+        ? { kind: "path", path: cfg.istio.chartPath }
+        : { kind: "repo", repo: cfg.istio.chartRepo ?? OFFICIAL_CHART_REPO };
+    const revisions = resolveRevisions({ istio: { ...cfg.istio, chart }, clusters: cfg.clusters });
+    issues.push(...revisions.issues);
+
     const clusters: ClusterModel[] = cfg.clusters.map((c, i) => {
         const at = `clusters[${i}]`;
         if (!c.context && !c.kubeconfig) {
@@ -98,11 +105,16 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
             apiServerUrlSource,
             tlsServerName: c.tlsServerName,
             nodes: c.nodes,
-            eastWestGateway: c.eastWestGateway,
+            eastWestGateway: {
+                enabled: c.eastWestGateway.enabled,
+                serviceType: c.eastWestGateway.serviceType,
+                serviceAnnotations: c.eastWestGateway.serviceAnnotations,
+            },
             remoteCredential: c.remoteKubeconfigSecret
                 ? { kind: "kubeconfig", secretConfigKey: c.remoteKubeconfigSecret }
                 : { kind: "readerToken" },
             ...(c.namespaceMetadata ? { namespaceMetadata: c.namespaceMetadata } : {}),
+            ...(revisions.clusters.has(c.name) ? { revisions: revisions.clusters.get(c.name) } : {}),
         };
     });
 
@@ -143,14 +155,13 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
             semver: semver!,
             hub: cfg.istio.hub,
             tag: cfg.istio.tag,
-            chart: cfg.istio.chartPath
-                ? { kind: "path", path: cfg.istio.chartPath }
-                : { kind: "repo", repo: cfg.istio.chartRepo ?? OFFICIAL_CHART_REPO },
+            chart,
             dnsCapture: cfg.istio.dnsCapture,
             dnsAutoAllocate: cfg.istio.dnsAutoAllocate,
             keepCrdsOnDestroy: cfg.istio.keepCrdsOnDestroy,
             baseInstall: cfg.istio.baseInstall,
             values: cfg.istio.values,
+            ...(revisions.mesh ? { revisions: revisions.mesh } : {}),
         },
         ca: {
             keyAlgorithm: cfg.ca.keyAlgorithm,

@@ -38,6 +38,13 @@ export interface GatewayConfigInput {
      * @default {}
      */
     serviceAnnotations?: Record<string, string>;
+    /**
+     * With `istio.revisions`: the revision whose gateway pods this cluster's gateway Service selects (the cutover
+     * of a canary upgrade), over `istio.eastWestGatewayRevision`.
+     * @default istio.eastWestGatewayRevision
+     * @see docs/upgrades.md
+     */
+    revision?: string;
 }
 
 /** `clusters[].namespaceMetadata`: extra metadata on the cluster's `istio-system` namespace. */
@@ -95,6 +102,13 @@ export interface ClusterConfigInput {
     remoteKubeconfigSecret?: string;
     /** Extra labels/annotations on `istio-system`. */
     namespaceMetadata?: NamespaceMetadataConfigInput;
+    /**
+     * With `istio.revisions`: this cluster's revision tags (tag → revision), merged over `istio.revisionTags`, so
+     * that one cluster can move (or stay behind) on its own.
+     * @default istio.revisionTags
+     * @see docs/upgrades.md
+     */
+    revisionTags?: Record<string, string>;
 }
 
 /** `istio.values`: extra Helm values merged over the generated ones, per chart. */
@@ -168,6 +182,54 @@ export interface IstioConfigInput {
      * @default { base: {}, istiod: {}, gateway: {} }
      */
     values?: IstioValuesConfigInput;
+    /**
+     * Canary mode: the Istio control planes to run side by side, each under its revision name (`istiod-<name>`,
+     * `istio.io/rev=<name>`). Unset: one revision-less control plane of `istio.version`, upgraded in place. With
+     * revisions, `istio.version` is the release of the `base` chart (the CRDs), which must be the newest
+     * revision's. Versions may span at most one minor release.
+     * @default unset (in-place)
+     * @see docs/upgrades.md
+     */
+    revisions?: RevisionConfigInput[];
+    /**
+     * Revision tags (tag → revision) on every cluster; `default` is what `istio-injection=enabled` namespaces and the
+     * default validation webhook follow. Required (`default`) once a cluster runs more than one revision.
+     * @default { default: <the only revision> } where a cluster runs one
+     */
+    revisionTags?: Record<string, string>;
+    /**
+     * The revision whose east-west gateway pods each network's gateway Service selects. Required once a cluster
+     * runs more than one revision; `clusters[].eastWestGateway.revision` overrides it per cluster.
+     * @default the only revision, where a cluster runs one
+     */
+    eastWestGatewayRevision?: string;
+    /**
+     * The revision or tag the mesh's workload namespaces select (label `istio.io/rev`).
+     * @default unset: `istio-injection=enabled`, which follows the `default` tag
+     */
+    namespaceRevision?: string;
+}
+
+/** `istio.revisions[]`: one Istio control plane of a canary upgrade. */
+export interface RevisionConfigInput {
+    /** Istio release of this control plane, e.g. `"1.30.3"` (chart version and image tag). */
+    version: string;
+    /**
+     * Revision name (Istio's `revision` value): a DNS-1123 label other than `default`.
+     * @default the version with hyphens, e.g. `1-30-3`
+     */
+    name?: string;
+    /**
+     * Directory holding this release's charts, needed when charts come from `istio.chartPath` and this release is
+     * not `istio.version`.
+     * @default istio.chartPath (or the chart repository, whose chart version is this release)
+     */
+    chartPath?: string;
+    /**
+     * Install on these clusters only (add a revision one cluster at a time).
+     * @default every cluster
+     */
+    clusters?: string[];
 }
 
 /** `ca`: the mesh's shared root and per-cluster intermediates. */

@@ -66,6 +66,7 @@ const gatewaySchema = z.strictObject({
         })
         .default("LoadBalancer"),
     serviceAnnotations: stringMap.default({}),
+    revision: dnsLabel("revision name").optional(),
 });
 
 const clusterSchema = z.strictObject({
@@ -88,6 +89,16 @@ const clusterSchema = z.strictObject({
     eastWestGateway: gatewaySchema.default({ enabled: true, serviceType: "LoadBalancer", serviceAnnotations: {} }),
     remoteKubeconfigSecret: secretKeyName.optional(),
     namespaceMetadata: z.strictObject({ labels: stringMap.default({}), annotations: stringMap.default({}) }).optional(),
+    revisionTags: z.record(dnsLabel("revision tag"), dnsLabel("revision name")).optional(),
+});
+
+const revisionSchema = z.strictObject({
+    version: text("istio.revisions[].version"),
+    name: dnsLabel("revision name").optional(),
+    chartPath: text("istio.revisions[].chartPath")
+        .pipe(z.string().min(1, { error: "must not be empty" }))
+        .optional(),
+    clusters: z.array(dnsLabel("cluster name")).min(1, { error: "list at least one cluster, or leave clusters out for all" }).optional(),
 });
 
 const istioSchema = z.strictObject({
@@ -117,6 +128,10 @@ const istioSchema = z.strictObject({
     values: z
         .strictObject({ base: valuesMap.default({}), istiod: valuesMap.default({}), gateway: valuesMap.default({}) })
         .default({ base: {}, istiod: {}, gateway: {} }),
+    revisions: z.array(revisionSchema, { error: "must be a list of revisions" }).min(1, { error: "list at least one revision" }).optional(),
+    revisionTags: z.record(dnsLabel("revision tag"), dnsLabel("revision name")).optional(),
+    eastWestGatewayRevision: dnsLabel("revision name").optional(),
+    namespaceRevision: dnsLabel("revision or tag name").optional(),
 });
 
 /**

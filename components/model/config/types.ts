@@ -3,6 +3,7 @@
  * config and consumed by the components (through their typed args) and by the policy pack.
  */
 import type { ScenariosModel } from "../scenarios/scenarios";
+import type { ClusterRevisionsModel, RevisionsModel } from "../revisions/revisionTypes";
 
 /** Region/zone (and optional subzone) of one Kubernetes node, as seed 000's `kubectl label` commands set them. */
 export interface NodeTopology {
@@ -72,6 +73,8 @@ export interface ClusterModel {
     remoteCredential: RemoteCredentialModel;
     /** Extra labels/annotations on `istio-system` (seed 003: Rancher project annotations). */
     namespaceMetadata?: { labels: Record<string, string>; annotations: Record<string, string> };
+    /** Canary mode: the revisions this cluster runs, its tags and gateway cutover; unset in in-place mode. */
+    revisions?: ClusterRevisionsModel;
 }
 
 /** Kinds of Istio chart source (the `kind` of {@link ChartSourceModel}). */
@@ -113,6 +116,8 @@ export interface IstioModel {
     baseInstall: BaseInstall;
     /** Extra Helm values merged over the generated ones, per chart. */
     values: { base: Record<string, unknown>; istiod: Record<string, unknown>; gateway: Record<string, unknown> };
+    /** Canary mode (`istio.revisions`): the control planes and the namespaces' revision; unset: in-place. */
+    revisions?: RevisionsModel;
 }
 
 /** How the `base` chart (Istio's CRDs, the reader service account) is installed. */

@@ -34,6 +34,16 @@ export interface IstiodValuesInput {
     dnsAutoAllocate: boolean;
     /** User values merged last. */
     overrides?: Record<string, unknown>;
+    /**
+     * Canary mode: the revision this control plane runs under (`istiod-<revision>`, `istio.io/rev=<revision>`).
+     * @default unset: the revision-less install
+     */
+    revision?: string;
+    /**
+     * Canary mode: the revision tags this control plane serves on its cluster (the chart renders a tag webhook each).
+     * @default []
+     */
+    revisionTags?: string[];
 }
 
 /** Values for the `istiod` chart (what seed 000's IstioOperator `values`/`meshConfig` set). */
@@ -59,12 +69,19 @@ export function istiodValues(i: IstiodValuesInput): Record<string, unknown> {
         meshConfig: { defaultConfig: { proxyMetadata } },
     };
     if (Object.keys(pilotEnv).length) base.pilot = { env: pilotEnv };
+    if (i.revision) {
+        base.revision = i.revision;
+        base.revisionTags = [...(i.revisionTags ?? [])].sort();
+    }
     return deepMerge(base, i.overrides ?? {});
 }
 
-/** Values for the `base` chart. */
-export function baseValues(overrides?: Record<string, unknown>): Record<string, unknown> {
-    return deepMerge({}, overrides ?? {});
+/**
+ * Values for the `base` chart. In canary mode `defaultRevision` names the revision the `default` tag points at: the
+ * default validation webhook calls its istiod.
+ */
+export function baseValues(overrides?: Record<string, unknown>, defaultRevision?: string): Record<string, unknown> {
+    return deepMerge(defaultRevision ? { defaultRevision } : {}, overrides ?? {});
 }
 
 /** The east-west gateway's fixed name (the chart derives the `istio: eastwestgateway` selector label from it). */
@@ -80,6 +97,13 @@ export interface GatewayValuesInput {
     serviceAnnotations: Record<string, string>;
     /** User values merged last. */
     overrides?: Record<string, unknown>;
+    /**
+     * Canary mode: the control-plane revision that injects this gateway. Its pods get `istio.io/rev=<revision>`,
+     * the Deployment is `istio-eastwestgateway-<revision>`, and the chart renders no Service: the network's one
+     * Service (eastWestServiceSpec) selects one revision's pods at a time.
+     * @default unset: the revision-less gateway with its own Service
+     */
+    revision?: string;
 }
 
 /**
@@ -89,6 +113,13 @@ export interface GatewayValuesInput {
  * `cross-network-gateway` selector.
  */
 export function eastWestGatewayValues(i: GatewayValuesInput): Record<string, unknown> {
+    if (i.revision) {
+        const name = `${EASTWEST_GATEWAY_NAME}-${i.revision}`;
+        return deepMerge(
+            { name, revision: i.revision, networkGateway: i.network, labels: { istio: "eastwestgateway", app: name }, service: { type: "None" } },
+            i.overrides ?? {},
+        );
+    }
     return deepMerge(
         {
             name: EASTWEST_GATEWAY_NAME,
