@@ -17,7 +17,7 @@ export interface RevisionInstall {
     name: string;
     version: string;
     chart: ChartSourceModel;
-    values: Record<string, unknown>;
+    values: pulumi.Input<Record<string, unknown>>;
 }
 
 /** The Pulumi resource name of a revision's istiod chart. */

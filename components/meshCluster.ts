@@ -14,6 +14,7 @@ import { baseInstallSwitchRefusal, findCurrentBaseInstall, uncheckedBaseInstallW
 import { installIstioBase } from "./istioBase";
 import { resolveIstioChart } from "./istioCharts";
 import { installIstiodRevisions } from "./istiodRevisions";
+import { refuseRevisionStep } from "./revisionStepCheck";
 import { IstioChartSource, toChartSourceModel } from "./chartSource";
 import { skipServiceEndpointWait } from "./serviceAwait";
 import {
@@ -371,6 +372,19 @@ export class MeshCluster extends pulumi.ComponentResource {
         );
 
         const chart = (c: "base" | "istiod") => resolveIstioChart(this.chartSource, c, args.istio.version);
+        // One upgrade step per `up`, in order (revisionStepCheck.ts): nothing of Istio is planned before it passed.
+        const stepChecked = refuseRevisionStep(
+            this,
+            this.access,
+            args.istio.revisions
+                ? {
+                      mode: "canary",
+                      revisions: args.istio.revisions.map((r) => ({ name: r.name ?? revisionNameFor(r.version), version: r.version })),
+                      tags: revisionTags ?? {},
+                  }
+                : { mode: "inPlace", version: args.istio.version },
+        );
+        const gated = <T>(v: T): pulumi.Input<T> => (stepChecked ? pulumi.unsecret(stepChecked.apply(() => v)) : v);
         const install = args.istio.baseInstall ?? "objects";
         const base = installIstioBase(
             `${name}-base`,
@@ -381,7 +395,7 @@ export class MeshCluster extends pulumi.ComponentResource {
                 keepCrdsOnDestroy: args.istio.keepCrdsOnDestroy ?? false,
                 values: args.istio.baseValues,
                 defaultRevision: revisionTags?.default,
-                checked: refuseBaseInstallSwitch(this, this.access, install),
+                checked: bothChecks(refuseBaseInstallSwitch(this, this.access, install), stepChecked),
             },
             { ...child, dependsOn: [this.namespace] },
         );
@@ -394,21 +408,21 @@ export class MeshCluster extends pulumi.ComponentResource {
         if (!args.istio.revisions) {
             this.istiod = new k8s.helm.v4.Chart(
                 `${name}-istiod`,
-                { ...chart("istiod"), name: "istiod", namespace: ISTIO_NAMESPACE, values: istiodChartValues(args) },
+                { ...chart("istiod"), name: "istiod", namespace: ISTIO_NAMESPACE, values: gated(istiodChartValues(args)) },
                 istiodOpts,
             );
         } else {
             const tags = revisionTags!;
-            const installs = args.istio.revisions.map((r) => ({
-                name: r.name ?? revisionNameFor(r.version),
-                version: r.version,
-                chart: r.chart ? toChartSourceModel(r.chart, "args.istio.revisions[].chart") : chartSource,
-                values: istiodChartValues(args, {
-                    name: r.name ?? revisionNameFor(r.version),
+            const installs = args.istio.revisions.map((r) => {
+                const rev = r.name ?? revisionNameFor(r.version);
+                const tagsHere = Object.keys(tags).filter((t) => tags[t] === rev);
+                return {
+                    name: rev,
                     version: r.version,
-                    tags: Object.keys(tags).filter((t) => tags[t] === (r.name ?? revisionNameFor(r.version))),
-                }),
-            }));
+                    chart: r.chart ? toChartSourceModel(r.chart, "args.istio.revisions[].chart") : chartSource,
+                    values: gated(istiodChartValues(args, { name: rev, version: r.version, tags: tagsHere })),
+                };
+            });
             const charts = installIstiodRevisions(name, installs, istiodOpts);
             this.revisions = installs.map((r) => ({ name: r.name, version: r.version, chartSource: r.chart, istiod: charts[r.name] }));
             this.istiod = charts[tags.default];
@@ -419,6 +433,12 @@ export class MeshCluster extends pulumi.ComponentResource {
 }
 
 export { ownCustomResourceDefinitions } from "./istioBase";
+
+/** Both checks as one (either may be absent). */
+function bothChecks(a: pulumi.Output<void> | undefined, b: pulumi.Output<void> | undefined): pulumi.Output<void> | undefined {
+    if (!a || !b) return a ?? b;
+    return pulumi.all([a, b]).apply(() => undefined);
+}
 
 /**
  * Resolves once the cluster was checked for the other form of the base chart (baseInstallCheck.ts): a refusal

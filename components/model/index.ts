@@ -37,3 +37,4 @@ export * from "./policy/meshInventory";
 export * from "./revisions/revisionTypes";
 export * from "./revisions/revisionResolution";
 export * from "./revisions/gatewayService";
+export * from "./revisions/revisionSteps";
