@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Build (once) and cache the offline toolchain for this project: pulumi + nodejs language host + providers,
 # a Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok)
-# and istioctl (+ the Istio Helm charts dir). Everything comes from the Go module proxy; nothing lands in the repo.
+# and istioctl (+ the Istio Helm charts dir; and the previous Istio minor's pilot-discovery + charts for canary-upgrade
+# tests, scripts/toolchain/istio.sh). Everything comes from the Go module proxy; nothing lands in the repo.
 #
 # Usage: scripts/toolchain.sh [--check] [--only pulumi|kube|istio|yaml|sdk]
 #   --check   report present/missing binaries and exit 1 if any is missing (builds nothing)
 #   --only X  limit to one group (yaml: the Pulumi YAML language host; sdk: pulumi-sdkgen; docs/other-languages.md)
-# Cache: ${ISTIO_MC_CACHE:-$HOME/.cache/istio-multicluster}  (bin/, build/<tool>-<version>/, env.sh, istio-charts-dir, istio-charts)
+# Cache: ${ISTIO_MC_CACHE:-$HOME/.cache/istio-multicluster}  (bin/, build/<tool>-<version>/, env.sh, istio-charts-dir,
+#        istio-charts, istio-charts-<istio version>[-dir] for the current and the previous release)
 # Then:  source "$CACHE/env.sh"
 # See docs/toolchain.md.
 set -euo pipefail
@@ -36,7 +38,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --check) CHECK=1 ;;
     --only) ONLY="${2:?--only needs pulumi|kube|istio|yaml|sdk}"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac; shift
 done
@@ -52,6 +54,7 @@ on_path() {
     pulumi) "$p" version 2>/dev/null | grep -qx "v$PULUMI_VERSION" ;;
     istioctl) "$p" version --remote=false 2>/dev/null | grep -qE "(^|: )$ISTIO_VERSION\$" ;;
     pilot-discovery) "$p" version -s 2>/dev/null | grep -qx "$ISTIO_VERSION" ;;
+    pilot-discovery-*) [ "$("$p" version -s 2>/dev/null | tail -1 | sed 's/.*: //')" = "${1#pilot-discovery-}" ] ;;   # "client version: 1.29.1"
     meshxds) false ;;   # ours (tools/meshxds): always the cache's build of the current source
     helm) "$p" version --short 2>/dev/null | grep -q '^v3\.' ;;
     *) true ;;
@@ -65,7 +68,7 @@ bins_of() {
   case "$1" in
     pulumi) echo "pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs pulumi-resource-kubernetes pulumi-resource-tls pulumi-resource-random" ;;
     kube) echo "etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok" ;;
-    istio) echo "istioctl pilot-discovery meshxds helm" ;;
+    istio) echo "istioctl pilot-discovery pilot-discovery-$ISTIO_VERSION pilot-discovery-$ISTIO_PREVIOUS_VERSION meshxds helm" ;;
     yaml) echo "pulumi-language-yaml" ;;
     sdk) echo "pulumi-sdkgen" ;;
   esac
@@ -90,6 +93,11 @@ if [ "$CHECK" = 1 ]; then
     # what the stack files' istio.chartPath names
     if [ -f "$CACHE/istio-charts/base/Chart.yaml" ]; then printf '%-28s %s\n' "istio-charts link" "$CACHE/istio-charts"
     else printf '%-28s MISSING (the stack files point at it)\n' "istio-charts link"; missing=1; fi
+    # one link per release, for code that picks a release's charts by version (canary upgrades)
+    for v in "$ISTIO_VERSION" "$ISTIO_PREVIOUS_VERSION"; do
+      if [ -f "$CACHE/istio-charts-$v/base/Chart.yaml" ]; then printf '%-28s %s -> %s\n' "istio-charts-$v link" "$CACHE/istio-charts-$v" "$(readlink "$CACHE/istio-charts-$v")"
+      else printf '%-28s MISSING\n' "istio-charts-$v link"; missing=1; fi
+    done
   fi
   exit "$missing"
 fi
@@ -135,6 +143,7 @@ verify() {
         kwok) out="$(PATH="$BIN:$PATH" kwok --version 2>&1)" ;;
         istioctl) out="$(PATH="$BIN:$PATH" istioctl version --remote=false 2>&1)" ;;
         pilot-discovery) out="$(PATH="$BIN:$PATH" pilot-discovery version -s 2>/dev/null | tail -1)" ;;
+        pilot-discovery-*) out="$(PATH="$BIN:$PATH" "$b" version -s 2>/dev/null | tail -1)"; [ "${out##*: }" = "${b#pilot-discovery-}" ] ;;
         meshxds) out="$(PATH="$BIN:$PATH" meshxds -h 2>&1 | head -1)"; [[ "$out" == Usage* ]] && out="ok ($(readlink -f "$BIN/meshxds"))" ;;
         helm) out="$(PATH="$BIN:$PATH" helm version --short 2>&1)" ;;
       esac || { out="FAILED: $out"; rc=1; }
@@ -143,6 +152,7 @@ verify() {
     done
   done
   [ -s "$CACHE/istio-charts-dir" ] && printf '  %-28s %s\n' "istio charts" "$(cat "$CACHE/istio-charts-dir")" >&2
+  [ -s "$CACHE/istio-charts-$ISTIO_PREVIOUS_VERSION-dir" ] && printf '  %-28s %s\n' "istio charts $ISTIO_PREVIOUS_VERSION" "$(cat "$CACHE/istio-charts-$ISTIO_PREVIOUS_VERSION-dir")" >&2
   return "$rc"
 }
 
@@ -158,6 +168,7 @@ fi
 if want pulumi; then build_pulumi_all; fi
 if want istio; then
   build_istio
+  build_istio_previous   # the previous minor's istiod + charts, for canary-upgrade tests
   # helm only renders the charts in the e2e tests: a failed build is reported, not fatal
   on_path helm >/dev/null || ( build_helm ) || log "WARNING: helm $HELM_VERSION could not be built (see above)"
 fi

@@ -13,14 +13,23 @@
 ISTIO_CHARTS_MODULE_VERSION="${ISTIO_CHARTS_MODULE_VERSION:-v0.0.0-20260826214018-9739e10eb9d7}"
 ISTIOCTL_MODULE_VERSION="${ISTIOCTL_MODULE_VERSION:-v0.0.0-20260827124520-eed52ebb66ad}"
 
+# The previous minor's release, for canary-upgrade tests (a second istiod of the old revision beside the current one):
+# Istio 1.29.1, the newest 1.29 patch whose release commit the proxy here serves: tag 1.29.1 = commit 6991a379e1fc,
+# served as istio.io/istio@v0.0.0-20260306174214-6991a379e1fc, dependencies included. The release commits of 1.29.2,
+# 1.29.3, 1.29.4, 1.29.5 and 1.29.6 are refused as pseudo-versions (403/404). From that one module: pilot-discovery
+# (stamped $ISTIO_PREVIOUS_VERSION, revision 6991a379e1fc) and the charts, read in place. Override both together.
+ISTIO_PREVIOUS_VERSION="${ISTIO_PREVIOUS_VERSION:-1.29.1}"
+ISTIO_PREVIOUS_MODULE_VERSION="${ISTIO_PREVIOUS_MODULE_VERSION:-v0.0.0-20260306174214-6991a379e1fc}"
+
 istio_dir() { "$GO" mod download -json "istio.io/istio@$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'; }
 
-# istio_build DIR NAME PKG : go build PKG of the module copy in DIR/src into DIR/bin/NAME, stamped $ISTIO_VERSION
+# istio_build DIR NAME PKG [VERSION [REV]] : go build PKG of the module copy in DIR/src into DIR/bin/NAME, stamped
+# VERSION (default $ISTIO_VERSION) with git revision REV (default the commit of $ISTIOCTL_MODULE_VERSION)
 istio_build() {
-  local dir="$1" name="$2" pkg="$3" rev="${ISTIOCTL_MODULE_VERSION##*-}" p=istio.io/istio/pkg/version
-  (cd "$dir/src" && timed "$name $ISTIO_VERSION" "$GO" build -p "$GOPAR" -trimpath -ldflags \
-    "-s -w -X $p.buildVersion=$ISTIO_VERSION -X $p.buildTag=$ISTIO_VERSION -X $p.buildHub=docker.io/istio -X $p.buildGitRevision=$rev -X $p.buildStatus=Clean" \
-    -o "$dir/bin/$name" "$pkg") || die "build of $name failed"
+  local dir="$1" name="$2" pkg="$3" v="${4:-$ISTIO_VERSION}" rev="${5:-${ISTIOCTL_MODULE_VERSION##*-}}" p=istio.io/istio/pkg/version
+  (cd "$dir/src" && timed "$name $v" "$GO" build -p "$GOPAR" -trimpath -ldflags \
+    "-s -w -X $p.buildVersion=$v -X $p.buildTag=$v -X $p.buildHub=docker.io/istio -X $p.buildGitRevision=$rev -X $p.buildStatus=Clean" \
+    -o "$dir/bin/$name" "$pkg") || die "build of $name $v failed"
 }
 
 # Built from one copy of the istioctl module: istioctl, pilot-discovery (istiod, run on the host against the local
@@ -29,7 +38,7 @@ istio_build() {
 build_istio() {
   local dir="$BUILD/istioctl-$ISTIOCTL_MODULE_VERSION" src
   src="$(istio_dir "$ISTIO_CHARTS_MODULE_VERSION")"
-  [ -n "$src" ] && [ -d "$src/manifests/charts/base" ] || die "cannot download istio.io/istio@$ISTIO_CHARTS_MODULE_VERSION"
+  { [ -n "$src" ] && [ -d "$src/manifests/charts/base" ]; } || die "cannot download istio.io/istio@$ISTIO_CHARTS_MODULE_VERSION"
   echo "$src/manifests/charts" > "$CACHE/istio-charts-dir"
   # What the stack files name (istio.chartPath: ~/.cache/istio-multicluster/istio-charts): a link to the charts in
   # the module, made here so that a fresh cache has it without any other run having made it first.
@@ -58,6 +67,38 @@ build_istio() {
   [ -x "$dir/bin/istioctl" ] && install_bin "$dir/bin/istioctl" istioctl
   [ -x "$dir/bin/pilot-discovery" ] && install_bin "$dir/bin/pilot-discovery" pilot-discovery
   install_bin "$dir/bin/meshxds-$xds_hash" meshxds
+  # Versioned names, so that code picks either release's istiod and charts the same way: pilot-discovery-VERSION
+  # is the binary pilot-discovery resolves to (ours, or the user's on PATH), istio-charts-VERSION the same charts.
+  local pd=""
+  if [ -x "$dir/bin/pilot-discovery" ]; then pd="$dir/bin/pilot-discovery"; else pd="$(on_path pilot-discovery)" || pd=""; fi
+  [ -z "$pd" ] || install_bin "$pd" "pilot-discovery-$ISTIO_VERSION"
+  echo "$src/manifests/charts" > "$CACHE/istio-charts-$ISTIO_VERSION-dir"
+  ln -sfn "$src/manifests/charts" "$CACHE/istio-charts-$ISTIO_VERSION"
   log "Istio charts: $(cat "$CACHE/istio-charts-dir")"
   cat "$CACHE/istio-charts-dir"
+}
+
+# The previous release (ISTIO_PREVIOUS_VERSION, above): pilot-discovery into build/istio-VERSION/bin, linked as
+# bin/pilot-discovery-VERSION, and the link istio-charts-VERSION (+ the one-line istio-charts-VERSION-dir) to the
+# module's charts, made on every run so that a fresh cache has it. The binary is rebuilt when the module version
+# recorded next to it (build/istio-VERSION/module) differs. Private work dir, moved into place at the end, as for
+# helm: two toolchain runs at once must not share it.
+build_istio_previous() {
+  local v="$ISTIO_PREVIOUS_VERSION" mv="$ISTIO_PREVIOUS_MODULE_VERSION" dir="$BUILD/istio-$ISTIO_PREVIOUS_VERSION" src
+  src="$(moddir "istio.io/istio@$mv")" || die "cannot download istio.io/istio@$mv (Istio $v)"
+  [ -d "$src/manifests/charts/base" ] || die "istio.io/istio@$mv has no manifests/charts/base"
+  echo "$src/manifests/charts" > "$CACHE/istio-charts-$v-dir"
+  ln -sfn "$src/manifests/charts" "$CACHE/istio-charts-$v"
+  if [ ! -x "$dir/bin/pilot-discovery" ] || [ "$(cat "$dir/module" 2>/dev/null)" != "$mv" ]; then
+    log "building pilot-discovery $v (istio.io/istio@$mv)"
+    mkdir -p "$dir/bin"
+    local work; work="$(mktemp -d "$dir/work.XXXXXX")"
+    cp -r "$src" "$work/src"; chmod -R u+w "$work/src"; mkdir -p "$work/bin"
+    # module downloads first, so that the timed build measures only the compile
+    (cd "$work/src" && "$GO" list -deps ./pilot/cmd/pilot-discovery >/dev/null) || { rm -rf "$work"; die "cannot download the dependencies of istio.io/istio@$mv"; }
+    ( istio_build "$work" pilot-discovery ./pilot/cmd/pilot-discovery "$v" "${mv##*-}" ) || { rm -rf "$work"; die "build of pilot-discovery $v failed"; }
+    mv -f "$work/bin/pilot-discovery" "$dir/bin/pilot-discovery"; echo "$mv" > "$dir/module"; rm -rf "$work"
+  fi
+  install_bin "$dir/bin/pilot-discovery" "pilot-discovery-$v"
+  log "Istio $v: $BIN/pilot-discovery-$v, charts $CACHE/istio-charts-$v"
 }
