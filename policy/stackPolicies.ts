@@ -11,6 +11,8 @@ import {
     checkEastWestGateways,
     checkMeshIdentity,
     checkRemoteSecretMesh,
+    checkRevisions,
+    EASTWEST_GATEWAY_NAME,
     checkSharedRoot,
     ClusterInventory,
     findCredentials,
@@ -20,6 +22,7 @@ import {
     ISTIO_NAMESPACE,
     Labels,
     READER_REMOTE_SECRET,
+    REVISION_LABEL,
     MeshIssue,
     resolveServiceHost,
     secretKeys,
@@ -138,6 +141,54 @@ function exposes15443(r: ClusterResource): boolean {
     return (Array.isArray(ports) ? ports : []).some((p) => obj(p)?.port === 15443);
 }
 
+/** The control planes, tags, gateway cutover and namespace revisions the stack deploys to one cluster. */
+function revisionInventory(
+    g: ClusterGroup,
+): Pick<ClusterInventory, "controlPlanes" | "revisionTags" | "gatewayRevision" | "namespaceRevisions"> {
+    const planes = new Map<string, string | undefined>();
+    const tags: Record<string, string> = {};
+    const namespaceRevisions: Record<string, string> = {};
+    let gatewayRevision: string | undefined;
+    const plane = (revision: unknown, global: Record<string, unknown> | undefined) => {
+        const rev = str(revision) || "default";
+        planes.set(rev, planes.get(rev) ?? str(global?.tag));
+        return rev;
+    };
+    for (const r of g.resources) {
+        const m = meta(r);
+        if (CHART_TYPES.includes(r.type)) {
+            // an istiod chart: its values name the cluster (the base and gateway charts' do not)
+            const values = obj(r.props.values);
+            const global = obj(values?.global);
+            if (obj(global?.multiCluster)?.clusterName === undefined) continue;
+            const rev = plane(values?.revision, global);
+            for (const t of Array.isArray(values?.revisionTags) ? values.revisionTags : []) if (typeof t === "string") tags[t] = rev;
+        } else if (r.type === "kubernetes:core/v1:ConfigMap" && String(m.name ?? "").startsWith("istio-sidecar-injector")) {
+            try {
+                const values = obj(JSON.parse(str(obj(r.props.data)?.values) ?? ""));
+                plane(values?.revision, obj(values?.global));
+            } catch {
+                // not JSON: ignore
+            }
+        } else if (r.type === "kubernetes:core/v1:Service") {
+            const labels = obj(m.labels) ?? {};
+            if (String(m.name ?? "").startsWith("istiod-revision-tag-") && str(labels["istio.io/tag"])) {
+                tags[str(labels["istio.io/tag"])!] = str(labels[REVISION_LABEL]) ?? "default";
+            }
+            if (m.name === EASTWEST_GATEWAY_NAME) gatewayRevision = str(obj(obj(r.props.spec)?.selector)?.[REVISION_LABEL]);
+        } else if (r.type === "kubernetes:core/v1:Namespace") {
+            const rev = str(obj(m.labels)?.[REVISION_LABEL]);
+            if (rev && str(m.name)) namespaceRevisions[str(m.name)!] = rev;
+        }
+    }
+    return {
+        controlPlanes: [...planes].map(([revision, version]) => ({ revision, version })),
+        revisionTags: tags,
+        gatewayRevision,
+        namespaceRevisions,
+    };
+}
+
 /** What the stack deploys to one cluster, for the mesh checks of the model. */
 export function clusterInventory(g: ClusterGroup): ClusterInventory {
     const global = istiodGlobal(g);
@@ -147,6 +198,7 @@ export function clusterInventory(g: ClusterGroup): ClusterInventory {
         meshID: str(global.meshID),
         network: str(global.network),
         remoteSecretTargets: [],
+        ...revisionInventory(g),
     };
     const gateways = g.resources.filter((r) => istioTypes("Gateway").includes(r.type));
     if (gateways.some((r) => isUnknown(r.props.spec))) inv.hasAutoPassthroughGateway = undefined;
@@ -220,6 +272,13 @@ export const remoteSecretFullMesh = inventoryPolicy(
     "remote-secret-full-mesh",
     "Every ordered pair of clusters is linked (istio-remote-secret-<target>, or an entry <target> in istio-remote-secrets), and no link points at a cluster not in the stack.",
     checkRemoteSecretMesh,
+);
+
+/** Control planes within one minor of each other mesh-wide; tags, gateway cutover and namespaces on a present revision. */
+export const istioRevisions = inventoryPolicy(
+    "istio-revisions",
+    "Istio control planes of the mesh span at most one minor release, and every revision tag, east-west gateway Service and istio.io/rev namespace label points at a control plane its cluster runs.",
+    checkRevisions,
 );
 
 /** All cacerts share one root, and each signing cert chains to it. Unknown (preview) values are skipped. */
@@ -325,6 +384,7 @@ export function stackPolicies(): StackValidationPolicy[] {
         meshIdentity(),
         eastWestGateways(),
         remoteSecretFullMesh(),
+        istioRevisions(),
         caCertsSharedRoot(),
         noPlaintextCredentialOutputs(),
         virtualServiceSubsetsExist(),

@@ -38,3 +38,4 @@ export * from "./revisions/revisionTypes";
 export * from "./revisions/revisionResolution";
 export * from "./revisions/gatewayService";
 export * from "./revisions/revisionSteps";
+export * from "./policy/revisionChecks";

@@ -28,12 +28,23 @@ export interface ClusterInventory {
     remoteSecretTargets: (string | undefined)[];
     /** The root certificate of its `cacerts` (undefined: no cacerts here, or not known yet). */
     rootCertPem?: string;
+    /**
+     * The Istio control planes installed here: revision (`default` for the revision-less one) and release (the
+     * image tag, when known). Empty: none known.
+     */
+    controlPlanes?: { revision: string; version?: string }[];
+    /** Revision tags here: tag → revision. */
+    revisionTags?: Record<string, string>;
+    /** The revision the east-west gateway Service selects (`istio.io/rev`), when it selects one. */
+    gatewayRevision?: string;
+    /** Namespaces labelled `istio.io/rev`: namespace → revision or tag. */
+    namespaceRevisions?: Record<string, string>;
 }
 
 /** One mesh-level problem, attributed to a cluster label when it concerns one cluster. */
 export interface MeshIssue {
     /** Which policy area the problem belongs to. */
-    area: "identity" | "eastWest" | "links" | "rootCA";
+    area: "identity" | "eastWest" | "links" | "rootCA" | "revisions";
     /** The cluster label, or undefined for mesh-wide problems. */
     cluster?: string;
     /** What is wrong and how to fix it. */
