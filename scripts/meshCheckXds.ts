@@ -72,7 +72,10 @@ export function renderServed(probe: Probe, served: ServedLocality[]): string[] {
 
 /** Runs the xDS check for `probes`; returns the exit code. */
 export async function runXdsCheck(stack: string, meshClusters: string[], probes: Probe[]): Promise<number> {
-    const istiods = new Map<string, HostIstiod>(runningIstiods().map((h) => [h.clusterId, h]));
+    // One istiod per cluster: the revision-less one, else (canary revisions) the newest release's.
+    const rank = (h: HostIstiod) => (h.revision === "default" ? "~" : h.version);
+    const sorted = [...runningIstiods()].sort((a, b) => rank(a).localeCompare(rank(b), undefined, { numeric: true }));
+    const istiods = new Map<string, HostIstiod>(sorted.map((h) => [h.clusterId, h]));
     const missing = meshClusters.filter((c) => !istiods.has(c));
     if (missing.length) {
         console.error(`mesh-check --xds: no host istiod for ${missing.join(", ")}: start them with npm run local:istiod -- start`);

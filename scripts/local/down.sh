@@ -5,11 +5,6 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 hold_local_lock "$@"   # one run at a time on this machine's control planes
-# host istiods of named revisions (scripts/local/istiod.ts: cN/run/istiod-<revision>.pid) are stopped with the rest
-for f in "$STATE"/c*/run/istiod-*.pid; do
-  [ -e "$f" ] || continue; f="${f##*/}"; f="${f%.pid}"
-  case " $ON_DEMAND " in *" $f "*) ;; *) ON_DEMAND="$ON_DEMAND $f" ;; esac
-done
 # every cluster that was started (also ones a shrink left behind), all at once
 # shellcheck disable=SC2046
 stop_clusters $(cd "$STATE" 2>/dev/null && ls -d c[0-9] c[0-9][0-9] 2>/dev/null)

@@ -90,9 +90,12 @@ stop_component() {
 
 # stop_clusters C... : SIGTERM every component of these clusters at once, SIGKILL what is left after 10s
 stop_clusters() {
-  local c x pid pids="" alive="" p i
+  local c x pid pids="" alive="" p i revs f
   for c in "$@"; do
-    for x in $ON_DEMAND $COMPONENTS; do
+    # host istiods of named revisions (scripts/local/istiod.ts: cN/run/istiod-<revision>.pid) go with the rest
+    revs=""
+    for f in "$STATE/$c"/run/istiod-*.pid; do [ -e "$f" ] && { f="${f##*/}"; revs="$revs ${f%.pid}"; }; done
+    for x in $ON_DEMAND $revs $COMPONENTS; do
       is_running "$c" "$x" || continue
       pid="$(cat "$(pidfile "$c" "$x")")"; pids="$pids $pid"
       kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
