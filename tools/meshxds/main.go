@@ -8,6 +8,8 @@
 //
 //	meshxds --addr 127.0.1.1:15010 --cluster cluster1 --network network1 --locality region1/zone1 \
 //	        --namespace sample --ip 10.1.0.9 [--type router --labels istio=ingressgateway] [--dns]
+//
+// `meshxds ca …` instead asks istiod's CA for a workload certificate, as a proxy's agent does (ca.go).
 package main
 
 import (
@@ -114,6 +116,10 @@ func (h *ndsHandler) HandleResponse(_ *adsc.ADSC, r *discovery.DiscoveryResponse
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "ca" {
+		caMain(os.Args[2:])
+		return
+	}
 	addr := flag.String("addr", "127.0.1.1:15010", "istiod's plaintext xDS address (host:port)")
 	clusterID := flag.String("cluster", "", "the proxy's cluster ID (CLUSTER_ID)")
 	network := flag.String("network", "", "the proxy's network (NETWORK)")
@@ -172,6 +178,7 @@ func main() {
 	}
 
 	nds := &ndsHandler{got: make(chan struct{})}
+	eds := &edsMerger{}
 	cfg := &adsc.ADSConfig{
 		Config: adsc.Config{
 			ClientName: "meshxds",
@@ -183,7 +190,7 @@ func main() {
 			NodeType:   model.NodeType(*nodeType),
 		},
 		InitialDiscoveryRequests: []*discovery.DiscoveryRequest{{TypeUrl: v3.ClusterType}},
-		ResponseHandler:          nds,
+		ResponseHandler:          handlers{nds, eds},
 	}
 	c := openStream(*addr, cfg, "")
 	defer c.Close()
@@ -248,7 +255,7 @@ func main() {
 		out.Clusters = append(out.Clusters, clusterOf(cl))
 	}
 	sort.Slice(out.Clusters, func(i, j int) bool { return out.Clusters[i].Name < out.Clusters[j].Name })
-	for name, cla := range c.GetEndpoints() {
+	for name, cla := range eds.endpoints() {
 		out.Endpoints[name] = endpointsOf(cla)
 	}
 	for name, rc := range routes {
