@@ -1,5 +1,5 @@
 /**
- * `npm run local:istiod -- [start|stop|status]`: one real istiod (pilot-discovery, built by the toolchain) per istiod
+ * `npm run local:istiod -- [start|sync|stop|status]`: one real istiod (pilot-discovery, built by the toolchain) per istiod
  * Deployment (per revision) of each local cluster, as host processes, configured from what `pulumi up` created there
  * (scripts/local/istiodPlan.ts). The revision-less istiod binds its ports on its cluster's loopback address
  * (127.0.N.1); each named revision (canary upgrades) on a stable address of its own, 127.0.N.11 upward
@@ -16,6 +16,9 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import {
+    CACERTS_DIR,
+    cacertsChanges,
+    cacertsFiles,
     DEFAULT_REVISION,
     installedRevisions,
     ISTIOD_PORTS,
@@ -338,15 +341,28 @@ export async function startIstiods(
         }
     }
     if (problems.length) throw new Error(`cannot start istiod:\n  - ${problems.join("\n  - ")}`);
+    // The ones kept running see a changed cacerts Secret as a pod would (files swapped in place, same process).
+    for (const local of new Set(kept.map((h) => h.local))) {
+        const hosts = kept.filter((h) => h.local === local);
+        for (const r of syncCacerts(local, hosts, (await readCluster(clusterAccess(local).kubeconfig, [])).cacerts)) {
+            if (r.changed.length) log(`${local}: istiod ${r.revision} (pid ${r.pid}): cacerts ${r.changed.join(", ")} rewritten in place`);
+        }
+    }
 
     const started: HostIstiod[] = [];
     for (const { local, plan, binary, address } of planned) {
         const dir = stateDir(local, plan.revision);
         fs.rmSync(dir, { recursive: true, force: true });
+        const cacerts: Record<string, string> = {};
         for (const [rel, content] of Object.entries(plan.files)) {
+            if (rel.startsWith(`${CACERTS_DIR}/`)) {
+                cacerts[rel.slice(CACERTS_DIR.length + 1)] = content;
+                continue;
+            }
             fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
             fs.writeFileSync(path.join(dir, rel), content, { mode: 0o600 });
         }
+        writeCacertsAtomically(dir, cacerts);
         const out = fs.openSync(path.join(dir, "istiod.log"), "a");
         const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, ...plan.env };
         const child = spawn(binary, plan.args, { cwd: dir, env, detached: true, stdio: ["ignore", out, out] });
@@ -365,6 +381,95 @@ export async function startIstiods(
         throw e;
     }
     return [...kept, ...started].sort(byClusterAndRevision(clusters));
+}
+
+/**
+ * Writes a host istiod's cacerts files the way the kubelet updates a mounted Secret, so that a running istiod sees a
+ * new set all at once: the files go into a fresh `..<timestamp>` directory, the `..data` symlink is swapped to it by a
+ * rename (one atomic step, which istiod's directory watch sees as a Create), and each key is a symlink
+ * `<key> -> ..data/<key>` (made once, also by rename, so a key is never absent). The previous directory is removed.
+ */
+export function writeCacertsAtomically(dir: string, files: Record<string, string>): void {
+    const root = path.join(dir, CACERTS_DIR);
+    fs.mkdirSync(root, { recursive: true });
+    const data = path.join(root, "..data");
+    const previous = (() => {
+        try {
+            return fs.readlinkSync(data);
+        } catch {
+            return undefined;
+        }
+    })();
+    const stamp = new Date().toISOString().replace(/[-:.]/g, "_");
+    const fresh = fs.mkdtempSync(path.join(root, `..${stamp}.`));
+    for (const [key, content] of Object.entries(files)) fs.writeFileSync(path.join(fresh, key), content, { mode: 0o600 });
+    const tmp = path.join(root, "..data_tmp");
+    fs.rmSync(tmp, { force: true });
+    fs.symlinkSync(path.basename(fresh), tmp);
+    fs.renameSync(tmp, data);
+    for (const key of Object.keys(files)) {
+        const link = path.join(root, key);
+        const target = path.join("..data", key);
+        const isLink = (() => {
+            try {
+                return fs.readlinkSync(link) === target;
+            } catch {
+                return false;
+            }
+        })();
+        if (isLink) continue;
+        fs.rmSync(`${link}.tmp`, { force: true });
+        fs.symlinkSync(target, `${link}.tmp`);
+        fs.renameSync(`${link}.tmp`, link);
+    }
+    if (previous && previous !== path.basename(fresh)) fs.rmSync(path.join(root, previous), { recursive: true, force: true });
+}
+
+/** What a cacerts reconcile did to one running host istiod. */
+export interface CacertsSync {
+    local: string;
+    revision: string;
+    /** The process, unchanged: the files are swapped under it. */
+    pid: number;
+    /** The cacerts keys whose content changed (all written at once); empty when the files matched the Secret. */
+    changed: string[];
+}
+
+/** Brings the cacerts files of these running host istiods (all of one cluster) in line with its Secret's data. */
+function syncCacerts(local: string, hosts: HostIstiod[], secret: Record<string, string> | undefined): CacertsSync[] {
+    const wanted = cacertsFiles(secret, local);
+    if (!wanted.files) throw new Error(`cannot sync the cacerts of ${local}'s istiods: ${wanted.problems.join("; ")}`);
+    return hosts.map((h) => {
+        const current = Object.fromEntries(Object.keys(wanted.files!).map((k) => [k, readOrUndefined(path.join(h.dir, CACERTS_DIR, k))]));
+        const changed = cacertsChanges(wanted.files!, current);
+        if (changed.length) writeCacertsAtomically(h.dir, wanted.files!);
+        return { local, revision: h.revision, pid: h.pid, changed };
+    });
+}
+
+function readOrUndefined(file: string): string | undefined {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * Reconciles the files of every running host istiod (every revision) of these clusters with what a pod would see
+ * mounted: when a cluster's `cacerts` Secret changed, its istiods' etc/cacerts files are swapped in place
+ * ({@link writeCacertsAtomically}), without a restart (istiod watches the directory and reloads the plugged-in CA).
+ * Refuses, naming the cluster, when the Secret is gone or lacks a key (nothing is written for that cluster then).
+ */
+export async function syncIstiodFiles(opts: { clusters?: string[] } = {}): Promise<CacertsSync[]> {
+    const out: CacertsSync[] = [];
+    for (const local of opts.clusters ?? localClusters()) {
+        const hosts = runningIstiodsOf(local);
+        if (!hosts.length) continue;
+        const { cacerts } = await readCluster(clusterAccess(local).kubeconfig, []);
+        out.push(...syncCacerts(local, hosts, cacerts));
+    }
+    return out;
 }
 
 function hostIstiod(local: string, plan: IstiodPlan, address: string, pid: number): HostIstiod {
@@ -474,6 +579,12 @@ async function main(): Promise<void> {
             console.log(`${line(h)} ready, xDS ${h.xds}, debug ${h.http}/debug, clusters ${JSON.stringify(await clusterSync(h))}`);
         }
         console.log("stop with: npm run local:istiod -- stop (npm run local:down stops them too)");
+    } else if (cmd === "sync") {
+        for (const r of await syncIstiodFiles()) {
+            console.log(
+                `${r.local}: istiod ${r.revision} (pid ${r.pid}): cacerts ${r.changed.length ? `${r.changed.join(", ")} rewritten` : "unchanged"}`,
+            );
+        }
     } else if (cmd === "stop") {
         stopIstiods();
         console.log("host istiods stopped");
@@ -484,7 +595,7 @@ async function main(): Promise<void> {
             for (const h of hs) console.log(`${line(h)}, clusters ${JSON.stringify(await clusterSync(h))}`);
         }
     } else {
-        throw new Error(`usage: npm run local:istiod -- [start|stop|status] (got ${cmd})`);
+        throw new Error(`usage: npm run local:istiod -- [start|sync|stop|status] (got ${cmd})`);
     }
 }
 

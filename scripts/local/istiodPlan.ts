@@ -131,6 +131,36 @@ export interface IstiodPlan {
 
 /** Files the cacerts Secret must hold (istiod reads them from ./etc/cacerts, its default plugged-in CA dir). */
 export const CACERTS_KEYS = ["ca-cert.pem", "ca-key.pem", "root-cert.pem", "cert-chain.pem"] as const;
+/** Where istiod reads its plugged-in CA, relative to its working directory (its default LocalCertDir, ./etc/cacerts). */
+export const CACERTS_DIR = "etc/cacerts";
+
+/**
+ * The files the `cacerts` Secret's data (base64 values, as the API returns them) projects into {@link CACERTS_DIR}, by
+ * key: the four istiod reads (other keys are left out, as at start), or the problems that stop a rewrite (a missing
+ * Secret or key: istiod must never see a partial set).
+ */
+export function cacertsFiles(
+    cacerts: Record<string, string> | undefined,
+    context: string,
+): { files?: Record<string, string>; problems: string[] } {
+    if (!cacerts) return { problems: [`${context}: Secret istio-system/cacerts not found`] };
+    const missing = CACERTS_KEYS.filter((k) => !cacerts[k]);
+    if (missing.length) return { problems: [`${context}: Secret istio-system/cacerts lacks ${missing.join(", ")}`] };
+    return { files: Object.fromEntries(CACERTS_KEYS.map((k) => [k, Buffer.from(cacerts[k], "base64").toString("utf8")])), problems: [] };
+}
+
+/**
+ * What a running istiod's cacerts files lack to match the Secret: the keys whose content differs from (or is absent in)
+ * `current` (file name → content, undefined when unreadable). Empty: nothing to write. When non-empty, the whole set is
+ * written at once (as the kubelet does for a mounted Secret), so istiod never reads a key of the new set beside one of
+ * the old.
+ */
+export function cacertsChanges(wanted: Record<string, string>, current: Record<string, string | undefined>): string[] {
+    return Object.keys(wanted)
+        .filter((k) => current[k] !== wanted[k])
+        .sort();
+}
+
 /** Flags the host process sets itself; the Deployment's own values (in-pod addresses) are dropped. */
 const HOST_FLAGS = [
     "--grpcAddr",
@@ -204,7 +234,7 @@ export function istiodPlan(
         "etc/istio/config/mesh": objects.meshConfig!.mesh,
         "etc/istio/config/meshNetworks": objects.meshConfig!.meshNetworks ?? "networks: {}\n",
     };
-    for (const k of CACERTS_KEYS) files[`etc/cacerts/${k}`] = Buffer.from(objects.cacerts![k], "base64").toString("utf8");
+    for (const [k, v] of Object.entries(cacertsFiles(objects.cacerts, where.context).files!)) files[`${CACERTS_DIR}/${k}`] = v;
     const version = imageVersion(container!.image);
     return { plan: { revision, ...(version ? { version } : {}), clusterId: env.CLUSTER_ID, args, env, files }, problems };
 }
