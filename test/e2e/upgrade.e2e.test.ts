@@ -96,7 +96,9 @@ describe("e2e: canary upgrade 1.29.1 → 1.30.3 across the mesh with real istiod
     /** The preview's change summary, e.g. { update: 3, create: 6 }. */
     async function previewChanges(): Promise<Record<string, number>> {
         const r = await stack.preview({ onOutput });
-        return Object.fromEntries(Object.entries(r.changeSummary).filter(([k]) => k !== "same")) as Record<string, number>;
+        const changes = Object.fromEntries(Object.entries(r.changeSummary).filter(([k]) => k !== "same")) as Record<string, number>;
+        console.log(`      preview: ${JSON.stringify(changes)}`);
+        return changes;
     }
     /** Polls made while each step's `up` ran (the continuity claim covers every step). */
     const pollsDuringUp: number[] = [];
