@@ -150,6 +150,35 @@ export async function localStack(
     return { stack, backend, envVars };
 }
 
+/**
+ * A suite's teardown of its {@link localStack}: destroys the stack (when it was made), then removes it, its stack file
+ * and its backend whatever the destroy did.
+ */
+export async function disposeLocalStack(
+    stack: Stack | undefined,
+    stackName: string,
+    backend: string | undefined,
+    onOutput: (s: string) => void,
+): Promise<void> {
+    if (stack) {
+        try {
+            await stack.destroy({ onOutput });
+        } finally {
+            await stack.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
+            fs.rmSync(path.join(REPO, `Pulumi.${stackName}.yaml`), { force: true });
+        }
+    }
+    if (backend) fs.rmSync(backend, { recursive: true, force: true });
+}
+
+/** Edits the config of a {@link localStack}'s stack file in place; structured values stay structured. */
+export function editStackConfig(stackName: string, edit: (config: Record<string, any>) => void): void {
+    const file = path.join(REPO, `Pulumi.${stackName}.yaml`);
+    const doc = YAML.parse(fs.readFileSync(file, "utf8"));
+    edit(doc.config);
+    fs.writeFileSync(file, YAML.stringify(doc));
+}
+
 /** Runs the Pulumi CLI (not the Automation API) in `cwd`: exit status, stdout, and stdout+stderr. */
 export function pulumiRun(
     envVars: Record<string, string>,

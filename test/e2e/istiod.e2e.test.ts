@@ -31,6 +31,8 @@ import {
     localUp,
     REPO,
     requireToolchain,
+    disposeLocalStack,
+    editStackConfig,
 } from "./harness";
 import { distributedWeights, DistributeRule, localityGroups, localityMatches, priorities } from "./xdsExpect";
 
@@ -101,10 +103,7 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
     /** The pods of each injection-enabled namespace get the label sidecar injection would add (see the file comment). */
     /** Edits the stack's config file (a copy of Pulumi.local.yaml) in place; structured values stay structured. */
     function editConfig(edit: (config: Record<string, any>) => void): void {
-        const file = path.join(REPO, `Pulumi.${STACK}.yaml`);
-        const doc = YAML.parse(fs.readFileSync(file, "utf8"));
-        edit(doc.config);
-        fs.writeFileSync(file, YAML.stringify(doc));
+        editStackConfig(STACK, edit);
     }
     /** The kubeconfig `reader`'s istiod reads for `target`: the entry `<target>` of its `istio-remote-secrets`. */
     async function remoteKubeconfig(reader: ClusterName, target: ClusterName): Promise<string> {
@@ -161,15 +160,7 @@ describe("e2e: real istiod serves what `pulumi up` built (xDS, per seed claim)",
             }
             fs.writeFileSync(path.join(REPO, "e2e-istiod-pulumi.log"), log.join(""));
         }
-        if (stack) {
-            try {
-                await stack.destroy({ onOutput });
-            } finally {
-                await stack.workspace.removeStack(STACK, { force: true }).catch(() => undefined);
-                fs.rmSync(path.join(REPO, `Pulumi.${STACK}.yaml`), { force: true });
-            }
-        }
-        if (backend) fs.rmSync(backend, { recursive: true, force: true });
+        await disposeLocalStack(stack, STACK, backend, onOutput);
     });
 
     it("each istiod reads its two remote clusters through the remote secrets Pulumi wrote, with the tokens Pulumi issued, and reports them synced", async () => {

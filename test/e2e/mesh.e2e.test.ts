@@ -31,6 +31,7 @@ import {
     REPO,
     requireToolchain,
     statusOf,
+    disposeLocalStack,
 } from "./harness";
 import { countsOf, credentialFragments, PlannedStep, plannedSteps, registeredByProgram, secretValuesIn, stateLeaks } from "./stateChecks";
 
@@ -115,15 +116,7 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
     });
 
     after(async () => {
-        if (stack) {
-            try {
-                await stack.destroy({ onOutput });
-            } finally {
-                await stack.workspace.removeStack(E2E_STACK, { force: true }).catch(() => undefined);
-                fs.rmSync(path.join(REPO, `Pulumi.${E2E_STACK}.yaml`), { force: true });
-            }
-        }
-        if (backend) fs.rmSync(backend, { recursive: true, force: true });
+        await disposeLocalStack(stack, E2E_STACK, backend, onOutput);
         if (failed) fs.writeFileSync(path.join(REPO, "e2e-pulumi.log"), log.join(""));
     });
 

@@ -22,7 +22,6 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import * as YAML from "yaml";
 import { clusterz, HostIstiod, labelInjectedPods, runningIstiods, startIstiods, stopIstiods } from "../../scripts/local/istiod";
 import { outbound, xdsViewAsync } from "../../scripts/local/xds";
 import {
@@ -37,6 +36,8 @@ import {
     localUp,
     REPO,
     requireToolchain,
+    disposeLocalStack,
+    editStackConfig,
 } from "./harness";
 
 const STACK = "upgrade";
@@ -68,10 +69,7 @@ describe("e2e: canary upgrade 1.29.1 → 1.30.3 across the mesh with real istiod
 
     /** Edits the stack's config file in place. */
     function editConfig(edit: (config: Record<string, any>) => void): void {
-        const file = path.join(REPO, `Pulumi.${STACK}.yaml`);
-        const doc = YAML.parse(fs.readFileSync(file, "utf8"));
-        edit(doc.config);
-        fs.writeFileSync(file, YAML.stringify(doc));
+        editStackConfig(STACK, edit);
     }
     function setIstio(istio: Record<string, unknown>, perCluster: Partial<Record<ClusterName, Record<string, unknown>>> = {}): void {
         editConfig((c) => {
@@ -252,15 +250,7 @@ describe("e2e: canary upgrade 1.29.1 → 1.30.3 across the mesh with real istiod
             fs.writeFileSync(path.join(REPO, "e2e-upgrade-pulumi.log"), log.join(""));
         }
         stopIstiods(Object.values(LOCAL));
-        if (stack) {
-            try {
-                await stack.destroy({ onOutput });
-            } finally {
-                await stack.workspace.removeStack(STACK, { force: true }).catch(() => undefined);
-                fs.rmSync(path.join(REPO, `Pulumi.${STACK}.yaml`), { force: true });
-            }
-        }
-        if (backend) fs.rmSync(backend, { recursive: true, force: true });
+        await disposeLocalStack(stack, STACK, backend, onOutput);
     });
 
     it("0. the mesh comes up on 1.29.1 (revision 1-29-1, default tag, gateway on it); its istiods serve the whole mesh", async () => {
