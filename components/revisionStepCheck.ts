@@ -18,24 +18,30 @@ import { classifyReadError } from "./serviceAccountToken";
 /** The live state, or why it could not be read (`skipped`: cluster reads are off). */
 export type LiveRevisionsRead = { kind: "read"; live: LiveRevisions } | { kind: "unknown"; why: string } | { kind: "skipped" };
 
-/** Reads the cluster `access` reaches. Never throws. */
-export async function readLiveRevisions(access: KubeconfigAccess, requestTimeoutMs = 10000): Promise<LiveRevisionsRead> {
+/**
+ * Reads the cluster `access` reaches. Pods are listed only for the control planes about to go (those not in
+ * `keep`), so a steady-state preview reads no pods at all. Never throws.
+ */
+export async function readLiveRevisions(access: KubeconfigAccess, keep: string[], requestTimeoutMs = 10000): Promise<LiveRevisionsRead> {
     const reader = await checkReader(access);
     if (reader.kind !== "api") return reader;
     const api = reader.api;
     const read = <T>(f: () => Promise<T>) => patiently(f, requestTimeoutMs);
     try {
-        const [injectors, services, namespaces, pods] = await Promise.all([
+        const [injectors, services, namespaces] = await Promise.all([
             read(() => api.listNamespacedConfigMap({ namespace: ISTIO_NAMESPACE, labelSelector: REVISION_LABEL })),
             read(() => api.listNamespacedService({ namespace: ISTIO_NAMESPACE })),
             read(() => api.listNamespace({ labelSelector: REVISION_LABEL })),
-            read(() => api.listPodForAllNamespaces({ labelSelector: REVISION_LABEL })),
         ]);
         const live: LiveRevisions = { controlPlanes: [], tags: {}, namespaces: {}, proxies: {} };
         for (const cm of injectors.items) {
             if (!cm.metadata?.name?.startsWith("istio-sidecar-injector")) continue;
             live.controlPlanes.push({ revision: cm.metadata.labels?.[REVISION_LABEL] ?? "default", version: injectorTag(cm.data?.values) });
         }
+        const going = live.controlPlanes.map((c) => c.revision).filter((r) => r !== "default" && !keep.includes(r));
+        const pods = going.length
+            ? await read(() => api.listPodForAllNamespaces({ labelSelector: `${REVISION_LABEL} in (${going.join(",")})` }))
+            : { items: [] };
         for (const s of services.items) {
             const labels = s.metadata?.labels ?? {};
             if (s.metadata?.name?.startsWith("istiod-revision-tag-") && labels["istio.io/tag"]) {
@@ -83,7 +89,7 @@ export function refuseRevisionStep(
 ): pulumi.Output<void> | undefined {
     if (!access) return undefined;
     return pulumi.output(access).apply(async (a) => {
-        const found = await readLiveRevisions(a);
+        const found = await readLiveRevisions(a, desired.mode === "canary" ? desired.revisions.map((r) => r.name) : []);
         if (found.kind === "unknown") void pulumi.log.warn(uncheckedRevisionsWarning(cluster.clusterName, found.why), cluster);
         if (found.kind !== "read") return;
         const refused = revisionStepRefusals(cluster.clusterName, desired, found.live);
