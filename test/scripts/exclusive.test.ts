@@ -26,14 +26,18 @@ describe("scripts/local/exclusive.sh (the local control planes' lock)", function
     const run = (args: string[], extra: Record<string, string> = {}) =>
         spawnSync("bash", [script, ...args], { env: env(extra), encoding: "utf8" });
 
-    /** Starts a holder that keeps the lock until `release` is created; resolves once it holds it. */
-    async function holder(release: string) {
+    /**
+     * Starts a holder that keeps the lock until `release` is created; resolves once it holds it (its owner file is
+     * written), to an object whose `exited` resolves to its exit code.
+     */
+    async function holder(release: string): Promise<{ exited: Promise<number | null> }> {
         const p = spawn("bash", [script, "bash", "-c", `while [ ! -e ${release} ]; do sleep 0.1; done`], { env: env() });
+        const exited = new Promise<number | null>((resolve) => p.on("exit", resolve));
         const owner = path.join(cache, "local.owner");
         for (let i = 0; i < 100 && !(fs.existsSync(owner) && fs.readFileSync(owner, "utf8")); i++) {
             await new Promise((r) => setTimeout(r, 50));
         }
-        return new Promise<number | null>((resolve) => p.on("exit", resolve));
+        return { exited };
     }
 
     it("runs the command and passes on its exit code", () => {
@@ -43,10 +47,10 @@ describe("scripts/local/exclusive.sh (the local control planes' lock)", function
 
     it("a second run waits, names the holder, and fails after ISTIO_MC_LOCK_WAIT", async () => {
         const release = path.join(cache, "release");
-        const done = holder(release);
+        const { exited } = await holder(release);
         const r = run(["echo", "second"], { ISTIO_MC_LOCK_WAIT: "1" });
         fs.writeFileSync(release, "");
-        assert.equal(await done, 0);
+        assert.equal(await exited, 0);
         assert.equal(r.status, 1);
         assert.equal(r.stdout, "", "the second command must not have run");
         assert.match(r.stderr, /in use by another run \(pid \d+, since .*: bash -c while/);
@@ -55,7 +59,7 @@ describe("scripts/local/exclusive.sh (the local control planes' lock)", function
 
     it("a second run goes ahead once the first has finished", async () => {
         const release = path.join(cache, "release");
-        const done = holder(release);
+        const { exited } = await holder(release);
         setTimeout(() => fs.writeFileSync(release, ""), 500);
         const second = await new Promise<{ code: number | null; out: string }>((resolve) => {
             const p = spawn("bash", [script, "echo", "second"], { env: env({ ISTIO_MC_LOCK_WAIT: "20" }) });
@@ -63,7 +67,7 @@ describe("scripts/local/exclusive.sh (the local control planes' lock)", function
             p.stdout.on("data", (d) => (out += d));
             p.on("exit", (code) => resolve({ code, out }));
         });
-        assert.equal(await done, 0);
+        assert.equal(await exited, 0);
         assert.deepEqual(second, { code: 0, out: "second\n" });
     });
 
