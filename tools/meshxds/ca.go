@@ -82,14 +82,7 @@ func caMain(args []string) {
 	verbose := fs.Bool("v", false, "log the CA client's messages (on stderr)")
 	_ = fs.Parse(args)
 
-	lo := log.DefaultOptions()
-	lo.OutputPaths = []string{"stderr"}
-	if !*verbose {
-		lo.SetDefaultOutputLevel(log.OverrideScopeName, log.ErrorLevel)
-	}
-	if err := log.Configure(lo); err != nil {
-		fail("configure logging: %v", err)
-	}
+	logToStderr(*verbose, log.ErrorLevel)
 	if *clusterID == "" || *tokenFile == "" {
 		fail("ca: --cluster and --token-file are required")
 	}

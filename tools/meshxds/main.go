@@ -136,14 +136,7 @@ func main() {
 	verbose := flag.Bool("v", false, "log the ADS client's messages (on stderr)")
 	flag.Parse()
 	// stdout carries only the JSON result; the ADS client's log goes to stderr, warnings only unless -v
-	lo := log.DefaultOptions()
-	lo.OutputPaths = []string{"stderr"}
-	if !*verbose {
-		lo.SetDefaultOutputLevel(log.OverrideScopeName, log.WarnLevel)
-	}
-	if err := log.Configure(lo); err != nil {
-		fail("configure logging: %v", err)
-	}
+	logToStderr(*verbose, log.WarnLevel)
 	if *clusterID == "" || *network == "" {
 		fail("--cluster and --network are required")
 	}
@@ -416,4 +409,16 @@ func virtualHostsOf(rc *route.RouteConfiguration) []VirtualHost {
 func fail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "meshxds: "+format+"\n", args...)
 	os.Exit(1)
+}
+
+// logToStderr sends Istio's log to stderr (stdout carries only the JSON result), at `quiet` and above unless verbose.
+func logToStderr(verbose bool, quiet log.Level) {
+	lo := log.DefaultOptions()
+	lo.OutputPaths = []string{"stderr"}
+	if !verbose {
+		lo.SetDefaultOutputLevel(log.OverrideScopeName, quiet)
+	}
+	if err := log.Configure(lo); err != nil {
+		fail("configure logging: %v", err)
+	}
 }
