@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
-import { ISTIO_NAMESPACE, SAMPLE_NAMESPACE } from "../model";
+import { ISTIO_NAMESPACE, REVISION_LABEL, SAMPLE_NAMESPACE } from "../model";
 import { onCluster, portRules, requireCluster } from "./resources";
 
 /** Arguments of {@link NetworkPolicies}. */
@@ -25,7 +25,7 @@ export interface NetworkPoliciesArgs {
 const INJECTED = { namespaceSelector: { matchLabels: { "istio-injection": "enabled" } } };
 
 /** Namespaces injected by a named revision or tag. */
-const REVISIONED = { namespaceSelector: { matchExpressions: [{ key: "istio.io/rev", operator: "Exists" }] } };
+const REVISIONED = { namespaceSelector: { matchExpressions: [{ key: REVISION_LABEL, operator: "Exists" }] } };
 
 /** np-istio: all traffic from and to namespaces with sidecar injection (seed 003's; also `istio.io/rev` ones if asked). */
 export function npIstioSpec(revisionLabelled = false): k8s.types.input.networking.v1.NetworkPolicySpec {

@@ -36,6 +36,9 @@ export const Labels = {
     patchForce: "pulumi.com/patchForce",
 } as const;
 
+/** The label naming a pod's or namespace's control-plane revision (or tag, on a namespace). */
+export const REVISION_LABEL = "istio.io/rev";
+
 /** The Secret name istiod looks for the plugged-in CA under. */
 export const CACERTS_SECRET = "cacerts";
 /** Prefix of the remote secrets `istioctl create-remote-secret` writes. */

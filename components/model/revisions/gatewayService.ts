@@ -8,7 +8,7 @@
  * @see docs/upgrades.md
  */
 import { EASTWEST_GATEWAY_NAME } from "../istio/helmValues";
-import { Labels } from "../istio/names";
+import { Labels, REVISION_LABEL } from "../istio/names";
 
 /** Settings of the network's gateway Service. */
 export interface EastWestServiceInput {
@@ -41,6 +41,3 @@ export function eastWestService(i: EastWestServiceInput): {
         },
     };
 }
-
-/** The label naming a pod's or namespace's control-plane revision (or tag, on a namespace). */
-export const REVISION_LABEL = "istio.io/rev";

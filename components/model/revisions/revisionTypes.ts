@@ -5,6 +5,7 @@
  * @see docs/upgrades.md
  */
 import type { ChartSourceModel } from "../config/types";
+import { REVISION_LABEL } from "../istio/names";
 
 /** One Istio control plane installed under a revision name (`istiod-<name>`, label `istio.io/rev=<name>`). */
 export interface RevisionModel {
@@ -51,5 +52,5 @@ export function revisionNameFor(version: string): string {
 
 /** The namespace label that points a namespace's injection at `revision` (a revision or tag; unset: the default tag). */
 export function injectionLabels(namespaceRevision: string | undefined): Record<string, string> {
-    return namespaceRevision ? { "istio.io/rev": namespaceRevision } : { "istio-injection": "enabled" };
+    return namespaceRevision ? { [REVISION_LABEL]: namespaceRevision } : { "istio-injection": "enabled" };
 }
