@@ -75,7 +75,7 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   cat <<EOF
 Missing: ${missing[*]} (see: bash scripts/toolchain.sh --check). They are built once from Go modules into $CACHE.
-From empty caches that takes about 45 minutes on 2 cores and up to 4 GiB of memory (kube ≈ 18 min, istio ≈ 12 min,
+From empty caches that takes about 50 minutes on 2 cores and up to 4 GiB of memory (kube ≈ 18 min, istio ≈ 16 min,
 pulumi ≈ 12 min, plus downloads; docs/toolchain.md); with a warm Go build cache about 2 minutes. Later runs: seconds.
 EOF
   if [ "$YES" = 0 ] && [ -t 0 ]; then
