@@ -12,9 +12,12 @@ import {
     isDns1123Label,
     isDns1123Subdomain,
     isLabelValue,
+    isRootPhase,
     KeyAlgorithm,
     parseIstioVersion,
     resolveRevisions,
+    ROOT_PHASES,
+    rootPhaseIssues,
 } from "./model";
 import type { SharedRootCAArgs } from "./sharedRootCA";
 
@@ -47,6 +50,33 @@ export function sharedRootCAArgsIssues(args: SharedRootCAArgs): ArgsIssue[] {
         (f) => `args.${f}`,
     );
     for (const i of validity) add(i.path.replace(/^args\./, ""), i.message);
+    issues.push(...rootRotationArgsIssues(args));
+    return issues;
+}
+
+/** `rootGeneration` and `rootRotation` of SharedRootCA args: the same rules as `ca.rootGeneration`/`ca.rootRotation`. */
+export function rootRotationArgsIssues(args: SharedRootCAArgs): ArgsIssue[] {
+    const issues: ArgsIssue[] = [];
+    const add = (propertyPath: string, reason: string) => issues.push({ propertyPath, reason });
+    const g = args.rootGeneration;
+    if (g !== undefined && !(Number.isInteger(g) && g >= 1)) add("rootGeneration", "must be a whole number >= 1");
+    const r = args.rootRotation;
+    if (!r) return issues;
+    if (!isRootPhase(r.phase)) add("rootRotation.phase", `must be one of ${ROOT_PHASES.join(", ")}`);
+    const names = args.clusterNames ?? [];
+    for (const [c, p] of Object.entries(r.clusterPhases ?? {})) {
+        if (!names.includes(c)) add(`rootRotation.clusterPhases.${c}`, `names no cluster of clusterNames (${names.join(", ")})`);
+        if (!isRootPhase(p)) add(`rootRotation.clusterPhases.${c}`, `must be one of ${ROOT_PHASES.join(", ")}`);
+    }
+    if (args.allowRootReplacement)
+        add("allowRootReplacement", "replaces the root in one step and cannot be combined with rootRotation: set it to false");
+    if (issues.length) return issues;
+    const phases = names.map((c) => ({ cluster: c, phase: r.clusterPhases?.[c] ?? r.phase }));
+    for (const i of rootPhaseIssues(phases, (c) =>
+        r.clusterPhases && c in r.clusterPhases ? `rootRotation.clusterPhases.${c}` : "rootRotation.phase",
+    )) {
+        add(i.path, i.message);
+    }
     return issues;
 }
 

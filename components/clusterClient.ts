@@ -9,6 +9,21 @@ import { classifyReadError } from "./serviceAccountToken";
 
 /** A CoreV1 client for `access`, or an error (starting with `prefix`) saying why its kubeconfig cannot be used (never a silent skip). */
 export async function coreApi(access: KubeconfigAccess, prefix: string): Promise<import("@kubernetes/client-node").CoreV1Api> {
+    return apiClient(access, prefix, (c) => c.CoreV1Api);
+}
+
+/** An AppsV1 client for `access` (as {@link coreApi}). */
+export async function appsApi(access: KubeconfigAccess, prefix: string): Promise<import("@kubernetes/client-node").AppsV1Api> {
+    return apiClient(access, prefix, (c) => c.AppsV1Api);
+}
+
+type ClientModule = typeof import("@kubernetes/client-node");
+
+async function apiClient<T extends import("@kubernetes/client-node").ApiType>(
+    access: KubeconfigAccess,
+    prefix: string,
+    pick: (c: ClientModule) => new (config: import("@kubernetes/client-node").Configuration) => T,
+): Promise<T> {
     const found = kubeconfigLookup(access);
     if (found.status !== "found") {
         const where = access.kubeconfig && !isInlineKubeconfig(access.kubeconfig) ? ` ${quotedKubeconfigPath(access.kubeconfig)}` : "";
@@ -27,7 +42,7 @@ export async function coreApi(access: KubeconfigAccess, prefix: string): Promise
     try {
         kc.loadFromString(text);
         if (access.context) kc.setCurrentContext(access.context);
-        return kc.makeApiClient(client.CoreV1Api);
+        return kc.makeApiClient(pick(client));
     } catch (e) {
         // eslint-disable-next-line preserve-caught-error -- the original message may quote a credential
         throw new Error(`${prefix}: the kubeconfig cannot be used: ${redactCredentials((e as Error).message, text)}`);

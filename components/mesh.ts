@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { meshClusterArgsIssues, sharedRootCAArgsIssues } from "./argsChecks";
+import { meshClusterArgsIssues, rootRotationArgsIssues, sharedRootCAArgsIssues } from "./argsChecks";
 import { ArgsIssues } from "./argsErrors";
 import { ClusterAccess } from "./clusterAccess";
 import { EastWestGateway } from "./eastWestGateway";
@@ -90,6 +90,13 @@ export interface IstioMeshIstioArgs extends MeshClusterIstioArgs {
 export interface IstioMeshCaArgs extends Omit<SharedRootCAArgs, "clusterNames"> {
     /** Sign the intermediates with this existing root instead of generating one. */
     existingRoot?: ExistingRootCA;
+    /**
+     * Every istiod trusts more than one root and proxies take trust anchors over xDS (MeshClusterArgs.rootCA.multiRoot).
+     * Required by `rootRotation`; set it in its own `pulumi up` first.
+     * @default false
+     * @see docs/root-ca.md
+     */
+    multiRoot?: boolean;
 }
 
 /** One cluster of an {@link IstioMesh}. */
@@ -245,7 +252,11 @@ export class IstioMesh extends pulumi.ComponentResource {
 
         const layout = args.remoteSecretLayout ?? "perLink";
         const { ca, clusters, gateways, links, readers } = parts.set(this, {
-            ca: new SharedRootCA(`${name}-ca`, { ...args.ca, clusterNames: args.clusters.map((c) => c.name) }, { parent: this }),
+            ca: new SharedRootCA(
+                `${name}-ca`,
+                { ...caArgsWithoutMeshKeys(args.ca), clusterNames: args.clusters.map((c) => c.name) },
+                { parent: this },
+            ),
             clusters: {},
             gateways: {},
             links: {},
@@ -262,6 +273,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                     access: c.access,
                     nodes: c.nodes,
                     caCerts: ca.caCerts[c.name],
+                    rootCA: { multiRoot: args.ca?.multiRoot ?? false, ...ca.rootStates[c.name] },
                     istio: clusterIstioArgs(args.istio, c.name, revisions.get(c.name)?.tags),
                     namespaceMetadata: c.namespaceMetadata,
                 },
@@ -378,7 +390,17 @@ function validateMeshArgs(args: IstioMeshArgs): {
     if (layoutProblem) issues.add(layoutProblem.path, layoutProblem.message);
     if (!clusters.length) issues.add("clusters", "list at least one cluster");
     // Cluster names are checked above; the CA's other fields are reported under `ca.`.
-    for (const i of sharedRootCAArgsIssues({ ...args.ca, clusterNames: ["c"] })) issues.add(`ca.${i.propertyPath}`, i.reason);
+    for (const i of sharedRootCAArgsIssues({ ...args.ca, rootRotation: undefined, clusterNames: ["c"] }))
+        issues.add(`ca.${i.propertyPath}`, i.reason);
+    // The rotation's per-cluster phases are checked against the mesh's real cluster names.
+    for (const i of rootRotationArgsIssues({ ...args.ca, clusterNames: clusters.map((c) => c.name) }))
+        issues.add(`ca.${i.propertyPath}`, i.reason);
+    if (args.ca?.rootRotation && !args.ca.multiRoot) {
+        issues.add(
+            "ca.multiRoot",
+            "must be true while ca.rootRotation is set: istiod refuses a second trust anchor without ISTIO_MULTIROOT_MESH. Set it (without rootRotation) in its own `pulumi up` first (docs/root-ca.md)",
+        );
+    }
     // Mesh-wide fields (meshID, istio.*) once, per-cluster ones (nodes) under `clusters[i].`; names and networks
     // are checked above, so the checks run with a valid stand-in for them.
     // The revisions are checked across the mesh (where each runs, per-cluster tags), not on the stand-in.
@@ -411,6 +433,12 @@ function validateMeshArgs(args: IstioMeshArgs): {
     return { issues, endpoints: checked.endpoints, revisions: revisions.clusters };
 }
 
+/** The CA args SharedRootCA takes (IstioMesh's own `multiRoot` goes to the clusters). */
+function caArgsWithoutMeshKeys(ca: IstioMeshCaArgs | undefined): Omit<SharedRootCAArgs, "clusterNames"> {
+    const { multiRoot: _, ...rest } = ca ?? {};
+    return rest;
+}
+
 /** A cluster's Istio args: the mesh's, with only the revisions it runs and its own tags (canary mode). */
 function clusterIstioArgs(istio: IstioMeshIstioArgs, cluster: string, tags: Record<string, string> | undefined): MeshClusterIstioArgs {
     if (!istio.revisions) return istio;
@@ -422,6 +450,8 @@ function clusterIstioArgs(istio: IstioMeshIstioArgs, cluster: string, tags: Reco
 export interface MeshSecrets {
     /** Existing root CA, when `ca.existingRoot*Secret` is configured. */
     existingRoot?: ExistingRootCA;
+    /** The next root of a rotation, when `ca.rootRotation.nextRoot*Secret` is configured. */
+    nextRoot?: ExistingRootCA;
     /** Supplied kubeconfigs by target cluster name. */
     remoteKubeconfigs?: Record<string, pulumi.Input<string>>;
 }
@@ -477,6 +507,17 @@ export function meshArgsFromModel(model: MeshModel, secrets: MeshSecrets = {}): 
             protectRoot: model.ca.protectRoot,
             allowRootReplacement: model.ca.allowRootReplacement,
             existingRoot: secrets.existingRoot,
+            multiRoot: model.ca.multiRoot,
+            ...(model.ca.rootGeneration !== 1 ? { rootGeneration: model.ca.rootGeneration } : {}),
+            ...(model.ca.rootRotation
+                ? {
+                      rootRotation: {
+                          phase: "oldOnly" as const,
+                          clusterPhases: model.ca.rootRotation.phases,
+                          ...(secrets.nextRoot ? { nextRoot: secrets.nextRoot } : {}),
+                      },
+                  }
+                : {}),
         },
     };
 }

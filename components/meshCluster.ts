@@ -15,6 +15,7 @@ import { installIstioBase } from "./istioBase";
 import { resolveIstioChart } from "./istioCharts";
 import { installIstiodRevisions } from "./istiodRevisions";
 import { refuseRevisionStep } from "./revisionStepCheck";
+import { refuseRootStep } from "./rootStepCheck";
 import { IstioChartSource, toChartSourceModel } from "./chartSource";
 import { skipServiceEndpointWait } from "./serviceAwait";
 import {
@@ -26,7 +27,13 @@ import {
     Labels,
     NodeTopology,
     revisionNameFor,
+    RootPhase,
+    RootState,
+    rootStateAnnotations,
 } from "./model";
+
+/** Where a cluster's root-rotation phase is set, for refusals. */
+const ROOT_PHASE_KEY = "ca.rootRotation.phase or ca.rootRotation.clusters.<cluster> (library: MeshClusterArgs.rootCA.phase)";
 import { CaCertsBundle } from "./sharedRootCA";
 
 /** The entries of a `cacerts` Secret istiod needs. */
@@ -169,10 +176,39 @@ export interface MeshClusterArgs {
      * `cert-chain.pem`), normally `SharedRootCA.caCerts[clusterName]` (`caCertsByCluster` in other languages).
      */
     caCerts: Record<string, pulumi.Input<string>>;
+    /**
+     * Trust settings and root-rotation state of this cluster's CA (docs/root-ca.md).
+     * @default { multiRoot: false, generation: 1 } (one root, no rotation)
+     */
+    rootCA?: MeshClusterRootCAArgs;
     /** Istio settings. */
     istio: MeshClusterIstioArgs;
     /** Extra labels and annotations on `istio-system` (e.g. Rancher project annotations, seed 003). */
     namespaceMetadata?: NamespaceMetadataArgs;
+}
+
+/** Trust settings and root-rotation state of a cluster; IstioMesh passes `SharedRootCA.rootStates[cluster]`. */
+export interface MeshClusterRootCAArgs {
+    /**
+     * istiod trusts more than one root (`pilot.env.ISTIO_MULTIROOT_MESH`), and proxies take new trust anchors over
+     * xDS without a restart (`meshConfig.defaultConfig.proxyMetadata.PROXY_CONFIG_XDS_AGENT`). Needed for any phase
+     * but `oldOnly`; set it in its own `up` before a rotation (istiod restarts, and proxies take it when restarted).
+     * @default false
+     * @see https://github.com/istio/istio/issues/47063
+     */
+    multiRoot?: boolean;
+    /**
+     * Generation of the current root (`SharedRootCA.rootStates[cluster].generation`).
+     * @default 1
+     */
+    generation?: number;
+    /**
+     * Phase of the rotation to the next root that `caCerts` is in (`SharedRootCA.rootStates[cluster].phase`). Recorded
+     * on the `cacerts` Secret; a preview refuses a step that skips a phase, or changes the trusted roots while istiod
+     * runs without multi-root.
+     * @default "oldOnly" (no rotation)
+     */
+    phase?: RootPhase;
 }
 
 /**
@@ -358,13 +394,21 @@ export class MeshCluster extends pulumi.ComponentResource {
             child,
         );
 
+        // One root-rotation phase per `up` (rootStepCheck.ts): the cacerts change is planned only after it passed.
+        const rootState: RootState = { generation: args.rootCA?.generation ?? 1, phase: args.rootCA?.phase ?? "oldOnly" };
+        const rootChecked = refuseRootStep(this, this.access, rootState, ROOT_PHASE_KEY);
         const data = pulumi
-            .all(args.caCerts as unknown as Record<string, pulumi.Output<string>>)
-            .apply((b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, Buffer.from(v).toString("base64")])));
+            .all([args.caCerts as unknown as Record<string, pulumi.Output<string>>, rootChecked])
+            .apply(([b]) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, Buffer.from(v).toString("base64")])));
+        const rootAnnotations = rootStateAnnotations(rootState);
         this.cacerts = new k8s.core.v1.Secret(
             `${name}-cacerts`,
             {
-                metadata: { name: CACERTS_SECRET, namespace: ISTIO_NAMESPACE },
+                metadata: {
+                    name: CACERTS_SECRET,
+                    namespace: ISTIO_NAMESPACE,
+                    ...(Object.keys(rootAnnotations).length ? { annotations: rootAnnotations } : {}),
+                },
                 type: "Opaque",
                 data: pulumi.secret(data),
             },
@@ -384,7 +428,8 @@ export class MeshCluster extends pulumi.ComponentResource {
                   }
                 : { mode: "inPlace", version: args.istio.version },
         );
-        const gated = <T>(v: T): pulumi.Input<T> => (stepChecked ? pulumi.unsecret(stepChecked.apply(() => v)) : v);
+        const checks = bothChecks(stepChecked, rootChecked);
+        const gated = <T>(v: T): pulumi.Input<T> => (checks ? pulumi.unsecret(checks.apply(() => v)) : v);
         const install = args.istio.baseInstall ?? "objects";
         const base = installIstioBase(
             `${name}-base`,
@@ -464,7 +509,7 @@ function refuseBaseInstallSwitch(
  * `revision`, those of that revision's control plane (its release's images, its tags).
  */
 export function istiodChartValues(
-    args: Pick<MeshClusterArgs, "meshID" | "clusterName" | "network" | "istio">,
+    args: Pick<MeshClusterArgs, "meshID" | "clusterName" | "network" | "istio" | "rootCA">,
     revision?: { name: string; version: string; tags: string[] },
 ): Record<string, unknown> {
     return istiodValues({
@@ -478,6 +523,7 @@ export function istiodChartValues(
         revisionTags: revision?.tags,
         dnsCapture: args.istio.dnsCapture ?? true,
         dnsAutoAllocate: args.istio.dnsAutoAllocate ?? true,
+        multiRoot: args.rootCA?.multiRoot ?? false,
         overrides: args.istio.istiodValues,
     });
 }

@@ -15,6 +15,11 @@ export interface RootCAIdentityGuardArgs {
      * @default false
      */
     allowReplacement?: boolean;
+    /**
+     * Fail in `check` (so in `pulumi preview`) with this reason if the guard, and so the root, would be created now.
+     * @default unset: creation is fine
+     */
+    refuseCreation?: string;
 }
 
 /**
@@ -38,7 +43,11 @@ export class RootCAIdentityGuard extends pulumi.dynamic.Resource {
         super(
             rootCAIdentityProvider,
             name,
-            { identity: args.identity, allowReplacement: args.allowReplacement ?? false },
+            {
+                identity: args.identity,
+                allowReplacement: args.allowReplacement ?? false,
+                ...(args.refuseCreation ? { refuseCreation: args.refuseCreation } : {}),
+            },
             opts,
             "istio-multicluster",
             "RootCAIdentityGuard",

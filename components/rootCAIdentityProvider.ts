@@ -29,6 +29,11 @@ export interface RootCAIdentityGuardInputs {
     identity: RootCAIdentity;
     /** True when this `up` may replace the root (SharedRootCAArgs.allowRootReplacement / ca.allowRootReplacement). */
     allowReplacement: boolean;
+    /**
+     * Why this root must already exist: set when creating it now would make a new root where the mesh trusts an
+     * earlier one of the same generation (a root rotation rolled back after the old root left the stack).
+     */
+    refuseCreation?: string;
 }
 
 /** Which identity fields differ between `before` and `after`, as `field: old -> new`. */
@@ -62,6 +67,9 @@ export interface GuardCheckResult {
 export const rootCAIdentityProvider = {
     /** Refuses a changed identity unless replacement is allowed; `olds` is empty on the first create. */
     check(olds: Partial<RootCAIdentityGuardInputs>, news: RootCAIdentityGuardInputs): Promise<GuardCheckResult> {
+        if (!olds?.identity && news.refuseCreation) {
+            return Promise.resolve({ inputs: news, failures: [{ property: "identity", reason: news.refuseCreation }] });
+        }
         const changes = identityChanges(olds?.identity, news.identity);
         if (!changes.length || news.allowReplacement) return Promise.resolve({ inputs: news });
         return Promise.resolve({ inputs: news, failures: [{ property: "identity", reason: replacementRefusal(changes) }] });

@@ -7,7 +7,18 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { ArgsIssues } from "./argsErrors";
 import { sharedRootCAArgsIssues } from "./argsChecks";
-import { EcdsaCurve, ISTIO_NAMESPACE, KeyAlgorithm } from "./model";
+import {
+    clusterRootPlan,
+    EcdsaCurve,
+    generationSuffix,
+    ISTIO_NAMESPACE,
+    KeyAlgorithm,
+    RootPhase,
+    rootCommonName,
+    rootSigns,
+    rootsInStack,
+    RootState,
+} from "./model";
 import { RootCAIdentityGuard } from "./rootCAIdentityGuard";
 
 /** Key usages of both root and intermediates (Makefile: digitalSignature, nonRepudiation, keyEncipherment, keyCertSign). */
@@ -114,15 +125,55 @@ export interface SharedRootCAArgs {
      * @default "istiod.istio-system.svc"
      */
     intermediateSanDns?: string;
+    /**
+     * Generation of the current root (A): 1 for the mesh's first root. After a rotation reached `newOnly` on every
+     * cluster, raise it by one and drop `rootRotation`: the same resources, a no-op `up`. Roots and intermediates of
+     * generation 1 keep their names (`<name>-root`, `<name>-<cluster>`); later ones end in `-g<N>`, and a generated
+     * root of generation N > 1 is `CN=Root CA GN`.
+     * @default 1
+     * @see docs/root-ca.md
+     */
+    rootGeneration?: number;
+    /**
+     * A rotation from the current root A to the next root B, one phase per `pulumi up` (IstioMesh and MeshCluster
+     * need `multiRoot` for it). Rolling back is setting the previous phase.
+     * @default none
+     * @see docs/root-ca.md
+     */
+    rootRotation?: SharedRootRotationArgs;
+}
+
+/** A root rotation in progress: every cluster's phase, and where the next root comes from. */
+export interface SharedRootRotationArgs {
+    /** The phase of every cluster not named in `clusterPhases` (see {@link RootPhase}). */
+    phase: RootPhase;
+    /**
+     * Per-cluster phase, to move clusters one at a time; every cluster stays within one phase of the others.
+     * @default {}
+     */
+    clusterPhases?: Record<string, RootPhase>;
+    /**
+     * Sign with this existing root as B instead of generating one. After the rotation, pass it as `existingRoot`.
+     * @default a generated root (same key settings as A)
+     */
+    nextRoot?: ExistingRootCA;
 }
 
 /**
  * A root CA shared by every cluster and one intermediate CA per cluster signed by it, so workloads in
  * different clusters trust each other without federation. Outputs per cluster the four `cacerts` entries.
+ * During a root rotation it holds both roots and gives each cluster the bundle and signer its phase calls for.
  */
 export class SharedRootCA extends pulumi.ComponentResource {
-    /** Root certificate, PEM (plain: it is public). */
+    /**
+     * The root certificate every cluster trusts, PEM (plain: it is public): the current root, or once every
+     * cluster of a rotation is at `newOnly`, the next.
+     */
     public readonly rootCertPem: pulumi.Output<string>;
+    /** Every root the stack holds (one, or two during a rotation), PEM, the older first. */
+    public readonly trustBundlePem: pulumi.Output<string>;
+    /** Each cluster's root generation and rotation phase (plain values, for MeshCluster's `rootCA`). */
+    public readonly rootStates: Record<string, RootState>;
     /**
      * Per-cluster `cacerts` entries (`ca-cert.pem`, `ca-key.pem`, `root-cert.pem`, `cert-chain.pem`); `ca-key.pem`
      * is a secret. The same object as {@link caCerts}, typed as maps for the other Pulumi languages.
@@ -149,71 +200,62 @@ export class SharedRootCA extends pulumi.ComponentResource {
             rsaBits: (args.keyAlgorithm ?? "RSA") === "RSA" ? (args.rsaBits ?? 4096) : undefined,
             ecdsaCurve: args.keyAlgorithm === "ECDSA" ? (args.ecdsaCurve ?? "P256") : undefined,
         };
-        const child = { parent: this };
+        const generation = args.rootGeneration ?? 1;
+        const rotation = args.rootRotation;
+        this.rootStates = Object.fromEntries(
+            args.clusterNames.map((c) => [
+                c,
+                { generation, phase: rotation ? (rotation.clusterPhases?.[c] ?? rotation.phase) : "oldOnly" },
+            ]),
+        );
+        const phases = Object.values(this.rootStates).map((s) => s.phase);
 
-        let rootCertPem: pulumi.Output<string>;
-        let rootKeyPem: pulumi.Output<string>;
-        if (args.existingRoot) {
-            rootCertPem = pulumi.output(args.existingRoot.certPem);
-            rootKeyPem = pulumi.secret(args.existingRoot.keyPem);
-        } else {
-            const subject = { organization: "Istio", commonName: "Root CA" };
-            const validityPeriodHours = args.rootValidityHours ?? 87600;
-            // Beside the CA (its parent), not inside it: the CA's children are the certificates and keys.
-            const guard =
-                args.identityGuard === false
-                    ? undefined
-                    : new RootCAIdentityGuard(
-                          `${name}-root-identity`,
-                          {
-                              identity: { ...keyArgs, ...subject, validityPeriodHours },
-                              allowReplacement: args.allowRootReplacement ?? false,
-                          },
-                          { parent: opts?.parent },
-                      );
-            const guarded = {
-                parent: this,
-                protect: (args.protectRoot ?? true) && !args.allowRootReplacement,
-                dependsOn: guard ? [guard] : [],
-            };
-            const rootKey = new tls.PrivateKey(`${name}-root`, keyArgs, guarded);
-            const rootCert = new tls.SelfSignedCert(
-                `${name}-root`,
-                {
-                    privateKeyPem: rootKey.privateKeyPem,
-                    subject,
-                    isCaCertificate: true,
-                    setSubjectKeyId: true,
-                    allowedUses: CA_KEY_USAGES,
-                    validityPeriodHours,
-                },
-                guarded,
-            );
-            rootCertPem = rootCert.certPem;
-            rootKeyPem = rootKey.privateKeyPem;
+        const roots: Record<number, { certPem: pulumi.Output<string>; keyPem: pulumi.Output<string> }> = {};
+        for (const gen of rootsInStack(generation, phases)) {
+            const existing = gen === generation ? args.existingRoot : rotation?.nextRoot;
+            roots[gen] = existing
+                ? { certPem: pulumi.output(existing.certPem), keyPem: pulumi.secret(existing.keyPem) }
+                : generatedRoot(name, gen, keyArgs, {
+                      parent: this,
+                      guardParent: opts?.parent,
+                      validityPeriodHours: args.rootValidityHours ?? 87600,
+                      identityGuard: args.identityGuard !== false,
+                      allowRootReplacement: args.allowRootReplacement ?? false,
+                      protect: (args.protectRoot ?? true) && !args.allowRootReplacement && rootSigns(gen, generation, phases),
+                      // The old root is never created anew mid-rotation: it would be another key than the one trusted.
+                      refuseCreation:
+                          gen === generation && phases.some((p) => p === "signWithNew" || p === "newOnly")
+                              ? oldRootGoneRefusal(generation)
+                              : undefined,
+                  });
         }
-        this.rootCertPem = rootCertPem;
+        const gens = Object.keys(roots).map(Number);
+        this.rootCertPem = roots[gens[0]!]!.certPem;
+        this.trustBundlePem = pulumi.all(gens.map((g) => roots[g]!.certPem)).apply((pems) => pems.join(""));
 
         const epoch = args.rotationEpoch ?? "1";
         this.caCertsByCluster = {};
         for (const cluster of args.clusterNames) {
+            const plan = clusterRootPlan(this.rootStates[cluster]!);
+            const signer = roots[plan.signWith]!;
+            const n = `${name}-${cluster}${generationSuffix(plan.signWith)}`;
             const rotate = { parent: this, replacementTrigger: epoch };
-            const key = new tls.PrivateKey(`${name}-${cluster}`, keyArgs, rotate);
+            const key = new tls.PrivateKey(n, keyArgs, rotate);
             const csr = new tls.CertRequest(
-                `${name}-${cluster}`,
+                n,
                 {
                     privateKeyPem: key.privateKeyPem,
                     subject: { organization: "Istio", commonName: "Intermediate CA", locality: cluster },
                     dnsNames: [args.intermediateSanDns ?? `istiod.${ISTIO_NAMESPACE}.svc`],
                 },
-                child,
+                { parent: this },
             );
             const cert = new tls.LocallySignedCert(
-                `${name}-${cluster}`,
+                n,
                 {
                     certRequestPem: csr.certRequestPem,
-                    caCertPem: rootCertPem,
-                    caPrivateKeyPem: rootKeyPem,
+                    caCertPem: signer.certPem,
+                    caPrivateKeyPem: signer.keyPem,
                     isCaCertificate: true,
                     maxPathLength: 0,
                     setSubjectKeyId: true,
@@ -223,14 +265,79 @@ export class SharedRootCA extends pulumi.ComponentResource {
                 },
                 rotate,
             );
+            // The old root's PEM text first and unchanged: Istio 1.29 accepts a new bundle only if one contains the other.
+            const bundle = pulumi.all(plan.trust.map((g) => roots[g]!.certPem)).apply((pems: string[]) => pems.join(""));
             this.caCertsByCluster[cluster] = {
                 "ca-cert.pem": cert.certPem,
                 "ca-key.pem": pulumi.secret(key.privateKeyPem),
-                "root-cert.pem": rootCertPem,
-                "cert-chain.pem": pulumi.interpolate`${cert.certPem}${rootCertPem}`,
+                "root-cert.pem": bundle,
+                "cert-chain.pem": pulumi.interpolate`${cert.certPem}${signer.certPem}`,
             };
         }
 
-        this.registerOutputs({ rootCertPem: this.rootCertPem, caCertsByCluster: this.caCertsByCluster });
+        this.registerOutputs({
+            rootCertPem: this.rootCertPem,
+            trustBundlePem: this.trustBundlePem,
+            caCertsByCluster: this.caCertsByCluster,
+        });
     }
+}
+
+/** Settings of one generated root. */
+interface GeneratedRootOptions {
+    parent: pulumi.Resource;
+    guardParent?: pulumi.Resource;
+    validityPeriodHours: number;
+    identityGuard: boolean;
+    allowRootReplacement: boolean;
+    protect: boolean;
+    refuseCreation?: string;
+}
+
+/** A generated root of generation `gen`: its identity guard (beside the CA), key and self-signed certificate. */
+function generatedRoot(
+    name: string,
+    gen: number,
+    keyArgs: { algorithm: string; rsaBits?: number; ecdsaCurve?: string },
+    o: GeneratedRootOptions,
+): { certPem: pulumi.Output<string>; keyPem: pulumi.Output<string> } {
+    const n = `${name}-root${generationSuffix(gen)}`;
+    const subject = { organization: "Istio", commonName: rootCommonName(gen) };
+    // Beside the CA (its parent), not inside it: the CA's children are the certificates and keys.
+    const guard = o.identityGuard
+        ? new RootCAIdentityGuard(
+              `${n}-identity`,
+              {
+                  identity: { ...keyArgs, ...subject, validityPeriodHours: o.validityPeriodHours },
+                  allowReplacement: o.allowRootReplacement,
+                  refuseCreation: o.refuseCreation,
+              },
+              { parent: o.guardParent },
+          )
+        : undefined;
+    const guarded = { parent: o.parent, protect: o.protect, dependsOn: guard ? [guard] : [] };
+    const rootKey = new tls.PrivateKey(n, keyArgs, guarded);
+    const rootCert = new tls.SelfSignedCert(
+        n,
+        {
+            privateKeyPem: rootKey.privateKeyPem,
+            subject,
+            isCaCertificate: true,
+            setSubjectKeyId: true,
+            allowedUses: CA_KEY_USAGES,
+            validityPeriodHours: o.validityPeriodHours,
+        },
+        guarded,
+    );
+    return { certPem: rootCert.certPem, keyPem: rootKey.privateKeyPem };
+}
+
+/** Why the old root may not be created mid-rotation. */
+export function oldRootGoneRefusal(generation: number): string {
+    return (
+        `root generation ${generation} is not in the stack, yet clusters would still trust it: it left the stack when every ` +
+        `cluster reached newOnly, and creating it now would make a new key that no workload certificate chains to. ` +
+        `A rotation cannot be rolled back past newOnly with a generated root: go forward (set ca.rootGeneration to ${generation + 1} ` +
+        `and remove ca.rootRotation), or restore the old root as an existing root (docs/root-ca.md)`
+    );
 }

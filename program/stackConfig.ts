@@ -71,6 +71,8 @@ export function loadStack(all: Record<string, string> = pulumi.runtime.allConfig
             keyPem: cfg.requireSecret(model.ca.existingRoot.keyConfigKey),
         };
     }
+    const next = model.ca.rootRotation?.nextRoot;
+    if (next) secrets.nextRoot = { certPem: cfg.requireSecret(next.certConfigKey), keyPem: cfg.requireSecret(next.keyConfigKey) };
     for (const c of model.clusters) {
         if (c.remoteCredential.kind === "kubeconfig") {
             secrets.remoteKubeconfigs![c.name] = cfg.requireSecret(c.remoteCredential.secretConfigKey);
@@ -102,7 +104,13 @@ export function namespaceModel(raw: Record<string, unknown>, env: ParseEnvironme
 function secretKeysReferenced(raw: Record<string, unknown>): Set<string> {
     const keys = new Set<string>();
     const field = (o: unknown, k: string): unknown => (isPlainObject(o) ? o[k] : undefined);
-    for (const k of [field(raw.ca, "existingRootCertSecret"), field(raw.ca, "existingRootKeySecret")])
+    const rotation = field(raw.ca, "rootRotation");
+    for (const k of [
+        field(raw.ca, "existingRootCertSecret"),
+        field(raw.ca, "existingRootKeySecret"),
+        field(rotation, "nextRootCertSecret"),
+        field(rotation, "nextRootKeySecret"),
+    ])
         if (typeof k === "string") keys.add(k);
     for (const c of Array.isArray(raw.clusters) ? (raw.clusters as unknown[]) : []) {
         const k = field(c, "remoteKubeconfigSecret");

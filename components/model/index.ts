@@ -26,6 +26,8 @@ export * from "./access/clusterAccessChecks";
 export * from "./remoteSecrets/secretConfigChecks";
 export * from "./ca/caValidity";
 export * from "./ca/caMaterial";
+export * from "./ca/rootRotation";
+export * from "./ca/rootSteps";
 export * from "./istio/valueOwnership";
 export { DEFAULT_CONFIG_NAMESPACE, checkEnvironment } from "./config/environment";
 export type { EnvironmentCheck, EnvironmentCheckInput } from "./config/environment";

@@ -3,6 +3,7 @@
  * what it learned from kubeconfig files), so it is unit-testable and reusable by the policy pack.
  */
 import { checkCaValidity } from "../ca/caValidity";
+import { resolveRootRotation } from "../ca/rootRotationConfig";
 import { meshConfigSchema } from "./configSchema";
 import { checkEnvironment, ParseEnvironment } from "./environment";
 import { ConfigIssue, MeshConfigError } from "./errors";
@@ -67,6 +68,12 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
             message: "an existing root needs both existingRootCertSecret and existingRootKeySecret",
         });
     }
+
+    const rootRotation = resolveRootRotation(
+        cfg.ca,
+        cfg.clusters.map((c) => c.name),
+    );
+    issues.push(...rootRotation.issues);
 
     const chart: IstioModel["chart"] = cfg.istio.chartPath
         ? { kind: "path", path: cfg.istio.chartPath }
@@ -177,6 +184,9 @@ export function parseMeshConfig(raw: unknown, env: ParseEnvironment = {}): MeshM
                 cfg.ca.existingRootCertSecret && cfg.ca.existingRootKeySecret
                     ? { certConfigKey: cfg.ca.existingRootCertSecret, keyConfigKey: cfg.ca.existingRootKeySecret }
                     : undefined,
+            multiRoot: cfg.ca.multiRoot,
+            rootGeneration: cfg.ca.rootGeneration,
+            ...(rootRotation.rotation ? { rootRotation: rootRotation.rotation } : {}),
         },
         links,
         allowLoopbackApiServer: cfg.allowLoopbackApiServer,

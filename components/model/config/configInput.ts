@@ -8,6 +8,7 @@
  */
 import type { BaseInstall, RemoteSecretLayout, EcdsaCurve, GatewayServiceType, KeyAlgorithm } from "./types";
 import type { ScenarioSettingsInput } from "../scenarios/scenarioSettings";
+import type { RootPhase } from "../ca/rootRotation";
 
 /** `clusters[].nodes[]`: the region/zone labels of one existing node. */
 export interface NodeConfigInput {
@@ -283,6 +284,45 @@ export interface CaConfigInput {
     existingRootCertSecret?: string;
     /** Secret config key holding that root's private key (PEM); needs `existingRootCertSecret`. */
     existingRootKeySecret?: string;
+    /**
+     * istiod accepts more than one trust anchor (`ISTIO_MULTIROOT_MESH=true`) and proxies take new anchors over xDS
+     * without a restart (`PROXY_CONFIG_XDS_AGENT` in `meshConfig.defaultConfig.proxyMetadata`). Required by
+     * `rootRotation`; set it in its own `pulumi up` first.
+     * @default false
+     * @see docs/root-ca.md
+     */
+    multiRoot?: boolean;
+    /**
+     * Generation of the current root: 1 for the mesh's first; after a rotation to the next root has reached
+     * `newOnly` everywhere, raise it by one and remove `rootRotation` (a no-op `up`).
+     * @default 1
+     */
+    rootGeneration?: number;
+    /**
+     * A rotation from the current root (A) to the next (B, generation `rootGeneration + 1`), one phase per `up`.
+     * @default none
+     * @see docs/root-ca.md
+     */
+    rootRotation?: RootRotationConfigInput;
+}
+
+/** `ca.rootRotation`: where every cluster stands in the move from the current root A to the next root B. */
+export interface RootRotationConfigInput {
+    /**
+     * The phase of every cluster not listed in `clusters`: `trustBoth` (trust A and B, sign with A), then
+     * `signWithNew` (trust both, sign with B), then `newOnly` (trust B; A leaves the stack). `oldOnly` is where a
+     * rotation starts.
+     */
+    phase: RootPhase;
+    /**
+     * Per-cluster phase, to move clusters one at a time (cluster name → phase). Clusters stay at most one phase apart.
+     * @default {}
+     */
+    clusters?: Record<string, RootPhase>;
+    /** Secret config key holding an existing next root's certificate (PEM); needs `nextRootKeySecret`. @default a generated root */
+    nextRootCertSecret?: string;
+    /** Secret config key holding that root's private key (PEM); needs `nextRootCertSecret`. */
+    nextRootKeySecret?: string;
 }
 
 /** The whole stack config of a mesh, before defaults: what {@link parseMeshConfig} takes. */

@@ -11,6 +11,7 @@ import { isDns1123Label, isDns1123Subdomain, isLabelValue } from "../istio/names
 import type { AssertTrue, SchemaAgrees } from "./schemaAgreement";
 import { scenarioListSchema, scenarioSettingsSchema } from "../scenarios/scenarioSettingsSchema";
 import { DEFAULT_ISTIO_VERSION } from "../istio/versions";
+import { ROOT_PHASES, RootPhase } from "../ca/rootRotation";
 
 /**
  * A string field that also takes a number or boolean, converted to its string: Pulumi stack config hands
@@ -146,6 +147,8 @@ const epoch = z
 
 const positiveHours = z.number().int({ error: "must be a whole number of hours" }).positive({ error: "must be > 0" });
 
+const rootPhase = z.enum(ROOT_PHASES as [RootPhase, ...RootPhase[]], { error: `must be one of ${ROOT_PHASES.join(", ")}` });
+
 const caSchema = z.strictObject({
     keyAlgorithm: z.enum(["RSA", "ECDSA"], { error: "must be RSA (default) or ECDSA" }).default("RSA"),
     rsaBits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)], { error: "must be 2048, 3072 or 4096" }).default(4096),
@@ -158,6 +161,16 @@ const caSchema = z.strictObject({
     allowRootReplacement: z.boolean({ error: "must be true or false" }).default(false),
     existingRootCertSecret: secretKeyName.optional(),
     existingRootKeySecret: secretKeyName.optional(),
+    multiRoot: z.boolean({ error: "must be true or false" }).default(false),
+    rootGeneration: z.number().int({ error: "must be a whole number" }).min(1, { error: "must be >= 1" }).default(1),
+    rootRotation: z
+        .strictObject({
+            phase: rootPhase,
+            clusters: z.record(z.string(), rootPhase, { error: "must map cluster names to phases" }).default({}),
+            nextRootCertSecret: secretKeyName.optional(),
+            nextRootKeySecret: secretKeyName.optional(),
+        })
+        .optional(),
 });
 
 /** Shape of the stack config this project reads (namespace `istio-multicluster`). */

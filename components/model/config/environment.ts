@@ -46,7 +46,12 @@ export interface EnvironmentCheckInput {
     /** `istio.chartPath` and `istio.version`. */
     istio: { chartPath?: string; version: string };
     /** CA settings. */
-    ca: { intermediateValidityHours: number; existingRootCertSecret?: string; existingRootKeySecret?: string };
+    ca: {
+        intermediateValidityHours: number;
+        existingRootCertSecret?: string;
+        existingRootKeySecret?: string;
+        rootRotation?: { nextRootCertSecret?: string; nextRootKeySecret?: string };
+    };
     /** `allowLoopbackApiServer`. */
     allowLoopbackApiServer: boolean;
 }
@@ -122,35 +127,57 @@ export function checkEnvironment(cfg: EnvironmentCheckInput, env: ParseEnvironme
         }
     }
 
-    issues.push(...checkExistingRoot(cfg.ca, env, ns));
+    const next = cfg.ca.rootRotation;
+    issues.push(
+        ...checkExistingRoot(
+            { path: "ca.existingRootCertSecret", key: cfg.ca.existingRootCertSecret },
+            { path: "ca.existingRootKeySecret", key: cfg.ca.existingRootKeySecret },
+            cfg.ca.intermediateValidityHours,
+            env,
+            ns,
+        ),
+        ...checkExistingRoot(
+            { path: "ca.rootRotation.nextRootCertSecret", key: next?.nextRootCertSecret },
+            { path: "ca.rootRotation.nextRootKeySecret", key: next?.nextRootKeySecret },
+            cfg.ca.intermediateValidityHours,
+            env,
+            ns,
+        ),
+    );
     return { issues, discovered, explained };
 }
 
-function checkExistingRoot(ca: EnvironmentCheckInput["ca"], env: ParseEnvironment, ns: string): ConfigIssue[] {
-    if (!ca.existingRootCertSecret || !ca.existingRootKeySecret || !env.secretValue) return [];
+/** Where a root's half is configured: the config path, and the secret config key it names. */
+interface RootKeyRef {
+    path: string;
+    key?: string;
+}
+
+function checkExistingRoot(
+    certRef: RootKeyRef,
+    keyRef: RootKeyRef,
+    intermediateValidityHours: number,
+    env: ParseEnvironment,
+    ns: string,
+): ConfigIssue[] {
+    if (!certRef.key || !keyRef.key || !env.secretValue) return [];
     const issues: ConfigIssue[] = [];
-    const cert = env.secretValue(ca.existingRootCertSecret);
-    const key = env.secretValue(ca.existingRootKeySecret);
+    const cert = env.secretValue(certRef.key);
+    const key = env.secretValue(keyRef.key);
     const missing = (path: string, k: string, file: string) =>
         issues.push({ path, message: `names config key ${k}, which is not set: \`${setSecretCommand(ns, k, file)}\`` });
-    if (!cert) missing("ca.existingRootCertSecret", ca.existingRootCertSecret, "root-cert.pem");
-    if (!key) missing("ca.existingRootKeySecret", ca.existingRootKeySecret, "root-key.pem");
+    if (!cert) missing(certRef.path, certRef.key, "root-cert.pem");
+    if (!key) missing(keyRef.path, keyRef.key, "root-key.pem");
     else if (!key.secret) {
         issues.push({
-            path: "ca.existingRootKeySecret",
-            message: `config key ${ca.existingRootKeySecret} holds the root's private key in plain stack config: store it encrypted with \`${setSecretCommand(ns, ca.existingRootKeySecret, "root-key.pem")}\``,
+            path: keyRef.path,
+            message: `config key ${keyRef.key} holds the root's private key in plain stack config: store it encrypted with \`${setSecretCommand(ns, keyRef.key, "root-key.pem")}\``,
         });
     }
     if (!cert || !key) return issues;
-    for (const p of checkRootMaterial(cert.value, key.value, {
-        intermediateValidityHours: ca.intermediateValidityHours,
-        now: env.now?.() ?? new Date(),
-    })) {
-        const [path, k] =
-            p.field === "cert"
-                ? ["ca.existingRootCertSecret", ca.existingRootCertSecret]
-                : ["ca.existingRootKeySecret", ca.existingRootKeySecret];
-        issues.push({ path, message: `the value of config key ${k} ${p.message}` });
+    for (const p of checkRootMaterial(cert.value, key.value, { intermediateValidityHours, now: env.now?.() ?? new Date() })) {
+        const ref = p.field === "cert" ? certRef : keyRef;
+        issues.push({ path: ref.path, message: `the value of config key ${ref.key} ${p.message}` });
     }
     return issues;
 }

@@ -4,6 +4,7 @@
  */
 import type { ScenariosModel } from "../scenarios/scenarios";
 import type { ClusterRevisionsModel, RevisionsModel } from "../revisions/revisionTypes";
+import type { RootPhase } from "../ca/rootRotation";
 
 /** Region/zone (and optional subzone) of one Kubernetes node, as seed 000's `kubectl label` commands set them. */
 export interface NodeTopology {
@@ -187,6 +188,20 @@ export interface CaModel {
     allowRootReplacement: boolean;
     /** Use an existing root instead of generating one: names of the secret config keys holding it. */
     existingRoot?: { certConfigKey: string; keyConfigKey: string };
+    /** istiod trusts more than one root (`ISTIO_MULTIROOT_MESH`), proxies take anchors over xDS (`ca.multiRoot`). */
+    multiRoot: boolean;
+    /** Generation of the current root (`ca.rootGeneration`). */
+    rootGeneration: number;
+    /** A rotation to the next root under way (`ca.rootRotation`); undefined: none. */
+    rootRotation?: RootRotationModel;
+}
+
+/** A rotation from root generation g to g + 1, resolved per cluster. */
+export interface RootRotationModel {
+    /** Every cluster's phase (cluster name → phase), defaults applied. */
+    phases: Record<string, RootPhase>;
+    /** An existing next root: names of the secret config keys holding it; undefined: generated. */
+    nextRoot?: { certConfigKey: string; keyConfigKey: string };
 }
 
 /** An ordered pair: `reader`'s istiod gets credentials to watch `target`'s API server. */

@@ -32,6 +32,11 @@ export interface IstiodValuesInput {
     dnsCapture: boolean;
     /** ServiceEntry address auto-allocation on/off. */
     dnsAutoAllocate: boolean;
+    /**
+     * More than one trusted root: `pilot.env.ISTIO_MULTIROOT_MESH` and proxies' `PROXY_CONFIG_XDS_AGENT`.
+     * @default false
+     */
+    multiRoot?: boolean;
     /** User values merged last. */
     overrides?: Record<string, unknown>;
     /**
@@ -57,6 +62,10 @@ export function istiodValues(i: IstiodValuesInput): Record<string, unknown> {
         pilotEnv.PILOT_ENABLE_IP_AUTOALLOCATE = String(i.dnsAutoAllocate);
     } else if (i.dnsAutoAllocate) {
         proxyMetadata.ISTIO_META_DNS_AUTO_ALLOCATE = "true";
+    }
+    if (i.multiRoot) {
+        pilotEnv.ISTIO_MULTIROOT_MESH = "true";
+        proxyMetadata.PROXY_CONFIG_XDS_AGENT = "true";
     }
     const base: Record<string, unknown> = {
         global: {
@@ -116,7 +125,13 @@ export function eastWestGatewayValues(i: GatewayValuesInput): Record<string, unk
     if (i.revision) {
         const name = `${EASTWEST_GATEWAY_NAME}-${i.revision}`;
         return deepMerge(
-            { name, revision: i.revision, networkGateway: i.network, labels: { istio: "eastwestgateway", app: name }, service: { type: "None" } },
+            {
+                name,
+                revision: i.revision,
+                networkGateway: i.network,
+                labels: { istio: "eastwestgateway", app: name },
+                service: { type: "None" },
+            },
             i.overrides ?? {},
         );
     }
