@@ -435,7 +435,8 @@ function validateMeshArgs(args: IstioMeshArgs): {
 
 /** The CA args SharedRootCA takes (IstioMesh's own `multiRoot` goes to the clusters). */
 function caArgsWithoutMeshKeys(ca: IstioMeshCaArgs | undefined): Omit<SharedRootCAArgs, "clusterNames"> {
-    const { multiRoot: _, ...rest } = ca ?? {};
+    const rest: IstioMeshCaArgs = { ...ca };
+    delete rest.multiRoot;
     return rest;
 }
 
