@@ -2,13 +2,16 @@
 # Build (once) and cache the offline toolchain for this project: pulumi + nodejs language host + providers,
 # a Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok)
 # and istioctl (+ the Istio Helm charts dir; and the previous Istio minor's pilot-discovery + charts for canary-upgrade
-# tests, scripts/toolchain/istio.sh). Everything comes from the Go module proxy; nothing lands in the repo.
+# tests, scripts/toolchain/istio.sh); and the TLS frontend's real parts (Pebble, external-dns, the cert-manager
+# controller, bind9: scripts/toolchain/tls.sh). Everything comes from the Go module proxy (bind9 from Debian's apt,
+# the cert-manager controller's own tree from ../shared/vendor); nothing lands in the repo.
 #
-# Usage: scripts/toolchain.sh [--check] [--only pulumi|kube|istio|yaml|sdk]
+# Usage: scripts/toolchain.sh [--check] [--only pulumi|kube|istio|tls|yaml|sdk]
 #   --check   report present/missing binaries and exit 1 if any is missing (builds nothing)
-#   --only X  limit to one group (yaml: the Pulumi YAML language host; sdk: pulumi-sdkgen; docs/other-languages.md)
+#   --only X  limit to one group (yaml: the Pulumi YAML language host; sdk: pulumi-sdkgen; docs/other-languages.md;
+#             tls: pebble, external-dns, cert-manager-controller, named + CRDs in tls-crds/; docs/tls-proving-ground.md)
 # Cache: ${ISTIO_MC_CACHE:-$HOME/.cache/istio-multicluster}  (bin/, build/<tool>-<version>/, env.sh, istio-charts-dir,
-#        istio-charts, istio-charts-<istio version>[-dir] for the current and the previous release)
+#        istio-charts, istio-charts-<istio version>[-dir] for the current and the previous release, tls-crds/)
 # Then:  source "$CACHE/env.sh"
 # See docs/toolchain.md.
 set -euo pipefail
@@ -26,6 +29,7 @@ export PATH="/usr/local/go/bin:$PATH"
 . "$REPO/scripts/toolchain/helm.sh"
 . "$REPO/scripts/toolchain/yaml.sh"
 . "$REPO/scripts/toolchain/sdkgen.sh"
+. "$REPO/scripts/toolchain/tls.sh"
 
 # Versions not dictated by node_modules.
 K8S_VERSION="${K8S_VERSION:-v1.34.10}"    # newest v1.34.x whose go.mod the checksum DB here verifies (1.34.11/12: 404)
@@ -37,8 +41,8 @@ CHECK=0; ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --check) CHECK=1 ;;
-    --only) ONLY="${2:?--only needs pulumi|kube|istio|yaml|sdk}"; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --only) ONLY="${2:?--only needs pulumi|kube|istio|tls|yaml|sdk}"; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) die "unknown argument: $1" ;;
   esac; shift
 done
@@ -57,6 +61,10 @@ on_path() {
     pilot-discovery-*) [ "$("$p" version -s 2>/dev/null | tail -1 | sed 's/.*: //')" = "${1#pilot-discovery-}" ] ;;   # "client version: 1.29.1"
     meshxds) false ;;   # ours (tools/meshxds): always the cache's build of the current source
     helm) "$p" version --short 2>/dev/null | grep -q '^v3\.' ;;
+    pebble) "$p" -version 2>/dev/null | grep -qx "Pebble version: $PEBBLE_VERSION" ;;
+    external-dns) "$p" --version 2>/dev/null | grep -qx "$EXTERNAL_DNS_VERSION" ;;
+    cert-manager-controller) "$p" --version 2>/dev/null | grep -q "GitVersion:\"$CERT_MANAGER_VERSION\"" ;;
+    named) "$p" -v 2>/dev/null | grep -q '^BIND 9\.' ;;
     *) true ;;
   esac || return 1
   echo "$p"
@@ -71,12 +79,13 @@ bins_of() {
     istio) echo "istioctl pilot-discovery pilot-discovery-$ISTIO_VERSION pilot-discovery-$ISTIO_PREVIOUS_VERSION meshxds helm" ;;
     yaml) echo "pulumi-language-yaml" ;;
     sdk) echo "pulumi-sdkgen" ;;
+    tls) echo "pebble external-dns cert-manager-controller named tsig-keygen nsupdate dig" ;;
   esac
 }
 
 if [ "$CHECK" = 1 ]; then
   missing=0
-  for g in pulumi kube istio yaml sdk; do
+  for g in pulumi kube istio tls yaml sdk; do
     want "$g" || continue
     for b in $(bins_of "$g"); do
       if [ "$b" = meshxds ] && [ "$(readlink "$BIN/meshxds" 2>/dev/null | sed 's/.*meshxds-//')" != "$(cat "$REPO"/tools/meshxds/*.go | sha256sum | cut -c1-12)" ]; then
@@ -97,6 +106,12 @@ if [ "$CHECK" = 1 ]; then
     for v in "$ISTIO_VERSION" "$ISTIO_PREVIOUS_VERSION"; do
       if [ -f "$CACHE/istio-charts-$v/base/Chart.yaml" ]; then printf '%-28s %s -> %s\n' "istio-charts-$v link" "$CACHE/istio-charts-$v" "$(readlink "$CACHE/istio-charts-$v")"
       else printf '%-28s MISSING\n' "istio-charts-$v link"; missing=1; fi
+    done
+  fi
+  if want tls; then
+    for f in cert-manager/cert-manager.io_certificates.yaml external-dns/dnsendpoints.externaldns.k8s.io.yaml pebble.minica.pem; do
+      if [ -s "$CACHE/tls-crds/$f" ]; then printf '%-28s %s\n' "tls-crds/${f%%/*}" "$CACHE/tls-crds/$f"
+      else printf '%-28s MISSING (tls-crds/%s)\n' "tls-crds/${f%%/*}" "$f"; missing=1; fi
     done
   fi
   exit "$missing"
@@ -122,7 +137,7 @@ ENV
 # verify [GROUP] : run each binary's version command
 verify() {
   local rc=0 b out
-  for g in pulumi kube istio yaml sdk; do
+  for g in pulumi kube istio tls yaml sdk; do
     { [ -z "${1:-}" ] || [ "$1" = "$g" ]; } || continue
     for b in $(bins_of "$g"); do
       if ! PATH="$BIN:$PATH" command -v "$b" >/dev/null; then printf '  %-28s MISSING\n' "$b" >&2; rc=1; continue; fi
@@ -146,6 +161,11 @@ verify() {
         pilot-discovery-*) out="$(PATH="$BIN:$PATH" "$b" version -s 2>/dev/null | tail -1)"; [ "${out##*: }" = "${b#pilot-discovery-}" ] ;;
         meshxds) out="$(PATH="$BIN:$PATH" meshxds -h 2>&1 | head -1)"; [[ "$out" == Usage* ]] && out="ok ($(readlink -f "$BIN/meshxds"))" ;;
         helm) out="$(PATH="$BIN:$PATH" helm version --short 2>&1)" ;;
+        pebble) out="$(PATH="$BIN:$PATH" pebble -version 2>&1)" ;;
+        external-dns) out="$(PATH="$BIN:$PATH" external-dns --version 2>&1)" ;;
+        cert-manager-controller) out="$(PATH="$BIN:$PATH" cert-manager-controller --version 2>&1 | tr -d '\n' | sed 's/.*GitVersion:"\([^"]*\)".*/\1/')" ;;
+        named) out="$(PATH="$BIN:$PATH" named -v 2>&1)" ;;
+        tsig-keygen|nsupdate|dig) out="$(PATH="$BIN:$PATH" command -v "$b")" ;;
       esac || { out="FAILED: $out"; rc=1; }
       out="${out%%$'\n'*}"
       printf '  %-28s %s\n' "$b" "$out" >&2
@@ -173,6 +193,7 @@ if want istio; then
   on_path helm >/dev/null || ( build_helm ) || log "WARNING: helm $HELM_VERSION could not be built (see above)"
 fi
 
+if want tls; then build_tls_all; fi
 if want yaml; then on_path pulumi-language-yaml >/dev/null || build_language_yaml; fi
 if want sdk; then build_sdkgen; fi
 
