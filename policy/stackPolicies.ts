@@ -199,6 +199,7 @@ export function clusterInventory(g: ClusterGroup): ClusterInventory {
         network: str(global.network),
         remoteSecretTargets: [],
         ...revisionInventory(g),
+        multiRoot: istiodMultiRoot(g),
     };
     const gateways = g.resources.filter((r) => istioTypes("Gateway").includes(r.type));
     if (gateways.some((r) => isUnknown(r.props.spec))) inv.hasAutoPassthroughGateway = undefined;
@@ -226,11 +227,37 @@ export function clusterInventory(g: ClusterGroup): ClusterInventory {
         } else if (isCaCertsSecret(s)) {
             const keys = secretKeys(s);
             if (isUnknown(keys)) continue;
-            const root = secretValue(s, CACERTS_LAYOUTS[cacertsLayout(keys).layout].root);
+            const layout = CACERTS_LAYOUTS[cacertsLayout(keys).layout];
+            const root = secretValue(s, layout.root);
             if (typeof root === "string") inv.rootCertPem = root;
+            const cert = secretValue(s, layout.cert);
+            if (typeof cert === "string") inv.signingCertPem = cert;
         }
     }
     return inv;
+}
+
+/**
+ * Whether the cluster's istiod runs multi-root: from the istiod chart's `pilot.env` or an istiod Deployment's env
+ * (undefined: neither is in the stack, or unknown).
+ */
+function istiodMultiRoot(g: ClusterGroup): boolean | undefined {
+    const on = (env: unknown) =>
+        (Array.isArray(env) ? env : []).some((e) => obj(e)?.name === "ISTIO_MULTIROOT_MESH" && str(obj(e)?.value) === "true");
+    // What the chart rendered, when the stack holds it: every istiod Deployment's env.
+    const deployments = g.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && str(meta(r).name)?.startsWith("istiod"));
+    if (deployments.length) {
+        return deployments.every((d) => {
+            const containers = obj(obj(obj(d.props.spec)?.template)?.spec)?.containers;
+            return (Array.isArray(containers) ? containers : []).some((c) => on(obj(c)?.env));
+        });
+    }
+    // Otherwise what the istiod charts are given: `pilot.env`.
+    const charts = g.resources.filter(
+        (r) => CHART_TYPES.includes(r.type) && obj(obj(obj(r.props.values)?.global)?.multiCluster)?.clusterName !== undefined,
+    );
+    if (!charts.length || charts.some((r) => isUnknown(obj(obj(r.props.values)?.pilot)?.env))) return undefined;
+    return charts.every((r) => str(obj(obj(obj(r.props.values)?.pilot)?.env)?.ISTIO_MULTIROOT_MESH) === "true");
 }
 
 /** Only the groups that look like mesh clusters (an istiod identity, a cacerts or remote secrets). */
@@ -281,10 +308,11 @@ export const istioRevisions = inventoryPolicy(
     checkRevisions,
 );
 
-/** All cacerts share one root, and each signing cert chains to it. Unknown (preview) values are skipped. */
+/** Every signing root is trusted mesh-wide, and each signing cert chains to its bundle (docs/root-ca.md). Unknown (preview) values are skipped. */
 export const caCertsSharedRoot = stackPolicy({
     name: "cacerts-shared-root",
-    description: "Every cluster's cacerts carries the same root certificate, and its signing certificate is signed by that root.",
+    description:
+        "Every cluster's cacerts trusts the root each cluster signs with (one shared root, or during a rotation the roots of each cluster's phase), its signing certificate chains to a root of its bundle, and a bundle of several roots sits beside a multi-root istiod.",
     validateStack: (args, report) => {
         for (const i of checkSharedRoot(meshInventory(args.resources))) report(i.message);
         for (const g of groupByCluster(args.resources)) {

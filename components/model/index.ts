@@ -36,6 +36,7 @@ export * from "./access/topology";
 export * from "./scenarios/scenarios";
 export * from "./policy/policyChecks";
 export * from "./policy/meshInventory";
+export * from "./policy/rootTrustChecks";
 export * from "./revisions/revisionTypes";
 export * from "./revisions/revisionResolution";
 export * from "./revisions/gatewayService";

@@ -276,6 +276,52 @@ describe("policy: stack policies", () => {
             assert.match(m[0]!, /^cacerts in c2-k8s: signing certificate \(O=Istio, CN=Intermediate CA, L=c3\) is not signed by the root/);
         });
 
+        describe("during a root rotation (docs/root-ca.md)", () => {
+            /** cacerts of cluster `id` trusting `roots` (in order) and signing with `intermediate`. */
+            const rotating = (rs: PolicyResource[], id: string, intermediate: string, roots: string[], multiRoot = true) => {
+                const secret = rs.find((r) => r.name === `${id}-cacerts`)!;
+                const bundle = roots.map(pem).join("");
+                // the chain ends with the root that signed the intermediate (rootB for c3-cert, rootA for the others)
+                const props = cacertsProps(intermediate, intermediate === "c3-cert" ? "rootB-cert" : "rootA-cert");
+                props.data["root-cert.pem"] = b64(bundle);
+                (secret as any).props = props;
+                const deploy = rs.find((r) => r.name === `${id}-istiod-deploy`)!;
+                if (multiRoot)
+                    (deploy as any).props.spec.template.spec.containers[0].env.push({ name: "ISTIO_MULTIROOT_MESH", value: "true" });
+            };
+
+            it("passes clusters one phase apart: c1 at trustBoth (A+B, signs with A) beside c2 and c3 at oldOnly", async () => {
+                const rs = stack(seed000());
+                rotating(rs, "c1", "c1-cert", ["rootA-cert", "rootB-cert"]);
+                assert.deepEqual(await messages(caCertsSharedRoot(), rs), []);
+            });
+
+            it("passes c3 signing with B while every cluster trusts A and B", async () => {
+                const rs = stack(seed000());
+                rotating(rs, "c1", "c1-cert", ["rootA-cert", "rootB-cert"]);
+                rotating(rs, "c2", "c2-cert", ["rootA-cert", "rootB-cert"]);
+                rotating(rs, "c3", "c3-cert", ["rootA-cert", "rootB-cert"]);
+                assert.deepEqual(await messages(caCertsSharedRoot(), rs), []);
+            });
+
+            it("flags a cluster signing with B while another does not trust B, naming both", async () => {
+                const rs = stack(seed000());
+                rotating(rs, "c1", "c1-cert", ["rootA-cert", "rootB-cert"]);
+                rotating(rs, "c3", "c3-cert", ["rootA-cert", "rootB-cert"]);
+                const m = await messages(caCertsSharedRoot(), rs);
+                assert.equal(m.length, 1, m.join("\n"));
+                assert.match(m[0]!, /^cluster c3 signs with root O=Istio, CN=Root CA rootB \(SHA-256 [0-9A-F:]+\), which c2 do not trust/);
+            });
+
+            it("flags a bundle of two roots beside an istiod that is not multi-root", async () => {
+                const rs = stack(seed000());
+                rotating(rs, "c1", "c1-cert", ["rootA-cert", "rootB-cert"], false);
+                const m = await messages(caCertsSharedRoot(), rs);
+                assert.deepEqual(m.length, 1, m.join("\n"));
+                assert.match(m[0]!, /cluster c1: cacerts trusts 2 roots but istiod runs without ISTIO_MULTIROOT_MESH=true/);
+            });
+        });
+
         it("skips cacerts whose values are unknown at preview or secret", async () => {
             const rs = stack(seed000());
             const c3 = rs.find((r) => r.name === "c3-cacerts")!;

@@ -5,7 +5,6 @@
  * program or test can fill it from anything else.
  */
 import { checkTopology } from "../access/topology";
-import { normalizePem } from "./policyChecks";
 import { Labels, READER_REMOTE_SECRET, REMOTE_SECRET_PREFIX } from "../istio/names";
 
 /** What is known of one cluster. Fields left undefined are unknown (not deployed here, or not known yet). */
@@ -26,8 +25,15 @@ export interface ClusterInventory {
     exposes15443?: boolean;
     /** Cluster names this cluster's remote secrets point at (undefined entries: not known yet). */
     remoteSecretTargets: (string | undefined)[];
-    /** The root certificate of its `cacerts` (undefined: no cacerts here, or not known yet). */
+    /**
+     * The `root-cert.pem` of its `cacerts`: one root, or during a rotation the bundle of two (undefined: no cacerts
+     * here, or not known yet).
+     */
     rootCertPem?: string;
+    /** The signing certificate of its `cacerts` (`ca-cert.pem`), when known. */
+    signingCertPem?: string;
+    /** Whether its istiod runs with `ISTIO_MULTIROOT_MESH=true` (undefined: unknown). */
+    multiRoot?: boolean;
     /**
      * The Istio control planes installed here: revision (`default` for the revision-less one) and release (the
      * image tag, when known). Empty: none known.
@@ -147,22 +153,4 @@ export function checkRemoteSecretMesh(clusters: ClusterInventory[]): MeshIssue[]
         }
     }
     return issues;
-}
-
-/** Root CA: every known `cacerts` root is the same certificate. */
-export function checkSharedRoot(clusters: ClusterInventory[]): MeshIssue[] {
-    const roots = new Map<string, string[]>();
-    for (const c of clusters) {
-        if (c.rootCertPem === undefined) continue;
-        const k = normalizePem(c.rootCertPem);
-        roots.set(k, [...(roots.get(k) ?? []), nameOf(c)]);
-    }
-    if (roots.size < 2) return [];
-    const groups = [...roots.values()].map((cs) => `[${cs.join(", ")}]`).join(" vs ");
-    return [
-        {
-            area: "rootCA",
-            message: `cacerts do not share one root certificate: ${groups}; cross-cluster mTLS fails with CERTIFICATE_VERIFY_FAILED (istio/istio#32501)`,
-        },
-    ];
 }

@@ -159,15 +159,17 @@ export function normalizePem(pem: string): string {
 }
 
 /**
- * Checks one cluster's CA material: the signing certificate is signed by the root, and the chain (if given)
- * ends with the root. Returns problems; unparsable PEM is reported too.
+ * Checks one cluster's CA material: the signing certificate is signed by a root of `root-cert.pem` (one root, or
+ * during a rotation two), and the chain (if given) ends with that root. Returns problems; unparsable PEM is
+ * reported too.
  */
 export function checkCaChain(caCertPem: string, rootCertPem: string, certChainPem?: string): string[] {
     const errors: string[] = [];
-    let root: X509Certificate;
+    let roots: X509Certificate[];
     let ca: X509Certificate;
     try {
-        root = new X509Certificate(rootCertPem);
+        const pems = rootCertPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [rootCertPem];
+        roots = pems.map((p) => new X509Certificate(p));
     } catch (e) {
         return [`root certificate does not parse: ${(e as Error).message}`];
     }
@@ -176,15 +178,16 @@ export function checkCaChain(caCertPem: string, rootCertPem: string, certChainPe
     } catch (e) {
         return [`signing certificate does not parse: ${(e as Error).message}`];
     }
-    if (ca.fingerprint256 !== root.fingerprint256 && !(ca.checkIssued(root) && ca.verify(root.publicKey))) {
-        errors.push(
-            `signing certificate (${ca.subject.replace(/\n/g, ", ")}) is not signed by the root (${root.subject.replace(/\n/g, ", ")})`,
-        );
+    const signer = roots.find((r) => ca.fingerprint256 === r.fingerprint256 || (ca.checkIssued(r) && ca.verify(r.publicKey)));
+    if (!signer) {
+        const names = roots.map((r) => `(${r.subject.replace(/\n/g, ", ")})`).join(" or ");
+        errors.push(`signing certificate (${ca.subject.replace(/\n/g, ", ")}) is not signed by the root ${names}`);
     }
     if (certChainPem !== undefined) {
         const blocks = normalizePem(certChainPem).match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
         const last = blocks[blocks.length - 1];
-        if (!last || normalizePem(last) !== normalizePem(rootCertPem)) errors.push("cert chain does not end with the root certificate");
+        const ends = (r: X509Certificate) => !!last && normalizePem(last) === normalizePem(r.toString());
+        if (!(signer ? ends(signer) : roots.some(ends))) errors.push("cert chain does not end with the root certificate");
     }
     return errors;
 }
