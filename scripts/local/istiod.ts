@@ -10,6 +10,7 @@
  * @see docs/istiod-on-host.md
  */
 import { execFileSync, spawn, spawnSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
@@ -53,6 +54,20 @@ export interface HostIstiod {
     pid: number;
     /** Its state directory (working dir, files, istiod.log): <cache>/local/cN/istiod or cN/istiod-<revision>. */
     dir: string;
+    /**
+     * A hash of what a pod template change would change (arguments and environment): a new one rolls the host istiod
+     * out (stop, start) as a Deployment would its pod; files (cacerts, mesh config) are updated in place instead.
+     * Absent for one started before this was recorded (then it is kept).
+     */
+    template?: string;
+}
+
+/** The {@link HostIstiod.template} of a plan. */
+export function podTemplateHash(plan: Pick<IstiodPlan, "args" | "env">): string {
+    return createHash("sha256")
+        .update(JSON.stringify({ args: plan.args, env: Object.entries(plan.env).sort() }))
+        .digest("hex")
+        .slice(0, 16);
 }
 
 /** The local clusters that exist (scripts/local/up.sh's count). */
@@ -308,11 +323,6 @@ export async function startIstiods(
         writeAddresses(local, persistedAddresses(addresses));
 
         for (const revision of wanted) {
-            const already = up.find((h) => h.revision === revision);
-            if (already) {
-                kept.push(already);
-                continue;
-            }
             const address = addresses[revision];
             const deployment = installed.get(revision)?.deployment;
             const r = istiodPlan(
@@ -325,6 +335,16 @@ export async function startIstiods(
                     revision,
                 },
             );
+            const already = up.find((h) => h.revision === revision);
+            if (already) {
+                // A Deployment whose pod template changed (env, args) rolls its pod: stop, then start with the new plan.
+                if (!r.plan || !already.template || already.template === podTemplateHash(r.plan)) {
+                    kept.push(already);
+                    continue;
+                }
+                log(`${local}: restarting istiod ${revision}: its Deployment's pod template changed (env or args)`);
+                stopHosts([already]);
+            }
             problems.push(...r.problems);
             if (!r.plan) continue;
             const image = deployment?.spec?.template?.spec?.containers?.find((c) => c.name === "discovery")?.image;
@@ -484,6 +504,7 @@ function hostIstiod(local: string, plan: IstiodPlan, address: string, pid: numbe
         monitoring: `http://${address}:${ISTIOD_PORTS.monitoring}`,
         pid,
         dir: stateDir(local, plan.revision),
+        template: podTemplateHash(plan),
     };
 }
 
