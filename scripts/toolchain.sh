@@ -63,7 +63,7 @@ on_path() {
     helm) "$p" version --short 2>/dev/null | grep -q '^v3\.' ;;
     pebble) "$p" -version 2>/dev/null | grep -qx "Pebble version: $PEBBLE_VERSION" ;;
     external-dns) "$p" --version 2>/dev/null | grep -qx "$EXTERNAL_DNS_VERSION" ;;
-    cert-manager-controller) "$p" --version 2>/dev/null | grep -q "GitVersion:\"$CERT_MANAGER_VERSION\"" ;;
+    cert-manager-controller) cm_version "$p" | grep -qx "$CERT_MANAGER_VERSION" ;;
     named) "$p" -v 2>/dev/null | grep -q '^BIND 9\.' ;;
     *) true ;;
   esac || return 1
@@ -163,7 +163,7 @@ verify() {
         helm) out="$(PATH="$BIN:$PATH" helm version --short 2>&1)" ;;
         pebble) out="$(PATH="$BIN:$PATH" pebble -version 2>&1)" ;;
         external-dns) out="$(PATH="$BIN:$PATH" external-dns --version 2>&1)" ;;
-        cert-manager-controller) out="$(PATH="$BIN:$PATH" cert-manager-controller --version 2>&1 | tr -d '\n' | sed 's/.*GitVersion:"\([^"]*\)".*/\1/')" ;;
+        cert-manager-controller) out="$(cm_version "$(PATH="$BIN:$PATH" command -v "$b")")"; [ -n "$out" ] ;;
         named) out="$(PATH="$BIN:$PATH" named -v 2>&1)" ;;
         tsig-keygen|nsupdate|dig) out="$(PATH="$BIN:$PATH" command -v "$b")" ;;
       esac || { out="FAILED: $out"; rc=1; }

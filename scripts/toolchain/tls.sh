@@ -119,6 +119,10 @@ tls_crds() {
   log "CRDs and Pebble's test CA in $out"
 }
 
+# cm_version BINARY : the cert-manager module version a controller binary was built against (it has no --version flag;
+# `go version -m` lists its dependency github.com/cert-manager/cert-manager)
+cm_version() { "$GO" version -m "$1" 2>/dev/null | awk '$1 == "dep" && $2 == "github.com/cert-manager/cert-manager" { print $3 }'; }
+
 build_tls_all() {
   on_path pebble >/dev/null || build_pebble
   on_path external-dns >/dev/null || build_external_dns
