@@ -361,7 +361,11 @@ describe("e2e: root CA rotation A → B in phases, cross-cluster trust checked o
         assert.equal(steps.filter((s) => s.startsWith("update")).length, 3, "the three cacerts");
         assert.deepEqual(
             steps.filter((s) => s.startsWith("delete")).map((s) => s.split(" ")[1]),
-            ["pulumi-nodejs:dynamic:Resource", "tls:index/privateKey:PrivateKey", "tls:index/selfSignedCert:SelfSignedCert"].sort(),
+            [
+                "pulumi-nodejs:dynamic/istio-multicluster:RootCAIdentityGuard",
+                "tls:index/privateKey:PrivateKey",
+                "tls:index/selfSignedCert:SelfSignedCert",
+            ],
             "A's guard, key and certificate",
         );
         await up();
