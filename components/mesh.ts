@@ -453,6 +453,8 @@ export interface MeshSecrets {
     existingRoot?: ExistingRootCA;
     /** The next root of a rotation, when `ca.rootRotation.nextRoot*Secret` is configured. */
     nextRoot?: ExistingRootCA;
+    /** tls-frontend's TSIG key secret, when its rfc2136 solver names a config key. */
+    tsigSecret?: pulumi.Input<string>;
     /** Supplied kubeconfigs by target cluster name. */
     remoteKubeconfigs?: Record<string, pulumi.Input<string>>;
 }

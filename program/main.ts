@@ -34,7 +34,12 @@ export function main(opts?: pulumi.ComponentResourceOptions): { mesh: IstioMesh;
     const scenarios = model.scenarios?.selected.length
         ? new Scenarios(
               "scenarios",
-              { clusters: mesh.clusters, model: model.scenarios, namespaceRevision: model.istio.revisions?.namespaceRevision },
+              {
+                  clusters: mesh.clusters,
+                  model: model.scenarios,
+                  namespaceRevision: model.istio.revisions?.namespaceRevision,
+                  tsigSecret: secrets.tsigSecret,
+              },
               opts,
           )
         : undefined;

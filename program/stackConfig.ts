@@ -71,6 +71,8 @@ export function loadStack(all: Record<string, string> = pulumi.runtime.allConfig
             keyPem: cfg.requireSecret(model.ca.existingRoot.keyConfigKey),
         };
     }
+    const solver = model.scenarios?.tlsFrontend?.solver;
+    if (solver?.kind === "rfc2136") secrets.tsigSecret = cfg.requireSecret(solver.tsigSecretConfigKey);
     const next = model.ca.rootRotation?.nextRoot;
     if (next) secrets.nextRoot = { certPem: cfg.requireSecret(next.certConfigKey), keyPem: cfg.requireSecret(next.keyConfigKey) };
     for (const c of model.clusters) {
@@ -110,6 +112,7 @@ function secretKeysReferenced(raw: Record<string, unknown>): Set<string> {
         field(raw.ca, "existingRootKeySecret"),
         field(rotation, "nextRootCertSecret"),
         field(rotation, "nextRootKeySecret"),
+        field(field(field(raw.scenarioSettings, "tls-frontend"), "rfc2136"), "tsigSecretConfigKey"),
     ])
         if (typeof k === "string") keys.add(k);
     for (const c of Array.isArray(raw.clusters) ? (raw.clusters as unknown[]) : []) {

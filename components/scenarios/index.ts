@@ -15,6 +15,7 @@ import { Rancher } from "./rancher";
 import { SampleNamespace } from "./sampleNamespace";
 import { Samples } from "./samples";
 import { TlsFrontend } from "./tlsFrontend";
+import { TlsFrontendDns } from "./tlsFrontendDns";
 import { TrafficShifting } from "./trafficShifting";
 import { refusal } from "../refusal";
 
@@ -27,6 +28,7 @@ export * from "./helloworld";
 export * from "./ingressGateway";
 export * from "./trafficShifting";
 export * from "./tlsFrontend";
+export * from "./tlsFrontendDns";
 export * from "./networkPolicies";
 export * from "./rancher";
 
@@ -42,6 +44,11 @@ export interface ScenariosArgs {
      * @see docs/upgrades.md
      */
     namespaceRevision?: string;
+    /**
+     * tls-frontend's TSIG key secret, with the rfc2136 solver (stack config: the key `rfc2136.tsigSecretConfigKey` names).
+     * @default none
+     */
+    tsigSecret?: pulumi.Input<string>;
 }
 
 /** The selected seed scenarios on a mesh. */
@@ -135,6 +142,20 @@ export class Scenarios extends pulumi.ComponentResource {
                     frontend: t,
                     ingressAddress: t.ingressAddress ?? this.ingressGateways[c].address,
                     dependsOn: [this.ingressGateways[c]],
+                    tsigSecret: args.tsigSecret,
+                },
+                child,
+            );
+        }
+        if (m.tlsFrontend?.dns.mode === "dnsEndpoint") {
+            const t = m.tlsFrontend;
+            this.components["tls-frontend/dns"] = new TlsFrontendDns(
+                `${name}-tls-frontend-dns`,
+                {
+                    cluster: cluster(t.dns.cluster),
+                    frontend: t,
+                    addresses: t.clusters.map((c) => t.ingressAddress ?? this.ingressGateways[c].address),
+                    dependsOn: t.clusters.map((c) => this.ingressGateways[c]),
                 },
                 child,
             );

@@ -1,13 +1,14 @@
 /**
  * TlsFrontend — HTTPS for helloworld through the ingress gateway: a cert-manager ClusterIssuer (ACME dns01 via a
- * webhook solver), a Certificate named after the host's first label in istio-system, the Gateway
+ * provider's webhook or RFC 2136 with a TSIG key), a Certificate named after the host's first label in istio-system, the Gateway
  * `helloworld-ssl-gateway` (HTTPS 443, SIMPLE, external-dns target = the ingress address) and the VirtualService
  * `helloworld-ssl` (v1/v2 by the given weights). Needs cert-manager (and its webhook solver) in the cluster.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshCluster } from "../meshCluster";
-import { TlsFrontendModel } from "../model";
+import { AcmeSolverModel, TlsFrontendModel } from "../model";
+import { refusal } from "../refusal";
 import { onCluster, requireCluster, requireWeights, weightedIngressRoute } from "./resources";
 
 /** Arguments of {@link TlsFrontend}. */
@@ -24,17 +25,37 @@ export interface TlsFrontendArgs {
     ingressAddress?: pulumi.Input<string | undefined>;
     /** Resources to wait for (the ingress gateway). @default [] */
     dependsOn?: pulumi.Resource[];
+    /**
+     * The TSIG key's secret (base64) for the rfc2136 solver; stored in a Secret in the solver's `secretNamespace`.
+     * Pass a Pulumi secret (e.g. `config.requireSecret(...)`); it is treated as one either way.
+     * @default none (required with the rfc2136 solver)
+     */
+    tsigSecret?: pulumi.Input<string>;
 }
 
-/** ACME ClusterIssuer spec with one dns01 webhook solver. */
-export function acmeIssuerSpec(p: { email: string; server: string; name: string; webhook: { groupName: string; solverName: string } }) {
+/** The dns01 solver block of a ClusterIssuer for the model's solver. */
+export function dns01Solver(solver: AcmeSolverModel): Record<string, unknown> {
+    if (solver.kind === "webhook") return { webhook: { groupName: solver.groupName, solverName: solver.solverName } };
+    return {
+        rfc2136: {
+            nameserver: solver.nameserver,
+            tsigKeyName: solver.tsigKeyName,
+            tsigAlgorithm: solver.tsigAlgorithm,
+            tsigSecretSecretRef: { name: solver.secretName, key: solver.secretKey },
+        },
+    };
+}
+
+/** ACME ClusterIssuer spec with one dns01 solver (and the ACME server's TLS root, for a private ACME server). */
+export function acmeIssuerSpec(p: { email: string; server: string; name: string; solver: AcmeSolverModel; caBundle?: string }) {
     return {
         acme: {
             email: p.email,
             preferredChain: "",
             privateKeySecretRef: { name: p.name },
             server: p.server,
-            solvers: [{ dns01: { webhook: { groupName: p.webhook.groupName, solverName: p.webhook.solverName } } }],
+            ...(p.caBundle ? { caBundle: Buffer.from(p.caBundle).toString("base64") } : {}),
+            solvers: [{ dns01: dns01Solver(p.solver) }],
         },
     };
 }
@@ -43,6 +64,8 @@ export function acmeIssuerSpec(p: { email: string; server: string; name: string;
 export class TlsFrontend extends pulumi.ComponentResource {
     /** The ClusterIssuer. */
     public readonly issuer: k8s.apiextensions.CustomResource;
+    /** The TSIG key Secret of the rfc2136 solver (in cert-manager's namespace); undefined with a webhook solver. */
+    public readonly tsigSecret?: k8s.core.v1.Secret;
     /** The Certificate. */
     public readonly certificate: k8s.apiextensions.CustomResource;
     /** Gateway `helloworld-ssl-gateway`. */
@@ -61,6 +84,24 @@ export class TlsFrontend extends pulumi.ComponentResource {
         const f = args.frontend;
         const { host, credentialName, issuerName } = f;
         const weights = requireWeights("TlsFrontend", this, f.route.weights);
+        if (f.solver.kind === "rfc2136") {
+            if (args.tsigSecret === undefined) {
+                throw refusal(
+                    `TlsFrontend: the rfc2136 solver needs args.tsigSecret (the TSIG key's secret; stack config ${f.solver.tsigSecretConfigKey})`,
+                    this,
+                );
+            }
+            // cert-manager reads the TSIG key from its cluster resource namespace; the value stays a Pulumi secret.
+            this.tsigSecret = new k8s.core.v1.Secret(
+                `${name}-tsig`,
+                {
+                    metadata: { name: f.solver.secretName, namespace: f.solver.secretNamespace },
+                    type: "Opaque",
+                    stringData: { [f.solver.secretKey]: pulumi.secret(args.tsigSecret) },
+                },
+                onCluster(this, cluster),
+            );
+        }
         this.issuer = new k8s.apiextensions.CustomResource(
             `${name}-issuer`,
             {
@@ -71,10 +112,11 @@ export class TlsFrontend extends pulumi.ComponentResource {
                     email: f.email,
                     server: f.acmeServer,
                     name: issuerName,
-                    webhook: f.webhook,
+                    solver: f.solver,
+                    caBundle: f.acmeCaBundle,
                 }),
             },
-            onCluster(this, cluster),
+            onCluster(this, cluster, this.tsigSecret ? [this.tsigSecret] : []),
         );
         // cert-manager writes the Secret next to the ingress gateway, in istio-system (istio.io cert-manager integration).
         this.certificate = new k8s.apiextensions.CustomResource(
@@ -92,9 +134,12 @@ export class TlsFrontend extends pulumi.ComponentResource {
             },
             onCluster(this, cluster, [cluster.namespace, this.issuer]),
         );
+        // The seed's record: external-dns's istio-gateway source reads the target from the Gateway (one cluster only).
         const annotations = pulumi
             .output(args.ingressAddress)
-            .apply((a): Record<string, string> => (a ? { "external-dns.alpha.kubernetes.io/target": a } : {}));
+            .apply((a): Record<string, string> =>
+                a && f.dns.mode === "gatewayAnnotation" ? { "external-dns.alpha.kubernetes.io/target": a } : {},
+            );
         const route = weightedIngressRoute(
             name,
             { parent: this, cluster, deps: args.dependsOn },

@@ -96,6 +96,36 @@ export interface ShiftingModel {
     weights: { v1: number; v2: number };
 }
 
+/** tls-frontend's dns01 solver: a provider's webhook, or RFC 2136 with a TSIG key the program writes to a Secret. */
+export type AcmeSolverModel =
+    | { kind: "webhook"; groupName: string; solverName: string }
+    | {
+          kind: "rfc2136";
+          /** `host:port` of the authoritative server. */
+          nameserver: string;
+          tsigKeyName: string;
+          tsigAlgorithm: "HMACMD5" | "HMACSHA1" | "HMACSHA256" | "HMACSHA512";
+          /** Secret config key holding the TSIG secret (the program reads it). */
+          tsigSecretConfigKey: string;
+          /** Where the Secret goes (cert-manager's cluster resource namespace), and its name and key. */
+          secretNamespace: string;
+          secretName: string;
+          secretKey: string;
+      };
+
+/** How tls-frontend publishes the host. */
+export interface TlsFrontendDnsModel {
+    /** `dnsEndpoint`: one DNSEndpoint with every cluster's address; `gatewayAnnotation`: the seed's; `none`. */
+    mode: "dnsEndpoint" | "gatewayAnnotation" | "none";
+    /** The cluster holding the DNSEndpoint (mode `dnsEndpoint`). */
+    cluster: string;
+    /** The DNSEndpoint's name and namespace. */
+    name: string;
+    namespace: string;
+    /** Record TTL, seconds. */
+    ttl: number;
+}
+
 /** tls-frontend, rendered. */
 export interface TlsFrontendModel {
     /** Clusters it is applied to. */
@@ -114,8 +144,14 @@ export interface TlsFrontendModel {
     acmeServer: string;
     /** ClusterIssuer name. */
     issuerName: string;
-    /** dns01 webhook solver. */
-    webhook: { groupName: string; solverName: string };
+    /** The ACME issuer's dns01 solver. */
+    solver: AcmeSolverModel;
+    /** The ACME server's TLS root (PEM), for a private ACME server; undefined: the system roots. */
+    acmeCaBundle?: string;
+    /** The DNS zone the host is in, when set. */
+    dnsZone?: string;
+    /** How the host's record is published. */
+    dns: TlsFrontendDnsModel;
     /** Namespace of the Certificate, Gateway and VirtualService (the ingress gateway's). */
     namespace: string;
     /** Certificate name (the host's first label). */

@@ -23,7 +23,7 @@ import {
     TLS_FRONTEND_WEIGHTS,
 } from "./scenarioDefaults";
 import { findWriteConflicts, scenarioWrites } from "./scenarioConflicts";
-import { ScenarioCluster, ScenariosModel } from "./scenarioModel";
+import { ScenarioCluster, ScenariosModel, TlsFrontendModel } from "./scenarioModel";
 import { resolveLocalityRules } from "./scenarioLocalityRules";
 import { SCENARIO_IDS, SCENARIO_REQUIRES, ScenarioId } from "./scenarioSchema";
 import type { ScenarioSettingsInput } from "./scenarioSettings";
@@ -205,7 +205,6 @@ function resolveSamples(r: Resolver, s: NonNullable<Settings["samples"]>): Scena
     };
 }
 
-
 function resolveHelloworld(r: Resolver, s: NonNullable<Settings["helloworld"]>): ScenariosModel["helloworld"] {
     let versions: Record<string, ("v1" | "v2")[]>;
     if (s.versions) {
@@ -250,8 +249,50 @@ function resolveTlsFrontend(
     };
     required("host", "the public host name the certificate is issued for", "host: hello.example.com");
     required("email", "the ACME account e-mail", "email: ops@example.com");
-    required("webhook", "the dns01 webhook solver of your DNS provider", "webhook: { groupName: acme.example.com, solverName: mydns }");
+    const at = (k: string) => `scenarioSettings["tls-frontend"].${k}`;
+    if (!s.webhook && !s.rfc2136) {
+        r.issues.push({
+            path: at("webhook"),
+            message:
+                "tls-frontend needs a dns01 solver: webhook: { groupName: acme.example.com, solverName: mydns } (your DNS provider's cert-manager webhook), or rfc2136: { nameserver: ns1.example.com:53, tsigKeyName: acme, tsigSecretConfigKey: tsigSecret }",
+        });
+    } else if (s.webhook && s.rfc2136) {
+        r.issues.push({ path: at("rfc2136"), message: "set either webhook or rfc2136 as the dns01 solver, not both" });
+    }
     const host = s.host ?? "";
+    const zone = s.dnsZone?.replace(/\.$/, "");
+    if (zone && host && !(host === zone || host.endsWith(`.${zone}`))) {
+        r.issues.push({
+            path: at("host"),
+            message: `${host} is outside dnsZone ${zone}: use a host ending in .${zone}, or the zone the host is in`,
+        });
+    }
+    const mode = s.dnsRecords ?? "dnsEndpoint";
+    const dnsCluster = s.dnsEndpointCluster ?? chosen[0] ?? "";
+    if (s.dnsEndpointCluster !== undefined && !chosen.includes(s.dnsEndpointCluster)) {
+        r.issues.push({
+            path: at("dnsEndpointCluster"),
+            message: `${s.dnsEndpointCluster} is not a tls-frontend cluster (${chosen.join(", ")}): name one of them`,
+        });
+    }
+    if (mode === "gatewayAnnotation" && chosen.length > 1) {
+        r.issues.push({
+            path: at("dnsRecords"),
+            message: `gatewayAnnotation publishes one address per cluster under the same name, and external-dns in each cluster overwrites the other's (kubernetes-sigs/external-dns#1441): use dnsEndpoint for ${chosen.length} clusters`,
+        });
+    }
+    const solver: TlsFrontendModel["solver"] = s.rfc2136
+        ? {
+              kind: "rfc2136",
+              nameserver: /:[0-9]+$/.test(s.rfc2136.nameserver) ? s.rfc2136.nameserver : `${s.rfc2136.nameserver}:53`,
+              tsigKeyName: s.rfc2136.tsigKeyName,
+              tsigAlgorithm: s.rfc2136.tsigAlgorithm ?? "HMACSHA256",
+              tsigSecretConfigKey: s.rfc2136.tsigSecretConfigKey,
+              secretNamespace: s.rfc2136.secretNamespace ?? "cert-manager",
+              secretName: `${s.issuerName ?? ACME_ISSUER_NAME}-tsig`,
+              secretKey: "tsig-secret-key",
+          }
+        : { kind: "webhook", groupName: s.webhook?.groupName ?? "", solverName: s.webhook?.solverName ?? "" };
     return {
         clusters: chosen,
         host,
@@ -261,7 +302,10 @@ function resolveTlsFrontend(
         email: s.email ?? "",
         acmeServer: s.acmeServer ?? ACME_SERVER,
         issuerName: s.issuerName ?? ACME_ISSUER_NAME,
-        webhook: s.webhook ?? { groupName: "", solverName: "" },
+        solver,
+        ...(s.acmeCaBundle ? { acmeCaBundle: s.acmeCaBundle } : {}),
+        ...(zone ? { dnsZone: zone } : {}),
+        dns: { mode, cluster: dnsCluster, name: `${host.split(".")[0]}-dns`, namespace: ISTIO_NAMESPACE, ttl: s.recordTtl ?? 60 },
         namespace: ISTIO_NAMESPACE,
         certificate: host.split(".")[0],
         ...TLS_FRONTEND_OBJECTS,
@@ -319,4 +363,3 @@ function checkWeights(id: string, w: { v1: number; v2: number }, issues: ConfigI
     const problem = routeWeightsProblem(w);
     if (problem) issues.push({ path: `scenarioSettings${id.includes("-") ? `["${id}"]` : `.${id}`}.weights`, message: problem });
 }
-

@@ -176,6 +176,33 @@ export interface AcmeWebhookSetting {
     solverName: string;
 }
 
+/**
+ * The cert-manager dns01 RFC 2136 solver of tls-frontend's ACME issuer: dynamic DNS updates signed with a TSIG key
+ * (bind9, PowerDNS, Knot, Windows DNS, …).
+ * @see https://cert-manager.io/docs/configuration/acme/dns01/rfc2136/
+ */
+export interface AcmeRfc2136Setting {
+    /** The authoritative DNS server, `host:port` (port 53 when left off), as cert-manager's controller reaches it. */
+    nameserver: string;
+    /** The TSIG key's name, as the DNS server knows it. */
+    tsigKeyName: string;
+    /**
+     * The TSIG algorithm.
+     * @default "HMACSHA256"
+     */
+    tsigAlgorithm?: "HMACMD5" | "HMACSHA1" | "HMACSHA256" | "HMACSHA512";
+    /** Secret config key holding the TSIG key's base64 secret (`pulumi config set --secret <key> …`). */
+    tsigSecretConfigKey: string;
+    /**
+     * Namespace of the Secret the program writes the TSIG key to: cert-manager's cluster resource namespace.
+     * @default "cert-manager"
+     */
+    secretNamespace?: string;
+}
+
+/** How the host's DNS record is published: one record for every participating cluster, the seed's annotation, or none. */
+export type TlsFrontendDnsRecords = "dnsEndpoint" | "gatewayAnnotation" | "none";
+
 /** `scenarioSettings["tls-frontend"]`: seed 003's TLS ingress with an ACME (Let's Encrypt) certificate. */
 export interface TlsFrontendSettings {
     /**
@@ -209,8 +236,39 @@ export interface TlsFrontendSettings {
      * @default "letsencrypt-wild"
      */
     issuerName?: string;
-    /** The dns01 webhook solver of your DNS provider; required when tls-frontend is selected. */
+    /** The dns01 webhook solver of your DNS provider (seed 003: Designate); this or `rfc2136` is required. */
     webhook?: AcmeWebhookSetting;
+    /** The dns01 RFC 2136 solver (TSIG-signed dynamic updates); this or `webhook` is required. */
+    rfc2136?: AcmeRfc2136Setting;
+    /**
+     * The ACME server's TLS root, PEM, for a private ACME server (e.g. Pebble, step-ca) whose certificate the
+     * system roots do not cover (the ClusterIssuer's `caBundle`).
+     * @default none (the system roots)
+     */
+    acmeCaBundle?: string;
+    /**
+     * The DNS zone the host is published in; the host must be inside it (external-dns's `--domain-filter`).
+     * @default none (not checked)
+     */
+    dnsZone?: string;
+    /**
+     * How the host's A record is published: `dnsEndpoint` writes one external-dns `DNSEndpoint` with every
+     * participating cluster's ingress address (one name answered by all clusters, which external-dns cannot do from
+     * several clusters' Gateways, kubernetes-sigs/external-dns#1441); `gatewayAnnotation` puts the seed's
+     * `external-dns.alpha.kubernetes.io/target` on each Gateway (one cluster only); `none` publishes nothing.
+     * @default "dnsEndpoint"
+     */
+    dnsRecords?: TlsFrontendDnsRecords;
+    /**
+     * The cluster that holds the `DNSEndpoint` (whose external-dns, with the `crd` source, owns the record).
+     * @default the first tls-frontend cluster
+     */
+    dnsEndpointCluster?: string;
+    /**
+     * TTL of the record, seconds.
+     * @default 60
+     */
+    recordTtl?: number;
 }
 
 /** `scenarioSettings.networkpolicy`: seed 003's NetworkPolicies for the sample namespace. */

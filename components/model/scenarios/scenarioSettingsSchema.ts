@@ -117,6 +117,34 @@ export const scenarioSettingsSchema = z.strictObject({
                 .optional(),
             issuerName: objectName.optional(),
             webhook: z.strictObject({ groupName: z.string().min(1), solverName: z.string().min(1) }).optional(),
+            rfc2136: z
+                .strictObject({
+                    nameserver: z.string().regex(/^[^\s:/]+(:[0-9]{1,5})?$/, { error: "must be host or host:port" }),
+                    tsigKeyName: z.string().min(1, { error: "must not be empty" }),
+                    tsigAlgorithm: z
+                        .enum(["HMACMD5", "HMACSHA1", "HMACSHA256", "HMACSHA512"], {
+                            error: "must be HMACMD5, HMACSHA1, HMACSHA256 or HMACSHA512",
+                        })
+                        .optional(),
+                    tsigSecretConfigKey: z.string().regex(/^[A-Za-z0-9_.:-]+$/, { error: "must be a config key name" }),
+                    secretNamespace: objectName.optional(),
+                })
+                .optional(),
+            acmeCaBundle: z
+                .string()
+                .regex(/-----BEGIN CERTIFICATE-----/, { error: "must be a PEM certificate (bundle)" })
+                .optional(),
+            dnsZone: hostName.optional(),
+            dnsRecords: z
+                .enum(["dnsEndpoint", "gatewayAnnotation", "none"], { error: "must be dnsEndpoint, gatewayAnnotation or none" })
+                .optional(),
+            dnsEndpointCluster: clusterRef.optional(),
+            recordTtl: z
+                .number()
+                .int({ error: "must be a whole number of seconds" })
+                .min(1)
+                .max(86400, { error: "must be 1-86400" })
+                .optional(),
         })
         .optional(),
     networkpolicy: z.strictObject({ clusters: clusterList.optional() }).optional(),
