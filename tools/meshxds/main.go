@@ -9,7 +9,8 @@
 //	meshxds --addr 127.0.1.1:15010 --cluster cluster1 --network network1 --locality region1/zone1 \
 //	        --namespace sample --ip 10.1.0.9 [--type router --labels istio=ingressgateway] [--dns]
 //
-// `meshxds ca …` instead asks istiod's CA for a workload certificate, as a proxy's agent does (ca.go).
+// `meshxds ca …` instead asks istiod's CA for a workload certificate, as a proxy's agent does (ca.go); `meshxds sds …`
+// asks istiod's secure port, as a gateway, for the certificates of its Gateways' credentialNames (sds.go).
 package main
 
 import (
@@ -118,6 +119,10 @@ func (h *ndsHandler) HandleResponse(_ *adsc.ADSC, r *discovery.DiscoveryResponse
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "ca" {
 		caMain(os.Args[2:])
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "sds" {
+		sdsMain(os.Args[2:])
 		return
 	}
 	addr := flag.String("addr", "127.0.1.1:15010", "istiod's plaintext xDS address (host:port)")
