@@ -142,6 +142,8 @@ export interface GatewaySdsRequest {
     serviceAccount?: string;
     /** The name istiod's serving certificate must carry. @default istiod[-<revision>].istio-system.svc */
     san?: string;
+    /** How long meshxds waits for each response (LDS, then SDS). @default 20 */
+    timeoutSeconds?: number;
 }
 
 /** One secret istiod served over SDS. The private key is never returned: only whether istiod sent one. */
@@ -187,6 +189,7 @@ function sdsArgs(istiod: Pick<HostIstiod, "address" | "revision">, req: GatewayS
         "--token-file=-",
     ];
     if (req.serviceAccount) args.push(`--service-account=${req.serviceAccount}`);
+    if (req.timeoutSeconds) args.push(`--timeout=${req.timeoutSeconds}s`);
     args.push(rootFile ? `--root-cert=${rootFile}` : "--insecure");
     return args;
 }
