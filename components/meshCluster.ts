@@ -30,6 +30,7 @@ import {
     RootPhase,
     RootState,
     rootStateAnnotations,
+    settledState,
 } from "./model";
 
 /** Where a cluster's root-rotation phase is set, for refusals. */
@@ -400,7 +401,8 @@ export class MeshCluster extends pulumi.ComponentResource {
         const data = pulumi
             .all([args.caCerts as unknown as Record<string, pulumi.Output<string>>, rootChecked])
             .apply(([b]) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, Buffer.from(v).toString("base64")])));
-        const rootAnnotations = rootStateAnnotations(rootState);
+        // Recorded as the steady state it equals (newOnly of g is g + 1): ending a rotation changes nothing.
+        const rootAnnotations = rootStateAnnotations(settledState(rootState));
         this.cacerts = new k8s.core.v1.Secret(
             `${name}-cacerts`,
             {

@@ -185,6 +185,17 @@ describe("root rotation: IstioMesh", () => {
         assert.equal(chart.inputs.values.meshConfig.defaultConfig.proxyMetadata.PROXY_CONFIG_XDS_AGENT, "true");
     });
 
+    it("newOnly is recorded as the next generation, so that ending the rotation (rootGeneration + 1) changes no annotation", async () => {
+        new IstioMesh("n", { meshID: "mesh1", clusters, istio, ca: { multiRoot: true, rootRotation: { phase: "newOnly" } } });
+        await settle(mocks);
+        const rotating = mocks.named("n-a-cacerts").inputs.metadata.annotations;
+        mocks.reset();
+        new IstioMesh("n", { meshID: "mesh1", clusters, istio, ca: { multiRoot: true, rootGeneration: 2 } });
+        await settle(mocks);
+        assert.deepEqual(mocks.named("n-a-cacerts").inputs.metadata.annotations, rotating);
+        assert.deepEqual(rotating, { "istio-multicluster.dev/root-generation": "2", "istio-multicluster.dev/root-phase": "oldOnly" });
+    });
+
     it("without multiRoot or rotation nothing of it is rendered (no annotations, no env)", async () => {
         new IstioMesh("p", { meshID: "mesh1", clusters, istio });
         await settle(mocks);
