@@ -128,16 +128,18 @@ func (s *watchedStream) RecvMsg(m any) error {
 	return err
 }
 
-// sdsCollector keeps the first LDS and the first SDS response.
+// sdsCollector keeps the first LDS and the first SDS response. onLDS runs on the ADS client's receiving goroutine,
+// before its ACK: a request it sends there (the SDS one) never races the client's own sends on the stream.
 type sdsCollector struct {
 	mu        sync.Mutex
 	listeners []*listener.Listener
 	secrets   []*tlsv3.Secret
+	onLDS     func(c *adsc.ADSC, ls []*listener.Listener)
 	gotLDS    chan struct{}
 	gotSDS    chan struct{}
 }
 
-func (h *sdsCollector) HandleResponse(_ *adsc.ADSC, r *discovery.DiscoveryResponse) {
+func (h *sdsCollector) HandleResponse(c *adsc.ADSC, r *discovery.DiscoveryResponse) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	switch r.TypeUrl {
@@ -151,6 +153,9 @@ func (h *sdsCollector) HandleResponse(_ *adsc.ADSC, r *discovery.DiscoveryRespon
 			if proto.Unmarshal(res.Value, l) == nil {
 				h.listeners = append(h.listeners, l)
 			}
+		}
+		if h.onLDS != nil {
+			h.onLDS(c, h.listeners)
 		}
 		close(h.gotLDS)
 	case v3.SecretType:
@@ -247,8 +252,45 @@ func sdsMain(args []string) {
 		fail("sds: node metadata: %v", err)
 	}
 
+	out := SDSResult{
+		Node:      fmt.Sprintf("%s~%s~%s.%s", model.Router, *ip, *workload, *namespace),
+		Verified:  !*insecure,
+		Listeners: []string{},
+		Chains:    []SDSChain{},
+		Requested: []string{},
+		Secrets:   map[string]SDSSecret{},
+	}
+	all := []string{}
+	var sendErr error
 	watch := &streamWatch{clusterID: *clusterID, failed: make(chan struct{})}
 	h := &sdsCollector{gotLDS: make(chan struct{}), gotSDS: make(chan struct{})}
+	h.onLDS = func(c *adsc.ADSC, ls []*listener.Listener) {
+		for _, l := range ls {
+			all = append(all, l.Name)
+			if *port != 0 && l.GetAddress().GetSocketAddress().GetPortValue() != uint32(*port) {
+				continue
+			}
+			out.Listeners = append(out.Listeners, l.Name)
+			for _, fc := range l.FilterChains {
+				names, fromIstiod := sdsNamesOf(fc)
+				out.Chains = append(out.Chains, SDSChain{
+					Listener:    l.Name,
+					ServerNames: append([]string{}, fc.GetFilterChainMatch().GetServerNames()...),
+					SdsNames:    names,
+				})
+				for _, n := range fromIstiod {
+					if !slices.Contains(out.Requested, n) {
+						out.Requested = append(out.Requested, n)
+					}
+				}
+			}
+		}
+		sort.Strings(out.Listeners)
+		sort.Strings(out.Requested)
+		if len(out.Requested) > 0 {
+			sendErr = c.Send(&discovery.DiscoveryRequest{TypeUrl: v3.SecretType, ResourceNames: out.Requested})
+		}
+	}
 	cfg := &adsc.ADSConfig{
 		Config: adsc.Config{
 			ClientName: "meshxds-sds",
@@ -270,60 +312,23 @@ func sdsMain(args []string) {
 	c := openStream(*addr, cfg, " (sds)")
 	defer c.Close()
 
-	await := func(got <-chan struct{}, what string) {
-		select {
-		case <-got:
-		case <-watch.failed:
-			fail("sds: %s refused the stream while waiting for %s: %s", *addr, what, describe(watch.err))
-		case <-time.After(*timeout):
-			fail("sds: no %s from %s within %s", what, *addr, *timeout)
-		}
+	select {
+	case <-h.gotLDS:
+	case <-watch.failed:
+		fail("sds: %s refused the stream while waiting for listeners (LDS): %s", *addr, describe(watch.err))
+	case <-time.After(*timeout):
+		fail("sds: no listeners (LDS) from %s within %s", *addr, *timeout)
 	}
-	await(h.gotLDS, "listeners (LDS)")
-
-	out := SDSResult{
-		Node:      fmt.Sprintf("%s~%s~%s.%s", model.Router, *ip, *workload, *namespace),
-		Verified:  !*insecure,
-		Listeners: []string{},
-		Chains:    []SDSChain{},
-		Requested: []string{},
-		Secrets:   map[string]SDSSecret{},
-	}
-	h.mu.Lock()
-	all := make([]string, 0, len(h.listeners))
-	for _, l := range h.listeners {
-		all = append(all, l.Name)
-		if *port != 0 && l.GetAddress().GetSocketAddress().GetPortValue() != uint32(*port) {
-			continue
-		}
-		out.Listeners = append(out.Listeners, l.Name)
-		for _, fc := range l.FilterChains {
-			names, fromIstiod := sdsNamesOf(fc)
-			out.Chains = append(out.Chains, SDSChain{
-				Listener:    l.Name,
-				ServerNames: append([]string{}, fc.GetFilterChainMatch().GetServerNames()...),
-				SdsNames:    names,
-			})
-			for _, n := range fromIstiod {
-				if !slices.Contains(out.Requested, n) {
-					out.Requested = append(out.Requested, n)
-				}
-			}
-		}
-	}
-	h.mu.Unlock()
-	sort.Strings(out.Listeners)
-	sort.Strings(out.Requested)
 	if len(out.Listeners) == 0 {
 		sort.Strings(all)
 		fail("sds: istiod serves this gateway no listener on port %d (its listeners: %v); is there a Gateway selecting %s in %s's config?",
 			*port, all, *labels, *clusterID)
 	}
+	if sendErr != nil {
+		fail("sds: ask for the secrets: %v", sendErr)
+	}
 
 	if len(out.Requested) > 0 {
-		if err := c.Send(&discovery.DiscoveryRequest{TypeUrl: v3.SecretType, ResourceNames: out.Requested}); err != nil {
-			fail("sds: ask for the secrets: %v", err)
-		}
 		select {
 		case <-h.gotSDS:
 		case <-watch.failed:
