@@ -8,7 +8,8 @@
  * against istio-ca-root-cert) and checks the served chain is the Secret's certificate. Then what istiod refuses: a
  * token of another namespace (PermissionDenied), a token with the wrong audience (Unauthenticated), a service account
  * that may not list secrets (no SDS response). Prints each step's time; exits 1 on the first failure. Destroys the
- * stack and stops the clusters (scripts/local/down.sh) unless --keep. @see docs/istiod-on-host.md
+ * stack and stops the clusters (scripts/local/down.sh; not when they were already up) unless --keep.
+ * @see docs/istiod-on-host.md
  */
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
@@ -91,12 +92,20 @@ async function main(): Promise<void> {
     let backend: string | undefined;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sds-smoke-"));
     let failed = false;
+    /** Clusters someone else left up (e.g. with parts they keep) stay up; only the stack goes. */
+    let wasUp = false;
     try {
         let t0 = Date.now();
         const env = requireToolchain();
         step("toolchain", t0);
 
         t0 = Date.now();
+        try {
+            kubectl(["get", "--raw", "/readyz"]);
+            wasUp = true;
+        } catch {
+            wasUp = false;
+        }
         localUp(env, 3);
         stopIstiods(["c1", "c2", "c3"]);
         step("local clusters up", t0);
@@ -222,8 +231,8 @@ async function main(): Promise<void> {
                 // the clusters go down next anyway
             }
             await disposeLocalStack(stack, STACK, backend, onOutput).catch((e) => console.error(`destroy: ${(e as Error).message}`));
-            execFileSync("bash", [path.join(REPO, "scripts", "local", "down.sh")], { stdio: "inherit" });
-            step("cleaned up (stack destroyed, clusters down)", t0);
+            if (!wasUp) execFileSync("bash", [path.join(REPO, "scripts", "local", "down.sh")], { stdio: "inherit" });
+            step(`cleaned up (stack destroyed, ${wasUp ? "the clusters left up as found" : "clusters down"})`, t0);
         }
     }
     process.exit(failed ? 1 : 0);
