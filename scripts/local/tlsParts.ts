@@ -16,6 +16,7 @@ import { execFileSync, spawn, spawnSync } from "child_process";
 import * as dns from "dns";
 import * as fs from "fs";
 import * as https from "https";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
@@ -122,6 +123,31 @@ function logTail(name: string, lines = 25): string {
         .join("\n");
 }
 
+/** True when something accepts TCP connections on host:port (a part of another run, or another program). */
+function portInUse(host: string, port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const sock = net.connect({ host, port, timeout: 1000 });
+        sock.once("connect", () => {
+            sock.destroy();
+            resolve(true);
+        });
+        sock.once("error", () => resolve(false));
+        sock.once("timeout", () => {
+            sock.destroy();
+            resolve(false);
+        });
+    });
+}
+
+/** Refuses to start a part whose address is taken: its readiness probe would otherwise be answered by the other one. */
+async function ensureFree(part: string, addresses: string[]): Promise<void> {
+    for (const a of addresses) {
+        const [host, port] = a.split(":");
+        if (await portInUse(host, Number(port)))
+            throw new Error(`${part}: ${a} is in use by another process (another proving ground's TLS parts?); stop it first`);
+    }
+}
+
 /** Polls `check` until it resolves true; throws with the part's log tail when it exits or the time is up. */
 async function waitFor(name: string, pid: number, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -193,6 +219,8 @@ options {
     listen-on port ${DNS_PORT} { ${DNS_ADDRESS}; };
     listen-on-v6 { none; };
     pid-file "${BIND}/named.pid";
+    // BIND 9.18 binds with SO_REUSEPORT by default: a second named on the same port would silently share the queries
+    reuseport no;
     session-keyfile "${BIND}/session.key";
     managed-keys-directory "${BIND}";
     recursion no;
@@ -224,6 +252,7 @@ async function startBind(zone: string, log: (l: string) => void): Promise<void> 
         log(`bind9 runs already (pid ${ourPid("named")})`);
         return;
     }
+    await ensureFree("bind9", [`${DNS_ADDRESS}:${DNS_PORT}`]);
     fs.rmSync(BIND, { recursive: true, force: true });
     fs.mkdirSync(BIND, { recursive: true, mode: 0o700 });
     const key = execFileSync(binary("tsig-keygen"), ["-a", TSIG_ALGORITHM, TSIG_KEY_NAME], { encoding: "utf8" });
@@ -266,6 +295,7 @@ async function startPebble(log: (l: string) => void): Promise<void> {
         log(`Pebble runs already (pid ${ourPid("pebble")})`);
         return;
     }
+    await ensureFree("Pebble", [PEBBLE_ACME, PEBBLE_MANAGEMENT]);
     fs.rmSync(PEBBLE, { recursive: true, force: true });
     fs.mkdirSync(PEBBLE, { recursive: true, mode: 0o700 });
     const served = path.join(TLS_CRDS, "pebble-localhost");
