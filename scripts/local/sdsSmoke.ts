@@ -124,8 +124,7 @@ async function main(): Promise<void> {
             "-n",
             "istio-system",
             "get",
-            "deployment",
-            "istio-ingressgateway",
+            "deployment/istio-ingressgateway",
             "serviceaccount/istio-ingressgateway",
             "role/istio-ingressgateway",
         ]);
