@@ -134,7 +134,7 @@ metadata:
   name: smoke-lb
   namespace: ${NS}
   annotations:
-    external-dns.alpha.kubernetes.io/hostname: lb.${zone}
+    external-dns.kubernetes.io/hostname: lb.${zone}
 spec:
   type: LoadBalancer
   selector: { app: none }
@@ -143,28 +143,16 @@ spec:
         );
         const ep = await until(`endpoint.${zone} A (DNSEndpoint)`, 60_000, () => resolveA(`endpoint.${zone}`));
         step(`external-dns: DNSEndpoint -> endpoint.${zone} A ${ep.join(",")}`, t0);
-        // the Service path is reported, not required: the DNSEndpoint above already proves publishing into bind9
-        try {
-            const lbIp = await until("LoadBalancer ingress IP of smoke-lb", 30_000, async () => {
-                const ip = kubectl(local, [
-                    "-n",
-                    NS,
-                    "get",
-                    "svc",
-                    "smoke-lb",
-                    "-o",
-                    "jsonpath={.status.loadBalancer.ingress[0].ip}",
-                ]).trim();
-                return ip || undefined;
-            });
-            const lb = await until(`lb.${zone} A (Service)`, 45_000, async () => {
-                const r = await resolveA(`lb.${zone}`);
-                return r?.includes(lbIp) ? r : undefined;
-            });
-            step(`external-dns: LoadBalancer Service (ingress ${lbIp}) -> lb.${zone} A ${lb.join(",")}`, t0);
-        } catch (e) {
-            console.log(`WARN external-dns: LoadBalancer Service not published: ${(e as Error).message}`);
-        }
+        // v0.23.0 reads external-dns.kubernetes.io/ annotations (the alpha prefix only with --enable-legacy-annotation-prefix)
+        const lbIp = await until("LoadBalancer ingress IP of smoke-lb", 30_000, async () => {
+            const ip = kubectl(local, ["-n", NS, "get", "svc", "smoke-lb", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"]).trim();
+            return ip || undefined;
+        });
+        const lb = await until(`lb.${zone} A (Service)`, 45_000, async () => {
+            const r = await resolveA(`lb.${zone}`);
+            return r?.includes(lbIp) ? r : undefined;
+        });
+        step(`external-dns: LoadBalancer Service (ingress ${lbIp}) -> lb.${zone} A ${lb.join(",")}`, t0);
         t0 = Date.now();
 
         // 4. cert-manager: a real ACME DNS-01 order at Pebble
