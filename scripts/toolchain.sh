@@ -79,7 +79,7 @@ bins_of() {
     istio) echo "istioctl pilot-discovery pilot-discovery-$ISTIO_VERSION pilot-discovery-$ISTIO_PREVIOUS_VERSION meshxds helm" ;;
     yaml) echo "pulumi-language-yaml" ;;
     sdk) echo "pulumi-sdkgen" ;;
-    tls) echo "pebble external-dns cert-manager-controller named tsig-keygen nsupdate dig" ;;
+    tls) echo "pebble external-dns cert-manager-controller named named-checkconf tsig-keygen nsupdate dig" ;;
   esac
 }
 
@@ -165,7 +165,7 @@ verify() {
         external-dns) out="$(PATH="$BIN:$PATH" external-dns --version 2>&1)" ;;
         cert-manager-controller) out="$(cm_version "$(PATH="$BIN:$PATH" command -v "$b")")"; [ -n "$out" ] ;;
         named) out="$(PATH="$BIN:$PATH" named -v 2>&1)" ;;
-        tsig-keygen|nsupdate|dig) out="$(PATH="$BIN:$PATH" command -v "$b")" ;;
+        named-checkconf|tsig-keygen|nsupdate|dig) out="$(PATH="$BIN:$PATH" command -v "$b")" ;;
       esac || { out="FAILED: $out"; rc=1; }
       out="${out%%$'\n'*}"
       printf '  %-28s %s\n' "$b" "$out" >&2

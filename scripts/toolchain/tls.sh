@@ -7,7 +7,7 @@
 #                                                               GOTOOLCHAIN=auto through the proxy)
 #   cert-manager-controller  the controller alone               cmd/controller from $ISTIO_MC_PROVIDER_SRC (the proxy
 #                                                               does not serve it), built against the served root module
-#   named, tsig-keygen, nsupdate, dig   bind9 9.18 from Debian (apt-get) when missing on PATH; never linked into bin/
+#   named, named-checkconf, tsig-keygen, nsupdate, dig   bind9 9.18 from Debian (apt-get) when missing on PATH; never linked into bin/
 # and the CRDs the start script applies, copied from the Go module cache into $CACHE/tls-crds/ (never into the repo):
 #   tls-crds/cert-manager/*.yaml  (github.com/cert-manager/cert-manager@<version> deploy/crds/)
 #   tls-crds/external-dns/dnsendpoints.externaldns.k8s.io.yaml  (sigs.k8s.io/external-dns@<version>)
@@ -86,7 +86,7 @@ build_cert_manager_controller() {
 
 # bind9 from Debian, only when named is not on PATH (we are root on the proving ground; else say what to install)
 install_bind9() {
-  if command -v named >/dev/null && command -v tsig-keygen >/dev/null && command -v nsupdate >/dev/null && command -v dig >/dev/null; then
+  if command -v named >/dev/null && command -v named-checkconf >/dev/null && command -v tsig-keygen >/dev/null && command -v nsupdate >/dev/null && command -v dig >/dev/null; then
     return 0
   fi
   local sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo -n)
