@@ -445,6 +445,8 @@ async function startCertManager(local: string, d: TlsDns, log: (l: string) => vo
         `--dns01-recursive-nameservers=${d.server}:${d.port}`,
         "--dns01-recursive-nameservers-only",
         "--dns01-check-retry-period=2s",
+        // the issued Secret is owned by its Certificate: deleting the Certificate (removing tls-frontend) removes it
+        "--enable-certificate-owner-ref",
         `--metrics-listen-address=${address}:9402`,
         `--internal-healthz-listen-address=${address}:9403`,
         "--v=2",
