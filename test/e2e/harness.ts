@@ -265,3 +265,16 @@ export async function assertReaderOnly(remote: Clients): Promise<void> {
     );
     await assert.rejects(remote.core.deleteNamespacedService({ namespace: "default", name: "kubernetes", dryRun: "All" }), forbidden);
 }
+
+/** `check()`'s result once it stops throwing, retried every `everyMs` for up to `ms` (then its last error). */
+export async function eventually<T>(ms: number, check: () => Promise<T> | T, everyMs = 1000): Promise<T> {
+    const start = Date.now();
+    for (;;) {
+        try {
+            return await check();
+        } catch (e) {
+            if (Date.now() - start > ms) throw e;
+            await new Promise((r) => setTimeout(r, everyMs));
+        }
+    }
+}

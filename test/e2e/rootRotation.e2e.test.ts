@@ -44,6 +44,7 @@ import {
     CONTEXTS,
     disposeLocalStack,
     editStackConfig,
+    eventually,
     localStack,
     localUp,
     REPO,
@@ -117,18 +118,6 @@ describe("e2e: root CA rotation A → B in phases, cross-cluster trust checked o
         if (polling) pollsDuringUp.push(polls - before);
         await startIstiods({ clusters: Object.values(LOCAL) });
         await syncIstiodFiles({ clusters: Object.values(LOCAL) });
-    }
-
-    async function eventually(ms: number, check: () => Promise<void> | void): Promise<void> {
-        const start = Date.now();
-        for (;;) {
-            try {
-                return await check();
-            } catch (e) {
-                if (Date.now() - start > ms) throw e;
-                await new Promise((r) => setTimeout(r, 1000));
-            }
-        }
     }
 
     /** The generations a bundle holds, in order (by the roots seen so far). */

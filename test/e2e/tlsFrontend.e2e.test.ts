@@ -18,7 +18,7 @@ import { pemCertificates, serviceAccountToken, verifiesAgainst } from "../../scr
 import { runningIstiods, startIstiods, stopIstiods } from "../../scripts/local/istiod";
 import { bindResolver, kubectl, startTlsParts, stopTlsParts, TLS_STATE, TlsParts } from "../../scripts/local/tlsParts";
 import { gatewaySecrets, xdsViewAsync } from "../../scripts/local/xds";
-import { disposeLocalStack, editStackConfig, localStack, localUp, REPO, requireToolchain } from "./harness";
+import { disposeLocalStack, editStackConfig, eventually, localStack, localUp, REPO, requireToolchain } from "./harness";
 
 const STACK = "tlsfrontend";
 const HOST = "hello.mesh.test";
@@ -38,17 +38,6 @@ describe("e2e: tls-frontend with a real ACME order (Pebble, DNS-01 over RFC 2136
     const t0 = Date.now();
     const at = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
 
-    async function eventually<T>(ms: number, check: () => Promise<T> | T): Promise<T> {
-        const start = Date.now();
-        for (;;) {
-            try {
-                return await check();
-            } catch (e) {
-                if (Date.now() - start > ms) throw e;
-                await new Promise((r) => setTimeout(r, 2000));
-            }
-        }
-    }
     const json = (local: string, args: string[]) => JSON.parse(kubectl(local, [...args, "-o", "json"])) as any;
     const frontends = Object.keys(FRONTEND) as Frontend[];
     /** The parts' logs as long as they were when the suite started: what they wrote since is this run's. */

@@ -38,6 +38,7 @@ import {
     requireToolchain,
     disposeLocalStack,
     editStackConfig,
+    eventually,
 } from "./harness";
 
 const STACK = "upgrade";
@@ -178,18 +179,6 @@ describe("e2e: canary upgrade 1.29.1 → 1.30.3 across the mesh with real istiod
     }
     async function labelProxies(revisionOf: (c: ClusterName) => string): Promise<void> {
         for (const c of CLUSTERS) labelPods(c, revisionOf(c));
-    }
-
-    async function eventually(ms: number, check: () => Promise<void> | void): Promise<void> {
-        const start = Date.now();
-        for (;;) {
-            try {
-                return await check();
-            } catch (e) {
-                if (Date.now() - start > ms) throw e;
-                await new Promise((r) => setTimeout(r, 1000));
-            }
-        }
     }
 
     function startPolling(): void {
