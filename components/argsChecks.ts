@@ -94,6 +94,14 @@ export function meshClusterArgsIssues(args: Omit<MeshClusterArgs, "caCerts">): {
     if (!isDns1123Label(args.clusterName ?? "")) add("clusterName", `${JSON.stringify(args.clusterName)} is not a DNS-1123 label`);
     if (!isDns1123Label(args.network ?? "")) add("network", `${JSON.stringify(args.network)} is not a DNS-1123 label`);
     if (!args.meshID) add("meshID", "is required");
+    const root = args.rootCA;
+    if (root?.phase !== undefined && !isRootPhase(root.phase)) add("rootCA.phase", `must be one of ${ROOT_PHASES.join(", ")}`);
+    if (root?.generation !== undefined && !(Number.isInteger(root.generation) && root.generation >= 1)) {
+        add("rootCA.generation", "must be a whole number >= 1");
+    }
+    if (root?.phase !== undefined && root.phase !== "oldOnly" && !root.multiRoot) {
+        add("rootCA.multiRoot", `must be true in phase ${root.phase}: istiod refuses a changed root-cert.pem without ISTIO_MULTIROOT_MESH`);
+    }
     (args.nodes ?? []).forEach((n, i) => {
         if (!isDns1123Subdomain(n.name ?? "")) add(`nodes[${i}].name`, `${JSON.stringify(n.name)} is not a valid node name`);
         for (const f of ["region", "zone"] as const) {

@@ -32,10 +32,10 @@ import {
     rootStateAnnotations,
     settledState,
 } from "./model";
+import { CaCertsBundle } from "./sharedRootCA";
 
 /** Where a cluster's root-rotation phase is set, for refusals. */
 const ROOT_PHASE_KEY = "ca.rootRotation.phase or ca.rootRotation.clusters.<cluster> (library: MeshClusterArgs.rootCA.phase)";
-import { CaCertsBundle } from "./sharedRootCA";
 
 /** The entries of a `cacerts` Secret istiod needs. */
 const CACERTS_ENTRIES: (keyof CaCertsBundle)[] = ["ca-cert.pem", "ca-key.pem", "root-cert.pem", "cert-chain.pem"];

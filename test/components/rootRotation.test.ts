@@ -8,6 +8,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { IstioMesh, SharedRootCA, SharedRootCAArgs } from "../../components";
 import { RootPhase } from "../../components/model";
+import { testCluster } from "../helpers/meshCluster";
 import { RecordingMocks, promiseOf, setMocks, settle } from "../helpers/mocks";
 
 const mocks = new RecordingMocks();
@@ -201,6 +202,17 @@ describe("root rotation: IstioMesh", () => {
         await settle(mocks);
         assert.equal(mocks.named("p-a-cacerts").inputs.metadata.annotations, undefined);
         assert.equal(mocks.named("p-a-istiod").inputs.values.pilot?.env?.ISTIO_MULTIROOT_MESH, undefined);
+    });
+
+    it("MeshCluster refuses a phase without multiRoot, an unknown phase and a bad generation, each named", () => {
+        assert.throws(
+            () => testCluster("bad", { rootCA: { phase: "trustBoth" } }),
+            /args\.rootCA\.multiRoot must be true in phase trustBoth/,
+        );
+        assert.throws(
+            () => testCluster("worse", { rootCA: { multiRoot: true, phase: "later" as RootPhase, generation: 0 } }),
+            (e: Error) => /args\.rootCA\.phase/.test(e.message) && /args\.rootCA\.generation/.test(e.message),
+        );
     });
 
     it("refuses a rotation without multiRoot, and per-cluster phases naming no cluster, before anything registers", () => {
