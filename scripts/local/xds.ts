@@ -115,6 +115,23 @@ export function xdsViewAsync(istiod: Pick<HostIstiod, "xds">, proxy: ProxyIdenti
     });
 }
 
+/**
+ * The trust anchors `istiod` serves `proxy` over PCDS (`meshxds pcds`, tools/meshxds/pcds.go): each certificate of the
+ * ProxyConfig's `caCertificatesPem`, one PEM each, in istiod's order. istiod serves PCDS only with
+ * `ISTIO_MULTIROOT_MESH=true` (stack config `ca.multiRoot`); otherwise it sends nothing and this rejects with
+ * meshxds's timeout message. `proxy.dns` is ignored.
+ * @see docs/istiod-on-host.md
+ */
+export function trustAnchorsAsync(istiod: Pick<HostIstiod, "xds">, proxy: ProxyIdentity): Promise<string[]> {
+    const args = ["pcds", ...meshxdsArgs(istiod, { ...proxy, dns: false })];
+    return new Promise((resolve, reject) => {
+        execFile(meshxdsBinary(), args, MESHXDS_OPTIONS, (err, stdout, stderr) => {
+            if (err) reject(meshxdsFailure(args, err.code ?? err.signal ?? null, stderr));
+            else resolve((JSON.parse(stdout) as { node: string; trustAnchors: string[] }).trustAnchors);
+        });
+    });
+}
+
 /** Envoy's outbound cluster name for a service host and port. */
 export function outbound(host: string, port: number, subset = ""): string {
     return `outbound|${port}|${subset}|${host}`;

@@ -10,7 +10,8 @@
 //	        --namespace sample --ip 10.1.0.9 [--type router --labels istio=ingressgateway] [--dns]
 //
 // `meshxds ca …` instead asks istiod's CA for a workload certificate, as a proxy's agent does (ca.go); `meshxds sds …`
-// asks istiod's secure port, as a gateway, for the certificates of its Gateways' credentialNames (sds.go).
+// asks istiod's secure port, as a gateway, for the certificates of its Gateways' credentialNames (sds.go); `meshxds
+// pcds …` asks for the trust anchors a multi-root mesh's istiod serves over PCDS (pcds.go).
 package main
 
 import (
@@ -123,6 +124,10 @@ func main() {
 	}
 	if len(os.Args) > 1 && os.Args[1] == "sds" {
 		sdsMain(os.Args[2:])
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "pcds" {
+		pcdsMain(os.Args[2:])
 		return
 	}
 	addr := flag.String("addr", "127.0.1.1:15010", "istiod's plaintext xDS address (host:port)")
