@@ -126,7 +126,10 @@ export function trustAnchorsAsync(istiod: Pick<HostIstiod, "xds">, proxy: ProxyI
     const args = ["pcds", ...meshxdsArgs(istiod, { ...proxy, dns: false })];
     return new Promise((resolve, reject) => {
         execFile(meshxdsBinary(), args, MESHXDS_OPTIONS, (err, stdout, stderr) => {
-            if (err) reject(meshxdsFailure(args, err.code ?? err.signal ?? null, stderr));
+            // a meshxds built from a checkout without pcds.go takes `pcds` for a stray argument and stops parsing there
+            if (err && stderr.includes("--cluster and --network are required"))
+                reject(new Error(`${meshxdsBinary()} has no \`pcds\` subcommand: rebuild it (bash scripts/toolchain.sh --only istio)`));
+            else if (err) reject(meshxdsFailure(args, err.code ?? err.signal ?? null, stderr));
             else resolve((JSON.parse(stdout) as { node: string; trustAnchors: string[] }).trustAnchors);
         });
     });
