@@ -35,7 +35,8 @@ describe("e2e: tls-frontend with a real ACME order (Pebble, DNS-01 over RFC 2136
     const log: string[] = [];
     const onOutput = (s: string) => log.push(s);
     const ingress = {} as Record<Frontend, string>;
-    const t0 = Date.now();
+    /** When the suite's `before` began (mocha loads every file first: not at load). */
+    let t0 = Date.now();
     const at = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
 
     const json = (local: string, args: string[]) => JSON.parse(kubectl(local, [...args, "-o", "json"])) as any;
@@ -46,6 +47,7 @@ describe("e2e: tls-frontend with a real ACME order (Pebble, DNS-01 over RFC 2136
     const logSince = (part: string) => fs.readFileSync(logFile(part), "utf8").slice(logStart[part] ?? 0);
 
     before(async function () {
+        t0 = Date.now();
         const env = requireToolchain();
         localUp(env, 3);
         stopIstiods();
