@@ -278,3 +278,30 @@ export async function eventually<T>(ms: number, check: () => Promise<T> | T, eve
         }
     }
 }
+
+/**
+ * Resolves when the cluster's token controller fills a new service-account token Secret (a probe in `default`,
+ * removed afterwards); throws when it has not within `ms`.
+ */
+export async function tokenControllerServes(c: Clients, ms = 10_000): Promise<void> {
+    const name = `token-probe-${Date.now()}`;
+    await c.core.createNamespacedSecret({
+        namespace: "default",
+        body: {
+            metadata: { name, annotations: { "kubernetes.io/service-account.name": "default" } },
+            type: "kubernetes.io/service-account-token",
+        },
+    });
+    try {
+        await eventually(
+            ms,
+            async () => {
+                const s = await c.core.readNamespacedSecret({ namespace: "default", name });
+                if (!s.data?.token) throw new Error("the token controller has not filled the probe token Secret yet");
+            },
+            500,
+        );
+    } finally {
+        await c.core.deleteNamespacedSecret({ namespace: "default", name }).catch(() => undefined);
+    }
+}

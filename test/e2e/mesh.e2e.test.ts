@@ -32,6 +32,8 @@ import {
     requireToolchain,
     statusOf,
     disposeLocalStack,
+    eventually,
+    tokenControllerServes,
 } from "./harness";
 import { countsOf, credentialFragments, PlannedStep, plannedSteps, registeredByProgram, secretValuesIn, stateLeaks } from "./stateChecks";
 
@@ -664,7 +666,11 @@ describe("e2e: mesh on three local control planes (real engine)", function () {
         );
         assert.ok(stopped, "the outage happened during the up");
         assert.match(failure, /127\.0\.2\.1:6443|cluster2|connection refused/, "the failed up names the unreachable cluster");
+        // The outage is over once the API server is back and its controllers caught up: a token Secret gets its
+        // token again (the rerun's token Secrets on cluster2 wait for exactly that; a CI run once started the rerun
+        // while the token controller was still re-listing, and the rerun then failed naming those Secrets).
         await new Promise((r) => setTimeout(r, 16000));
+        await eventually(120_000, () => tokenControllerServes(api.cluster2), 2000);
         const r = await stack.up({ onOutput });
         assert.equal(r.summary.result, "succeeded");
         for (const c of CLUSTERS) {
