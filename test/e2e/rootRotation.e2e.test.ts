@@ -35,7 +35,7 @@ import {
     stopIstiods,
     syncIstiodFiles,
 } from "../../scripts/local/istiod";
-import { outbound, xdsViewAsync } from "../../scripts/local/xds";
+import { outbound, trustAnchorsAsync, xdsViewAsync } from "../../scripts/local/xds";
 import {
     CLUSTERS,
     ClusterName,
@@ -54,6 +54,7 @@ import {
 const STACK = "rootrotation";
 const LOCAL = { cluster1: "c1", cluster2: "c2", cluster3: "c3" } as const;
 const HELLOWORLD2 = "helloworld2.sample.svc.cluster.local";
+const NETWORK = { cluster1: "network1", cluster2: "network2", cluster3: "network3" } as const;
 type Phase = "oldOnly" | "trustBoth" | "signWithNew" | "newOnly";
 
 describe("e2e: root CA rotation A → B in phases, cross-cluster trust checked on every cluster at every phase", function () {
@@ -130,13 +131,24 @@ describe("e2e: root CA rotation A → B in phases, cross-cluster trust checked o
             return 0;
         });
     }
-    /** Waits until every cluster's istiod publishes the expected bundle (generations, in order). */
-    async function bundlesAre(expected: Record<ClusterName, number[]>): Promise<Record<ClusterName, string>> {
+    /**
+     * Waits until every cluster's istiod publishes the expected bundle (generations, in order) in the namespaces'
+     * ConfigMap, and, once it runs multi-root, serves the same roots as trust anchors over xDS (PCDS, what a proxy's
+     * agent with PROXY_CONFIG_XDS_AGENT takes without a restart).
+     */
+    async function bundlesAre(expected: Record<ClusterName, number[]>, overXds = true): Promise<Record<ClusterName, string>> {
         const out = {} as Record<ClusterName, string>;
-        await eventually(90_000, () => {
+        await eventually(90_000, async () => {
             for (const c of CLUSTERS) {
                 out[c] = rootCertConfigMap(LOCAL[c], "sample");
                 assert.deepEqual(generationsIn(out[c]), expected[c], `${c}: the roots its istiod publishes in sample/istio-ca-root-cert`);
+                if (!overXds) continue;
+                const anchors = await trustAnchorsAsync(istiodOf(c), { cluster: c, network: NETWORK[c] });
+                assert.deepEqual(
+                    generationsIn(anchors.join("")).sort(),
+                    [...expected[c]].sort(),
+                    `${c}: the trust anchors its istiod serves over xDS (PCDS)`,
+                );
             }
         });
         return out;
@@ -194,7 +206,7 @@ describe("e2e: root CA rotation A → B in phases, cross-cluster trust checked o
             if (x?.syncStatus !== "synced") out.push(`${c}: cluster ${o} ${x?.syncStatus ?? "absent"}`);
         }
         const locality = { cluster1: "region1/zone1", cluster2: "region2/zone1", cluster3: "region3/zone1" }[c];
-        const network = { cluster1: "network1", cluster2: "network2", cluster3: "network3" }[c];
+        const network = NETWORK[c];
         const view = await xdsViewAsync(h, { cluster: c, network, locality }).catch(
             (e: Error) => (out.push(`${c}: xDS: ${e.message.split("\n")[0]}`), undefined),
         );
@@ -265,7 +277,7 @@ describe("e2e: root CA rotation A → B in phases, cross-cluster trust checked o
             const svc = await api[c].core.readNamespacedService({ namespace: "istio-system", name: "istio-eastwestgateway" });
             gateway[c] = svc.status!.loadBalancer!.ingress![0].ip!;
         }
-        const bundles = await bundlesAre(all([1]));
+        const bundles = await bundlesAre(all([1]), false);
         chainUnderA = (await crossTrust(bundles, all(1 as const))).cluster1;
     });
 
