@@ -33,7 +33,6 @@ import (
 	hcm "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	discovery "github.com/envoyproxy/go-control-plane/envoy/service/discovery/v3"
 	"google.golang.org/protobuf/proto"
-	pstruct "google.golang.org/protobuf/types/known/structpb"
 
 	"istio.io/istio/pilot/pkg/model"
 	v3 "istio.io/istio/pilot/pkg/xds/v3"
@@ -162,20 +161,11 @@ func main() {
 		"WORKLOAD_NAME": *workload,
 		"INSTANCE_IPS":  *ip,
 	}
-	lbl := map[string]any{}
-	for _, kv := range strings.Split(*labels, ",") {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			lbl[k] = v
-		}
-	}
-	if len(lbl) > 0 {
-		meta["LABELS"] = lbl
-	}
 	if *dns {
 		meta["DNS_CAPTURE"] = "true"
 		meta["DNS_AUTO_ALLOCATE"] = "true"
 	}
-	m, err := pstruct.NewStruct(meta)
+	m, err := nodeMetadata(meta, *labels)
 	if err != nil {
 		fail("node metadata: %v", err)
 	}

@@ -23,12 +23,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	discovery "github.com/envoyproxy/go-control-plane/envoy/service/discovery/v3"
 	"google.golang.org/protobuf/proto"
-	pstruct "google.golang.org/protobuf/types/known/structpb"
 
 	meshconfig "istio.io/api/mesh/v1alpha1"
 	"istio.io/istio/pilot/pkg/model"
@@ -101,16 +99,7 @@ func pcdsMain(args []string) {
 		"WORKLOAD_NAME": *workload,
 		"INSTANCE_IPS":  *ip,
 	}
-	lbl := map[string]any{}
-	for _, kv := range strings.Split(*labels, ",") {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			lbl[k] = v
-		}
-	}
-	if len(lbl) > 0 {
-		meta["LABELS"] = lbl
-	}
-	m, err := pstruct.NewStruct(meta)
+	m, err := nodeMetadata(meta, *labels)
 	if err != nil {
 		fail("node metadata: %v", err)
 	}

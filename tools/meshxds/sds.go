@@ -33,7 +33,6 @@ import (
 	"os"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -45,7 +44,6 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
-	pstruct "google.golang.org/protobuf/types/known/structpb"
 
 	"istio.io/istio/pilot/pkg/model"
 	v3 "istio.io/istio/pilot/pkg/xds/v3"
@@ -238,16 +236,7 @@ func sdsMain(args []string) {
 		"SERVICE_ACCOUNT": *serviceAccount,
 		"INSTANCE_IPS":    *ip,
 	}
-	lbl := map[string]any{}
-	for _, kv := range strings.Split(*labels, ",") {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			lbl[k] = v
-		}
-	}
-	if len(lbl) > 0 {
-		meta["LABELS"] = lbl
-	}
-	m, err := pstruct.NewStruct(meta)
+	m, err := nodeMetadata(meta, *labels)
 	if err != nil {
 		fail("sds: node metadata: %v", err)
 	}
