@@ -29,6 +29,7 @@ import {
     IstiodPlan,
     meshConfigMapName,
 } from "./istiodPlan";
+import { alive, stopProcessGroups } from "./hostProcess";
 import { assignAddresses, BinaryProbe, chooseBinary, parseVersionOutput, persistedAddresses, RevisionAddresses } from "./istiodRevisions";
 
 export const CACHE = process.env.ISTIO_MC_CACHE ?? path.join(os.homedir(), ".cache", "istio-multicluster");
@@ -224,15 +225,6 @@ function pidRevisions(local: string): string[] {
         const m = /^istiod(?:-(.+))?\.pid$/.exec(f);
         return m ? [m[1] ?? DEFAULT_REVISION] : [];
     });
-}
-
-function alive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch {
-        return false;
-    }
 }
 
 /** The pid a pid file names, when it is a live process of ours (its command line names the state dir). */
@@ -535,22 +527,7 @@ export function runningIstiod(local: string, revision: string = DEFAULT_REVISION
 
 /** SIGTERM to every live process the pid files name (their process groups), SIGKILL after 10 s; removes the files. */
 function stopPidFiles(files: string[]): void {
-    const signal = (pid: number, sig: NodeJS.Signals) => {
-        try {
-            process.kill(-pid, sig);
-        } catch {
-            try {
-                process.kill(pid, sig);
-            } catch {
-                // gone already
-            }
-        }
-    };
-    const pids = files.map(ourPid).filter((p): p is number => !!p);
-    for (const pid of pids) signal(pid, "SIGTERM");
-    const deadline = Date.now() + 10_000;
-    while (pids.some(alive) && Date.now() < deadline) spawnSync("sleep", ["0.2"]);
-    for (const pid of pids.filter(alive)) signal(pid, "SIGKILL");
+    stopProcessGroups(files.map(ourPid).filter((p): p is number => !!p));
     for (const f of files) fs.rmSync(f, { force: true });
 }
 

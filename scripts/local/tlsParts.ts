@@ -20,6 +20,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { alive, stopProcessGroups } from "./hostProcess";
 
 export const CACHE = process.env.ISTIO_MC_CACHE ?? path.join(os.homedir(), ".cache", "istio-multicluster");
 export const STATE = path.join(CACHE, "local");
@@ -82,15 +83,6 @@ function readOr(file: string, fallback: string): string {
 }
 
 /** Alive and not a zombie (a child this process started and stops is not reaped while spawnSync blocks the loop). */
-function alive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-    } catch {
-        return false;
-    }
-    return !/^\d+ \(.*\) Z/.test(readOr(`/proc/${pid}/stat`, ""));
-}
-
 const pidFile = (name: string) => path.join(RUN, `${name}.pid`);
 
 /** The pid a part's pid file names, when it is a live process of ours (its command line names our state). */
@@ -160,22 +152,7 @@ async function waitFor(name: string, pid: number, timeoutMs: number, check: () =
 
 /** SIGTERM to the parts' process groups, SIGKILL after 10 s; removes their pid files. */
 function stopNames(names: string[]): void {
-    const signal = (pid: number, sig: NodeJS.Signals) => {
-        try {
-            process.kill(-pid, sig);
-        } catch {
-            try {
-                process.kill(pid, sig);
-            } catch {
-                // gone already
-            }
-        }
-    };
-    const pids = names.map(ourPid).filter((p): p is number => !!p);
-    for (const pid of pids) signal(pid, "SIGTERM");
-    const deadline = Date.now() + 10_000;
-    while (pids.some(alive) && Date.now() < deadline) spawnSync("sleep", ["0.2"]);
-    for (const pid of pids.filter(alive)) signal(pid, "SIGKILL");
+    stopProcessGroups(names.map(ourPid).filter((p): p is number => !!p));
     for (const n of names) fs.rmSync(pidFile(n), { force: true });
 }
 
