@@ -17,6 +17,7 @@ import {
     GatewayServiceType,
     resolveRevisions,
     MeshModel,
+    MULTIROOT_REQUIRED,
     NodeTopology,
     readerTokenSlots,
     RemoteSecretLayout,
@@ -395,12 +396,7 @@ function validateMeshArgs(args: IstioMeshArgs): {
     // The rotation's per-cluster phases are checked against the mesh's real cluster names.
     for (const i of rootRotationArgsIssues({ ...args.ca, clusterNames: clusters.map((c) => c.name) }))
         issues.add(`ca.${i.propertyPath}`, i.reason);
-    if (args.ca?.rootRotation && !args.ca.multiRoot) {
-        issues.add(
-            "ca.multiRoot",
-            "must be true while ca.rootRotation is set: istiod refuses a second trust anchor without ISTIO_MULTIROOT_MESH. Set it (without rootRotation) in its own `pulumi up` first (docs/root-ca.md)",
-        );
-    }
+    if (args.ca?.rootRotation && !args.ca.multiRoot) issues.add("ca.multiRoot", MULTIROOT_REQUIRED);
     // Mesh-wide fields (meshID, istio.*) once, per-cluster ones (nodes) under `clusters[i].`; names and networks
     // are checked above, so the checks run with a valid stand-in for them.
     // The revisions are checked across the mesh (where each runs, per-cluster tags), not on the stand-in.

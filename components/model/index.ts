@@ -28,6 +28,7 @@ export * from "./ca/caValidity";
 export * from "./ca/caMaterial";
 export * from "./ca/rootRotation";
 export * from "./ca/rootSteps";
+export { MULTIROOT_REQUIRED } from "./ca/rootRotationConfig";
 export * from "./istio/valueOwnership";
 export { DEFAULT_CONFIG_NAMESPACE, checkEnvironment } from "./config/environment";
 export type { EnvironmentCheck, EnvironmentCheckInput } from "./config/environment";

@@ -7,6 +7,10 @@ import { ConfigIssue } from "../config/errors";
 import type { RootRotationModel } from "../config/types";
 import { RootPhase, rootPhaseIssues } from "./rootRotation";
 
+/** Why a rotation needs `ca.multiRoot` (stack config and IstioMesh args alike). */
+export const MULTIROOT_REQUIRED =
+    "must be true while ca.rootRotation is set: istiod refuses a second trust anchor without ISTIO_MULTIROOT_MESH. Set ca.multiRoot to true and remove ca.rootRotation for one `pulumi up` first (docs/root-ca.md)";
+
 /** The CA keys the rotation rules read (after schema defaults). */
 export interface RootRotationConfig {
     multiRoot: boolean;
@@ -42,13 +46,7 @@ export function resolveRootRotation(
             (c) => (c in r.clusters ? `ca.rootRotation.clusters.${c}` : "ca.rootRotation.phase"),
         ),
     );
-    if (!ca.multiRoot) {
-        issues.push({
-            path: "ca.multiRoot",
-            message:
-                "must be true while ca.rootRotation is set: istiod refuses a second trust anchor without ISTIO_MULTIROOT_MESH. Set ca.multiRoot to true and remove ca.rootRotation for one `pulumi up` first (docs/root-ca.md)",
-        });
-    }
+    if (!ca.multiRoot) issues.push({ path: "ca.multiRoot", message: MULTIROOT_REQUIRED });
     if (ca.allowRootReplacement) {
         issues.push({
             path: "ca.allowRootReplacement",
